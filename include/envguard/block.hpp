@@ -1,0 +1,78 @@
+// envguard — RAII guards for process environment variables.
+// SPDX-License-Identifier: MIT
+//
+// EnvBlock: an environment in the form a new process takes it. On POSIX that is the envp array of
+// execve / posix_spawn: NAME=VALUE strings and a terminating null pointer. Building one reads and
+// writes nothing of the parent's environment, so it is safe from any thread; pair it with
+// EnvOverlay::render to start a child with a changed environment while the parent's stays as it is.
+#pragma once
+
+#include "config.hpp"
+#include "snapshot.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+class EnvBlock {
+public:
+    /// An empty environment.
+    EnvBlock() { index(); }
+
+    /// The entries of SNAPSHOT, in its (sorted) order. An empty value gives "NAME=" in the block,
+    /// which a child reads as set-to-empty.
+    explicit EnvBlock(const EnvSnapshot& snapshot) {
+        std::size_t bytes = 0;
+        for (const auto& entry : snapshot) bytes += entry.first.size() + entry.second.size() + 2;
+        text_.reserve(bytes);
+        for (const auto& entry : snapshot) {
+            text_ += entry.first;
+            text_ += '=';
+            text_ += entry.second;
+            text_ += '\0';
+        }
+        count_ = snapshot.size();
+        index();
+    }
+
+    // Copies re-point the array at their own storage; moves keep the storage and so the pointers.
+    EnvBlock(const EnvBlock& other) : text_(other.text_), count_(other.count_) { index(); }
+    EnvBlock& operator=(const EnvBlock& other) {
+        if (this != &other) {
+            text_ = other.text_;
+            count_ = other.count_;
+            index();
+        }
+        return *this;
+    }
+    EnvBlock(EnvBlock&& other) noexcept = default;
+    EnvBlock& operator=(EnvBlock&& other) noexcept = default;
+    ~EnvBlock() = default;
+
+    /// The envp array for execve / posix_spawn: count() entries, then a null pointer. Valid while
+    /// this block lives and is not assigned to.
+    char* const* envp() const noexcept { return pointers_.data(); }
+
+    /// The number of NAME=VALUE entries (the null terminator not counted).
+    std::size_t count() const noexcept { return count_; }
+
+private:
+    void index() {
+        pointers_.clear();
+        pointers_.reserve(count_ + 1);
+        char* cursor = text_.data();
+        for (std::size_t i = 0; i < count_; ++i) {
+            pointers_.push_back(cursor);
+            cursor += std::char_traits<char>::length(cursor) + 1;
+        }
+        pointers_.push_back(nullptr);
+    }
+
+    std::string text_; // "A=1\0B=\0..." — one allocation for all the strings
+    std::size_t count_ = 0;
+    std::vector<char*> pointers_;
+};
+
+ENVGUARD_NAMESPACE_END

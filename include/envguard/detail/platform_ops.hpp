@@ -1,0 +1,33 @@
+// envguard — RAII guards for process environment variables.
+// SPDX-License-Identifier: MIT
+//
+// The table of OS operations behind the seam (see platform.hpp). Kept apart from platform.hpp so that
+// each backend can include it without a cycle.
+#pragma once
+
+#include "../config.hpp"
+
+#include <string>
+#include <string_view>
+
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+using visit_entry_fn = void (*)(void* context, std::string_view name, std::string_view value);
+
+struct platform_ops {
+    // Looks NAME up: true with VALUE assigned when the variable is set (even to ""), false when it is
+    // unset. NAME has been validated. May throw std::bad_alloc while assigning.
+    bool (*read)(const std::string& name, std::string& value);
+    // Sets NAME to VALUE, which may be empty. Returns 0, or the OS error number (errno / GetLastError).
+    int (*write)(const std::string& name, const std::string& value);
+    // Removes NAME; removing an unset variable succeeds. Returns 0 or the OS error number.
+    int (*remove)(const std::string& name);
+    // Calls visit once for every entry, in the OS's own order. Entries that are not NAME=VALUE (no '='
+    // at all) are skipped. A repeated name is visited each time it appears: the caller keeps the first,
+    // because that is the one a lookup finds (EnvSnapshot::capture does).
+    void (*list)(void* context, visit_entry_fn visit);
+};
+
+} // namespace detail
+ENVGUARD_NAMESPACE_END

@@ -1,0 +1,71 @@
+// envguard — RAII guards for process environment variables.
+// SPDX-License-Identifier: MIT
+//
+// The POSIX backend: getenv / setenv / unsetenv and the environ array. setenv(name, "", 1) stores an
+// empty value on every POSIX system, so the three states map directly. putenv is never used: it keeps
+// the caller's string and its "NAME" (no '=') form means "remove" on glibc.
+#pragma once
+
+#include "../config.hpp"
+#include "platform_ops.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#if defined(__APPLE__)
+#    include <crt_externs.h> // _NSGetEnviron: shared libraries on macOS have no environ symbol
+#else
+extern "C" {
+extern char** environ;
+}
+#endif
+
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+inline char** posix_environ() noexcept {
+#if defined(__APPLE__)
+    return *_NSGetEnviron();
+#else
+    return environ;
+#endif
+}
+
+inline bool posix_read(const std::string& name, std::string& value) {
+    const char* found = std::getenv(name.c_str());
+    if (found == nullptr) return false;
+    value.assign(found);
+    return true;
+}
+
+inline int posix_write(const std::string& name, const std::string& value) {
+    if (::setenv(name.c_str(), value.c_str(), 1) != 0) return errno != 0 ? errno : EINVAL;
+    return 0;
+}
+
+inline int posix_remove(const std::string& name) {
+    if (::unsetenv(name.c_str()) != 0) return errno != 0 ? errno : EINVAL;
+    return 0;
+}
+
+inline void posix_list(void* context, visit_entry_fn visit) {
+    char** entries = posix_environ();
+    if (entries == nullptr) return; // after clearenv() glibc may leave environ null
+    for (char** entry = entries; *entry != nullptr; ++entry) {
+        const char* text = *entry;
+        const char* equals = std::strchr(text, '=');
+        if (equals == nullptr) continue; // not NAME=VALUE: getenv cannot see it either
+        visit(context, std::string_view(text, static_cast<std::size_t>(equals - text)),
+              std::string_view(equals + 1));
+    }
+}
+
+inline platform_ops native_platform_ops() noexcept {
+    return platform_ops{&posix_read, &posix_write, &posix_remove, &posix_list};
+}
+
+} // namespace detail
+ENVGUARD_NAMESPACE_END

@@ -1,0 +1,18 @@
+// envguard — RAII guards for process environment variables.
+// SPDX-License-Identifier: MIT
+//
+// The umbrella header: everything a program, a launcher or a test harness needs. (The opt-in {fmt}
+// support is not included here; it will live in envguard/fmt.hpp.)
+//
+// Repository and documentation: see README.md next to include/.
+#pragma once
+
+#include "config.hpp"
+#include "version.hpp"
+#include "error.hpp"
+#include "lock.hpp"
+#include "env.hpp"
+#include "scoped_env.hpp"
+#include "snapshot.hpp"
+#include "overlay.hpp"
+#include "block.hpp"

@@ -1,0 +1,137 @@
+// envguard — RAII guards for process environment variables.
+// SPDX-License-Identifier: MIT
+//
+// One exception type, EnvError, and one error category. Every error names the variable and the rule
+// that was broken, because "invalid argument" from setenv tells a user nothing about which of twenty
+// variables in a recipe was wrong.
+#pragma once
+
+#include "config.hpp"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+/// Error values of the envguard category. The numeric values are stable: they may be stored or logged.
+enum class errc {
+    invalid_name = 1,       ///< empty name, or a name containing '=' or NUL
+    invalid_value = 2,      ///< a value containing NUL (or, for path lists, an entry the list cannot hold)
+    value_too_long = 3,     ///< longer than the platform can store (Windows: 32,767 UTF-16 units)
+    empty_became_unset = 4, ///< the platform deleted a variable that was set to the empty string
+    os_error = 5,           ///< the operating system refused a read or write; see EnvError::os_code()
+};
+
+namespace detail {
+class envguard_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "envguard"; }
+    std::string message(int value) const override {
+        switch (static_cast<errc>(value)) {
+        case errc::invalid_name: return "invalid environment variable name";
+        case errc::invalid_value: return "invalid environment variable value";
+        case errc::value_too_long: return "environment variable value too long";
+        case errc::empty_became_unset: return "the platform deleted a variable set to the empty string";
+        case errc::os_error: return "the operating system refused the environment change";
+        }
+        return "unknown envguard error";
+    }
+};
+} // namespace detail
+
+/// The category of every envguard error code.
+inline const std::error_category& envguard_category() noexcept {
+    static const detail::envguard_category_impl category;
+    return category;
+}
+
+inline std::error_code make_error_code(errc value) noexcept {
+    return {static_cast<int>(value), envguard_category()};
+}
+
+/// Thrown by every throwing envguard function. what() is one complete sentence, for example
+/// `envguard: cannot set "A=B": a variable name must not contain '='`.
+class EnvError : public std::system_error {
+public:
+    EnvError(std::error_code code, std::string name, std::string message,
+             std::error_code os_code = {})
+        : std::system_error(code), name_(std::move(name)), message_(std::move(message)),
+          os_code_(os_code) {}
+
+    /// The variable the failed operation was about (may be empty for whole-environment operations).
+    const std::string& name() const noexcept { return name_; }
+    /// For errc::os_error: the errno / GetLastError value the OS reported; otherwise empty.
+    std::error_code os_code() const noexcept { return os_code_; }
+    const char* what() const noexcept override { return message_.c_str(); }
+
+private:
+    std::string name_;
+    std::string message_;
+    std::error_code os_code_;
+};
+
+namespace detail {
+
+// A name as it appears in a message: quoted, with control bytes escaped so that a NUL or a newline in
+// bad input cannot cut the message short or forge another line, and shortened when huge.
+inline std::string quote_for_message(std::string_view text) {
+    constexpr std::size_t max_shown = 200;
+    std::string out;
+    out.reserve(text.size() < max_shown ? text.size() + 2 : max_shown + 32);
+    out += '"';
+    std::size_t shown = 0;
+    for (char c : text) {
+        if (shown == max_shown) break;
+        ++shown;
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\0') {
+            out += "\\0";
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (byte < 0x20 || byte == 0x7f) {
+            static const char digits[] = "0123456789abcdef";
+            out += "\\x";
+            out += digits[byte >> 4];
+            out += digits[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    if (shown < text.size()) {
+        out += "... (";
+        out += std::to_string(text.size());
+        out += " bytes)";
+    }
+    return out;
+}
+
+// "envguard: cannot <action> "<name>": <rule>"
+inline EnvError make_env_error(errc code, std::string_view action, std::string_view name,
+                               std::string_view rule, std::error_code os_code = {}) {
+    std::string message = "envguard: cannot ";
+    message += action;
+    message += ' ';
+    message += quote_for_message(name);
+    message += ": ";
+    message += rule;
+    return EnvError(make_error_code(code), std::string(name), std::move(message), os_code);
+}
+
+} // namespace detail
+
+ENVGUARD_NAMESPACE_END
+
+namespace std {
+template <>
+struct is_error_code_enum<envguard::errc> : true_type {};
+} // namespace std
