@@ -28,16 +28,16 @@ public:
         for (const auto& entry : snapshot) bytes += entry.first.size() + entry.second.size() + 2;
         text_.reserve(bytes);
         for (const auto& entry : snapshot) {
-            text_ += entry.first;
-            text_ += '=';
-            text_ += entry.second;
-            text_ += '\0';
+            text_.insert(text_.end(), entry.first.begin(), entry.first.end());
+            text_.push_back('=');
+            text_.insert(text_.end(), entry.second.begin(), entry.second.end());
+            text_.push_back('\0');
         }
         count_ = snapshot.size();
         index();
     }
 
-    // Copies re-point the array at their own storage; moves keep the storage and so the pointers.
+    // Copies re-point the array at their own storage; moves keep the buffer and so the pointers.
     EnvBlock(const EnvBlock& other) : text_(other.text_), count_(other.count_) { index(); }
     EnvBlock& operator=(const EnvBlock& other) {
         if (this != &other) {
@@ -70,7 +70,9 @@ private:
         pointers_.push_back(nullptr);
     }
 
-    std::string text_; // "A=1\0B=\0..." — one allocation for all the strings
+    // "A=1\0B=\0..." — one allocation for all the strings. A vector, not a std::string: a moved
+    // vector keeps its buffer (so the pointers stay valid), a short string would move its characters.
+    std::vector<char> text_;
     std::size_t count_ = 0;
     std::vector<char*> pointers_;
 };

@@ -1,0 +1,21 @@
+# cmake -DREGEX=<regex> -P expect_failure.cmake -- <command> [args...]
+# Passes when the command exits non-zero AND its output matches REGEX: it failed, for the right reason.
+set(command "")
+set(seen_separator FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE 1 ${last})
+  if(seen_separator)
+    list(APPEND command "${CMAKE_ARGV${i}}")
+  elseif(CMAKE_ARGV${i} STREQUAL "--")
+    set(seen_separator TRUE)
+  endif()
+endforeach()
+execute_process(COMMAND ${command} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "expected failure, but the command succeeded:\n${out}\n${err}")
+endif()
+if(NOT "${out}${err}" MATCHES "${REGEX}")
+  message(FATAL_ERROR "the command failed (${rc}) but not for the expected reason\n"
+                      "expected output matching: ${REGEX}\n--- output ---\n${out}\n${err}")
+endif()
+message(STATUS "failed as expected (exit ${rc}), output matched: ${REGEX}")

@@ -1,0 +1,71 @@
+// block.hpp: EnvBlock, and a real child started with it
+#include "../support/test_env.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <spawn.h>
+#include <string>
+#include <sys/wait.h>
+#include <vector>
+
+namespace {
+std::vector<std::string> entries(const envguard::EnvBlock& block) {
+    std::vector<std::string> out;
+    for (char* const* p = block.envp(); *p != nullptr; ++p) out.emplace_back(*p);
+    return out;
+}
+
+// Runs /bin/sh -c SCRIPT with ENVP and returns its exit status.
+int run_shell(const char* script, char* const* envp) {
+    const char* argv[] = {"/bin/sh", "-c", script, nullptr};
+    pid_t pid = 0;
+    if (::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), envp) != 0)
+        return -1;
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+} // namespace
+
+TEST_CASE("EnvBlock: holds NAME=VALUE entries in name order and a terminating null pointer") {
+    const envguard::EnvBlock block(envguard::EnvSnapshot{{"B", "2"}, {"A", "1"}, {"EMPTY", ""}});
+    CHECK(block.count() == 3);
+    CHECK(entries(block) == std::vector<std::string>{"A=1", "B=2", "EMPTY="});
+    CHECK(block.envp()[3] == nullptr);
+    const envguard::EnvBlock empty;
+    CHECK(empty.count() == 0);
+    CHECK(empty.envp()[0] == nullptr);
+}
+
+TEST_CASE("EnvBlock: a copy points at its own storage; a move keeps the strings valid") {
+    std::optional<envguard::EnvBlock> original(std::in_place, envguard::EnvSnapshot{{"A", "1"}});
+    envguard::EnvBlock copy(*original);
+    CHECK(copy.envp()[0] != original->envp()[0]);
+    envguard::EnvBlock moved(std::move(*original));
+    original.reset();
+    CHECK(entries(copy) == std::vector<std::string>{"A=1"});
+    CHECK(entries(moved) == std::vector<std::string>{"A=1"});
+    envguard::EnvBlock assigned;
+    assigned = copy;
+    CHECK(entries(assigned) == std::vector<std::string>{"A=1"});
+}
+
+TEST_CASE("EnvBlock: a child started with a rendered overlay sees set-to-empty as set and empty") {
+    test::RawVar wrapper("RUSTC_WRAPPER", "sccache");
+    test::RawVar target("CARGO_TARGET_DIR", "/shared/target");
+    const auto before = test::raw_environment();
+    envguard::EnvOverlay overlay;
+    overlay.set_empty("RUSTC_WRAPPER").set("CARGO_INCREMENTAL", "1").unset("CARGO_TARGET_DIR");
+    const envguard::EnvBlock block(overlay.render(envguard::EnvSnapshot::capture()));
+    CHECK(run_shell("test \"${RUSTC_WRAPPER+set}\" = set && test -z \"$RUSTC_WRAPPER\" && "
+                    "test \"$CARGO_INCREMENTAL\" = 1 && test -z \"${CARGO_TARGET_DIR+set}\"",
+                    block.envp()) == 0);
+    // and the check can fail: a child whose RUSTC_WRAPPER was unset does not pass it
+    envguard::EnvOverlay wrong;
+    wrong.unset("RUSTC_WRAPPER");
+    const envguard::EnvBlock wrong_block(wrong.render(envguard::EnvSnapshot::capture()));
+    CHECK(run_shell("test \"${RUSTC_WRAPPER+set}\" = set", wrong_block.envp()) == 1);
+    // the parent was never written
+    CHECK(test::raw_environment() == before);
+}

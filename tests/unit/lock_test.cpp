@@ -1,0 +1,83 @@
+// lock.hpp: EnvLock and envguard::exclusive
+#include "../support/test_env.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <type_traits>
+
+namespace {
+// Whether another thread could take the envguard lock right now. try_lock from a second thread
+// gives a yes/no answer without any timing.
+bool lock_is_free_for_another_thread() {
+    bool free = false;
+    std::thread other([&] {
+        if (envguard::detail::env_mutex().try_lock()) {
+            free = true;
+            envguard::detail::env_mutex().unlock();
+        }
+    });
+    other.join();
+    return free;
+}
+} // namespace
+
+static_assert(!std::is_copy_constructible<envguard::EnvLock>::value, "");
+
+TEST_CASE("EnvLock: holds the process-wide lock for its lifetime and is recursive") {
+    CHECK(lock_is_free_for_another_thread());
+    {
+        envguard::EnvLock lock;
+        CHECK_FALSE(lock_is_free_for_another_thread());
+        envguard::EnvLock again; // the same thread may nest, and envguard calls still work
+        test::RawVar x("ENVGUARD_T_X", std::nullopt);
+        envguard::set("ENVGUARD_T_X", "1");
+        CHECK(envguard::get("ENVGUARD_T_X") == std::optional<std::string>("1"));
+    }
+    CHECK(lock_is_free_for_another_thread());
+}
+
+TEST_CASE("EnvLock: a ScopedEnv built with envguard::exclusive holds it until it restores") {
+    test::RawVar x("ENVGUARD_T_X", std::nullopt);
+    {
+        envguard::ScopedEnv env(envguard::exclusive, {{"ENVGUARD_T_X", "1"}});
+        CHECK_FALSE(lock_is_free_for_another_thread());
+        env.set("ENVGUARD_T_X", "2"); // still usable from its own thread
+    }
+    CHECK(lock_is_free_for_another_thread());
+    CHECK(test::raw_get("ENVGUARD_T_X") == std::nullopt);
+    {
+        envguard::ScopedEnv env(envguard::exclusive);
+        env.set("ENVGUARD_T_X", "");
+        env.release(); // release ends the exclusive hold too
+        CHECK(lock_is_free_for_another_thread());
+    }
+    test::raw_unset("ENVGUARD_T_X");
+}
+
+TEST_CASE("EnvLock: a guard without exclusive does not hold the lock between calls") {
+    test::RawVar x("ENVGUARD_T_X", std::nullopt);
+    envguard::ScopedEnv env("ENVGUARD_T_X", "1");
+    CHECK(lock_is_free_for_another_thread());
+}
+
+TEST_CASE("EnvLock: threads changing the environment through exclusive guards never interleave") {
+    test::RawVar x("ENVGUARD_T_COUNTER", "0");
+    std::atomic<int> inconsistencies{0};
+    auto worker = [&](const char* mine) {
+        for (int i = 0; i < 200; ++i) {
+            envguard::ScopedEnv env(envguard::exclusive, {{"ENVGUARD_T_COUNTER", mine}});
+            // While this thread holds the guard, nobody else may change the variable.
+            if (envguard::get("ENVGUARD_T_COUNTER") != std::optional<std::string>(mine))
+                ++inconsistencies;
+        }
+    };
+    std::thread a(worker, "a");
+    std::thread b(worker, "b");
+    a.join();
+    b.join();
+    CHECK(inconsistencies.load() == 0);
+    CHECK(test::raw_get("ENVGUARD_T_COUNTER") == std::optional<std::string>("0"));
+}
