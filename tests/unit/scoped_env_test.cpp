@@ -173,10 +173,10 @@ TEST_CASE("ScopedEnv: bad input in the list is refused before anything is writte
     const auto before = test::raw_environment();
     test::FaultPlatform counter; // counts writes, fails none
     CHECK_THROWS_WITH_AS(
-        (envguard::ScopedEnv{{"ENVGUARD_T_X", "1"}, {"BAD=NAME", "2"}}),
+        ([] { envguard::ScopedEnv env{{"ENVGUARD_T_X", "1"}, {"BAD=NAME", "2"}}; }()),
         "envguard: cannot set \"BAD=NAME\": a variable name must not contain '='",
         envguard::EnvError);
-    CHECK_THROWS_WITH_AS((envguard::ScopedEnv{{"ENVGUARD_T_X", std::string("a\0b", 3)}}),
+    CHECK_THROWS_WITH_AS(([] { envguard::ScopedEnv env{{"ENVGUARD_T_X", std::string("a\0b", 3)}}; }()),
                          "envguard: cannot set \"ENVGUARD_T_X\": a value must not contain a NUL "
                          "character",
                          envguard::EnvError);

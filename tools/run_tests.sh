@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# envguard's whole test suite, from a fresh Debian 12 machine: installs what it needs, then
+#   - checks that single_include/ is generated from include/ and that the version agrees everywhere,
+#   - builds and runs the suite (both header forms, ODR, strict-warnings consumer, compile-fail,
+#     examples) with g++ and clang++, in C++17 and C++20, warnings as errors,
+#   - runs it again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#   - builds and runs it with Meson,
+#   - installs envguard and builds consumers with find_package and pkg-config.
+# Usage: tools/run_tests.sh            (about 5 minutes on 2 cores)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+tools/install_deps.sh || exit 1
+
+passed=0
+failed=0
+failed_steps=()
+step() {
+  local name=$1
+  shift
+  echo
+  echo "=== ${name}"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "=== ${name}: passed ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1))
+    failed_steps+=("$name")
+    echo "=== ${name}: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+
+cmake_suite() { # compiler standard preset
+  local dir="build/${3}-${1}-cxx${2}"
+  cmake --preset "$3" -B "$dir" -DCMAKE_CXX_COMPILER="$1" -DCMAKE_CXX_STANDARD="$2" >/dev/null &&
+    cmake --build "$dir" &&
+    ctest --test-dir "$dir" --output-on-failure
+}
+
+meson_suite() {
+  rm -rf build/meson
+  meson setup build/meson -Dwerror=true >/dev/null && meson test -C build/meson --print-errorlogs
+}
+
+install_and_consume() {
+  local prefix="$root/build/install"
+  rm -rf "$prefix" build/consumer-*
+  cmake --install build/ci-g++-cxx17 --prefix "$prefix" >/dev/null || return 1
+  # find_package(envguard 1 CONFIG) finds the installed package and builds a program with it...
+  cmake -S tests/consumers/find_package -B build/consumer-find_package -G Ninja \
+        -DCMAKE_PREFIX_PATH="$prefix" >/dev/null &&
+    cmake --build build/consumer-find_package &&
+    build/consumer-find_package/consumer || return 1
+  # ...and a request for version 2 is refused (SameMajorVersion).
+  if cmake -S tests/consumers/find_package -B build/consumer-find_package-v2 -G Ninja \
+        -DCMAKE_PREFIX_PATH="$prefix" -DREQUIRED_ENVGUARD_VERSION=2 >/dev/null 2>&1; then
+    echo "find_package(envguard 2) was accepted by a 1.x install"; return 1
+  fi
+  # pkg-config
+  PKG_CONFIG_PATH="$prefix/share/pkgconfig" pkg-config --exists envguard || return 1
+  # shellcheck disable=SC2046
+  g++ -std=c++17 -Wall -Wextra -Werror tests/consumers/find_package/consumer.cpp \
+      $(PKG_CONFIG_PATH="$prefix/share/pkgconfig" pkg-config --cflags --libs envguard) \
+      -o build/consumer-pkg-config && build/consumer-pkg-config
+}
+
+step "single header is up to date" python3 tools/amalgamate.py --check
+step "version agrees everywhere" python3 tools/check_version.py
+for compiler in g++ clang++; do
+  for standard in 17 20; do
+    step "suite: ${compiler} C++${standard}" cmake_suite "$compiler" "$standard" ci
+  done
+done
+step "suite: ASan + UBSan (g++ C++17)" cmake_suite g++ 17 sanitize
+step "suite: Meson (c++ C++17)" meson_suite
+step "install + find_package + pkg-config consumers" install_and_consume
+
+echo
+if [ "$failed" -ne 0 ]; then
+  printf 'FAILED step: %s\n' "${failed_steps[@]}"
+fi
+echo "run_tests: ${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
