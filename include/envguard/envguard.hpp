@@ -16,3 +16,6 @@
 #include "snapshot.hpp"
 #include "overlay.hpp"
 #include "block.hpp"
+#include "process.hpp"
+#include "coverage.hpp"
+#include "profile.hpp"

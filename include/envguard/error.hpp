@@ -24,6 +24,8 @@ enum class errc {
     value_too_long = 3,     ///< longer than the platform can store (Windows: 32,767 UTF-16 units)
     empty_became_unset = 4, ///< the platform deleted a variable that was set to the empty string
     os_error = 5,           ///< the operating system refused a read or write; see EnvError::os_code()
+    command_not_found = 6,  ///< run/exec: the program is not on the child's PATH (or does not exist)
+    command_not_executable = 7, ///< run/exec: the program exists but cannot be executed
 };
 
 namespace detail {
@@ -37,6 +39,8 @@ public:
         case errc::value_too_long: return "environment variable value too long";
         case errc::empty_became_unset: return "the platform deleted a variable set to the empty string";
         case errc::os_error: return "the operating system refused the environment change";
+        case errc::command_not_found: return "command not found";
+        case errc::command_not_executable: return "command found but not executable";
         }
         return "unknown envguard error";
     }
@@ -62,7 +66,7 @@ public:
         : std::system_error(code), name_(std::move(name)), message_(std::move(message)),
           os_code_(os_code) {}
 
-    /// The variable the failed operation was about (may be empty for whole-environment operations).
+    /// The variable the failed operation was about (for run/exec: the program).
     const std::string& name() const noexcept { return name_; }
     /// For errc::os_error: the errno / GetLastError value the OS reported; otherwise empty.
     std::error_code os_code() const noexcept { return os_code_; }

@@ -21,7 +21,8 @@ TEST_CASE("error: errc values convert to error codes of the envguard category") 
 TEST_CASE("error: every errc value has its own message") {
     using envguard::errc;
     const errc all[] = {errc::invalid_name, errc::invalid_value, errc::value_too_long,
-                        errc::empty_became_unset, errc::os_error};
+                        errc::empty_became_unset, errc::os_error,
+                        errc::command_not_found, errc::command_not_executable};
     for (errc a : all) {
         const std::string text = envguard::make_error_code(a).message();
         CHECK_FALSE(text.empty());

@@ -1,0 +1,297 @@
+// envguard — RAII guards for process environment variables.
+// SPDX-License-Identifier: MIT
+//
+// The Rust coverage recipe as data: which variables cargo-llvm-cov needs (and why), which commands
+// each coverage mode runs, and what in an environment will make the build fail or go wrong. The facts
+// behind each rule were checked against cargo 1.95 and sccache (see the README's "Coverage" section).
+#pragma once
+
+#include "config.hpp"
+#include "overlay.hpp"
+#include "snapshot.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+/// What `cargo llvm-cov` produces.
+enum class CoverageMode {
+    html, ///< HTML report in target/llvm-cov/html
+    open, ///< HTML report, then opened in a browser
+    text, ///< summary table on the terminal
+    lcov, ///< lcov.info
+    json, ///< coverage.json
+    fast, ///< HTML, skipping the workspace crates that depend on pyo3 (or those given to exclude)
+    ci,   ///< lcov.info, for uploading
+};
+
+inline constexpr CoverageMode all_coverage_modes[] = {
+    CoverageMode::html, CoverageMode::open, CoverageMode::text, CoverageMode::lcov,
+    CoverageMode::json, CoverageMode::fast, CoverageMode::ci};
+
+inline std::string_view to_string(CoverageMode mode) noexcept {
+    switch (mode) {
+    case CoverageMode::html: return "html";
+    case CoverageMode::open: return "open";
+    case CoverageMode::text: return "text";
+    case CoverageMode::lcov: return "lcov";
+    case CoverageMode::json: return "json";
+    case CoverageMode::fast: return "fast";
+    case CoverageMode::ci: return "ci";
+    }
+    return "html";
+}
+
+/// The mode named NAME ("html", "open", ...), or std::nullopt.
+inline std::optional<CoverageMode> parse_coverage_mode(std::string_view name) noexcept {
+    for (CoverageMode mode : all_coverage_modes)
+        if (to_string(mode) == name) return mode;
+    return std::nullopt;
+}
+
+struct CoverageOptions {
+    CoverageMode mode = CoverageMode::html;
+    std::vector<std::string> packages;      ///< `-p a -p b` instead of `--workspace`
+    std::vector<std::string> exclude;       ///< `--exclude x` after `--workspace` (fast: the pyo3 crates)
+    bool clean = false;                     ///< run `cargo llvm-cov clean --workspace` first
+    std::optional<std::string> output_path; ///< lcov, json, ci: instead of lcov.info / coverage.json
+    bool all_features = true;               ///< `--all-features`
+    std::vector<std::string> extra_args;    ///< appended to the main command as they are
+};
+
+enum class Severity { info, warning, error };
+
+inline std::string_view to_string(Severity severity) noexcept {
+    switch (severity) {
+    case Severity::info: return "info";
+    case Severity::warning: return "warning";
+    case Severity::error: return "error";
+    }
+    return "info";
+}
+
+/// One thing `check` noticed: how bad, about which variable, what is wrong, what to do.
+struct Finding {
+    Severity severity;
+    std::string variable;
+    std::string problem;
+    std::string fix;
+
+    friend bool operator==(const Finding& a, const Finding& b) {
+        return a.severity == b.severity && a.variable == b.variable && a.problem == b.problem &&
+               a.fix == b.fix;
+    }
+};
+
+inline bool has_errors(const std::vector<Finding>& findings) noexcept {
+    for (const auto& finding : findings)
+        if (finding.severity == Severity::error) return true;
+    return false;
+}
+
+namespace detail {
+
+inline bool names_sccache(std::string_view wrapper) noexcept {
+    return wrapper.find("sccache") != std::string_view::npos;
+}
+
+inline std::string quoted(const std::string& value) { return quote_value(value); }
+
+} // namespace detail
+
+/// What in ENV will make a cargo coverage build fail or go somewhere unexpected. Knows only the
+/// environment: what cargo's config files add is `envguard check`'s job.
+inline std::vector<Finding> check_coverage_environment(const EnvSnapshot& env) {
+    std::vector<Finding> findings;
+    const std::string* wrapper = env.find("RUSTC_WRAPPER");
+    const std::string* workspace_wrapper = env.find("RUSTC_WORKSPACE_WRAPPER");
+    const std::string* build_wrapper = env.find("CARGO_BUILD_RUSTC_WRAPPER");
+    const std::string* incremental = env.find("CARGO_INCREMENTAL");
+    const std::string* build_incremental = env.find("CARGO_BUILD_INCREMENTAL");
+    const std::string* target_dir = env.find("CARGO_TARGET_DIR");
+    const std::string* build_target_dir = env.find("CARGO_BUILD_TARGET_DIR");
+    const bool incremental_on = incremental ? *incremental == "1"
+                                            : (build_incremental && *build_incremental == "true");
+    const char* sccache_refuses =
+        "sccache (0.5.1 and later) refuses to run when CARGO_INCREMENTAL=1 (\"sccache: increment "
+        "compilation is  prohibited.\")";
+
+    // The wrapper cargo will run: RUSTC_WRAPPER, set (even to ""), beats every other source.
+    if (wrapper && !wrapper->empty()) {
+        if (incremental_on && detail::names_sccache(*wrapper))
+            findings.push_back({Severity::error, "RUSTC_WRAPPER",
+                                "RUSTC_WRAPPER=" + detail::quoted(*wrapper) +
+                                    " together with incremental builds: " + sccache_refuses,
+                                "set RUSTC_WRAPPER to the empty string (not unset), or set "
+                                "CARGO_INCREMENTAL=0 to keep the cache"});
+        else if (incremental_on)
+            findings.push_back({Severity::warning, "RUSTC_WRAPPER",
+                                "RUSTC_WRAPPER=" + detail::quoted(*wrapper) +
+                                    " sees CARGO_INCREMENTAL=1; a caching wrapper may refuse it",
+                                "set RUSTC_WRAPPER to the empty string (not unset) for coverage"});
+    } else if (!wrapper) {
+        if (build_wrapper && !build_wrapper->empty()) {
+            const bool fatal = incremental_on && detail::names_sccache(*build_wrapper);
+            findings.push_back(
+                {fatal ? Severity::error : Severity::warning, "CARGO_BUILD_RUSTC_WRAPPER",
+                 "RUSTC_WRAPPER is unset, so cargo will run CARGO_BUILD_RUSTC_WRAPPER=" +
+                     detail::quoted(*build_wrapper) + (fatal ? std::string(": ") + sccache_refuses : ""),
+                 "set RUSTC_WRAPPER to the empty string (not unset): it overrides every other wrapper "
+                 "setting"});
+        } else if (incremental_on) {
+            findings.push_back({Severity::warning, "RUSTC_WRAPPER",
+                                "RUSTC_WRAPPER is unset, so a [build] rustc-wrapper in cargo's config "
+                                "(such as sccache) is still used, and CARGO_INCREMENTAL=1 reaches it",
+                                "set RUSTC_WRAPPER to the empty string (not unset)"});
+        } else {
+            findings.push_back({Severity::info, "RUSTC_WRAPPER",
+                                "RUSTC_WRAPPER is unset: cargo uses build.rustc-wrapper from its "
+                                "config files, if they name one",
+                                "set RUSTC_WRAPPER to the empty string to be sure no wrapper runs"});
+        }
+    }
+    if (workspace_wrapper && !workspace_wrapper->empty() && incremental_on &&
+        detail::names_sccache(*workspace_wrapper))
+        findings.push_back({Severity::error, "RUSTC_WORKSPACE_WRAPPER",
+                            "RUSTC_WORKSPACE_WRAPPER=" + detail::quoted(*workspace_wrapper) +
+                                " together with incremental builds: " + sccache_refuses,
+                            "set RUSTC_WORKSPACE_WRAPPER to the empty string (not unset)"});
+
+    if (incremental && *incremental != "0" && *incremental != "1")
+        findings.push_back({Severity::info, "CARGO_INCREMENTAL",
+                            "CARGO_INCREMENTAL=" + detail::quoted(*incremental) +
+                                ": cargo treats every value but \"1\" as off",
+                            "use 1 (on) or 0 (off)"});
+    if (build_incremental && *build_incremental != "true" && *build_incremental != "false")
+        findings.push_back({Severity::error, "CARGO_BUILD_INCREMENTAL",
+                            "CARGO_BUILD_INCREMENTAL=" + detail::quoted(*build_incremental) +
+                                ": cargo stops with \"provided string was not `true` or `false`\"",
+                            "use true or false, or unset it"});
+
+    if (target_dir && target_dir->empty())
+        findings.push_back({Severity::error, "CARGO_TARGET_DIR",
+                            "CARGO_TARGET_DIR is set to the empty string: cargo stops with \"the "
+                            "target directory is set to an empty string\"",
+                            "unset CARGO_TARGET_DIR (not empty) to use the workspace's target/"});
+    else if (target_dir)
+        findings.push_back({Severity::info, "CARGO_TARGET_DIR",
+                            "the build goes to CARGO_TARGET_DIR=" + detail::quoted(*target_dir) +
+                                " (cargo-llvm-cov uses its llvm-cov-target/), not the workspace's "
+                                "target/",
+                            "unset CARGO_TARGET_DIR to build in the workspace's target/"});
+    if (build_target_dir && build_target_dir->empty())
+        findings.push_back({Severity::error, "CARGO_BUILD_TARGET_DIR",
+                            "CARGO_BUILD_TARGET_DIR is set to the empty string: cargo stops with an "
+                            "error",
+                            "unset CARGO_BUILD_TARGET_DIR"});
+    return findings;
+}
+
+/// The cargo-llvm-cov recipe: the environment it needs and the commands each mode runs.
+class CoverageProfile {
+public:
+    /// Coverage without sccache: RUSTC_WRAPPER="" (set to empty, NOT unset: unset lets cargo fall
+    /// back to the config's wrapper), CARGO_INCREMENTAL=1 (safe only with that empty wrapper), and
+    /// CARGO_TARGET_DIR unset (an empty one is a cargo error) so the workspace's target/ is used.
+    static CoverageProfile llvm_cov() {
+        EnvOverlay overlay;
+        overlay.set_empty("RUSTC_WRAPPER").set("CARGO_INCREMENTAL", "1").unset("CARGO_TARGET_DIR");
+        return CoverageProfile("coverage", std::move(overlay));
+    }
+
+    /// Coverage through sccache: the wrapper is kept and CARGO_INCREMENTAL=0, which sccache accepts;
+    /// instrumented builds are cached too.
+    static CoverageProfile llvm_cov_cached() {
+        EnvOverlay overlay;
+        overlay.set("CARGO_INCREMENTAL", "0");
+        return CoverageProfile("coverage-cached", std::move(overlay));
+    }
+
+    const std::string& name() const noexcept { return name_; }
+    const EnvOverlay& overlay() const noexcept { return overlay_; }
+
+    /// What in ENV (typically overlay().render(current)) will go wrong; see check_coverage_environment.
+    std::vector<Finding> check(const EnvSnapshot& env) const { return check_coverage_environment(env); }
+
+    /// The commands to run, in order, each an argv starting with "cargo": with options.clean first
+    /// `cargo llvm-cov clean --workspace`, then the mode's command. Throws std::invalid_argument,
+    /// saying which option and why, for options cargo-llvm-cov would refuse.
+    static std::vector<std::vector<std::string>> commands(const CoverageOptions& options) {
+        validate(options);
+        std::vector<std::vector<std::string>> result;
+        if (options.clean) result.push_back({"cargo", "llvm-cov", "clean", "--workspace"});
+        std::vector<std::string> args{"cargo", "llvm-cov"};
+        if (options.packages.empty()) {
+            args.push_back("--workspace");
+            for (const auto& crate : options.exclude) {
+                args.push_back("--exclude");
+                args.push_back(crate);
+            }
+        } else {
+            for (const auto& package : options.packages) {
+                args.push_back("-p");
+                args.push_back(package);
+            }
+        }
+        if (options.all_features) args.push_back("--all-features");
+        auto output = [&](const char* flag, const char* default_path) {
+            args.push_back(flag);
+            args.push_back("--output-path");
+            args.push_back(options.output_path ? *options.output_path : default_path);
+        };
+        switch (options.mode) {
+        case CoverageMode::html:
+        case CoverageMode::fast: args.push_back("--html"); break;
+        case CoverageMode::open:
+            args.push_back("--html");
+            args.push_back("--open");
+            break;
+        case CoverageMode::text: break;
+        case CoverageMode::lcov:
+        case CoverageMode::ci: output("--lcov", "lcov.info"); break;
+        case CoverageMode::json: output("--json", "coverage.json"); break;
+        }
+        args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+        result.push_back(std::move(args));
+        return result;
+    }
+
+private:
+    CoverageProfile(std::string name, EnvOverlay overlay)
+        : name_(std::move(name)), overlay_(std::move(overlay)) {}
+
+    static void validate(const CoverageOptions& options) {
+        auto check_crate = [](const std::string& crate, const char* option) {
+            if (crate.empty())
+                throw std::invalid_argument(std::string("envguard: ") + option +
+                                            ": a package name must not be empty");
+            if (crate.front() == '-')
+                throw std::invalid_argument(std::string("envguard: ") + option + ": \"" + crate +
+                                            "\" is not a package name (it starts with '-')");
+        };
+        for (const auto& crate : options.packages) check_crate(crate, "--packages");
+        for (const auto& crate : options.exclude) check_crate(crate, "--exclude");
+        if (!options.packages.empty() && !options.exclude.empty())
+            throw std::invalid_argument(
+                "envguard: --exclude works on the whole workspace and cannot be combined with "
+                "--packages (cargo refuses --exclude without --workspace)");
+        const bool writes_file = options.mode == CoverageMode::lcov ||
+                                 options.mode == CoverageMode::json || options.mode == CoverageMode::ci;
+        if (options.output_path && !writes_file)
+            throw std::invalid_argument(std::string("envguard: --output-path applies to the lcov, "
+                                                    "json and ci modes, not to ") +
+                                        std::string(to_string(options.mode)));
+        if (options.output_path && options.output_path->empty())
+            throw std::invalid_argument("envguard: --output-path must not be empty");
+    }
+
+    std::string name_;
+    EnvOverlay overlay_;
+};
+
+ENVGUARD_NAMESPACE_END

@@ -1,0 +1,60 @@
+// envguard — RAII guards for process environment variables.
+// SPDX-License-Identifier: MIT
+//
+// Profiles: named overlays with a description and checks, the unit `envguard run --profile` and
+// `envguard profiles` work with. The built-ins cover the Rust coverage recipe and its variants.
+#pragma once
+
+#include "config.hpp"
+#include "coverage.hpp"
+#include "overlay.hpp"
+#include "snapshot.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+struct Profile {
+    std::string name;
+    std::string description;
+    EnvOverlay overlay;
+    bool cargo_checks = true; ///< run check_coverage_environment on the rendered environment
+
+    /// The findings for an environment this profile rendered.
+    std::vector<Finding> check(const EnvSnapshot& rendered) const {
+        return cargo_checks ? check_coverage_environment(rendered) : std::vector<Finding>{};
+    }
+};
+
+/// coverage, coverage-cached, sccache.
+inline const std::vector<Profile>& builtin_profiles() {
+    static const std::vector<Profile> profiles = [] {
+        std::vector<Profile> list;
+        list.push_back({"coverage",
+                        "cargo-llvm-cov without sccache: RUSTC_WRAPPER set to empty (not unset) "
+                        "overrides a configured wrapper; incremental on; the workspace's target/",
+                        CoverageProfile::llvm_cov().overlay(), true});
+        list.push_back({"coverage-cached",
+                        "cargo-llvm-cov through a configured sccache: the wrapper is kept and "
+                        "CARGO_INCREMENTAL=0, which sccache accepts, so instrumented builds cache",
+                        CoverageProfile::llvm_cov_cached().overlay(), true});
+        EnvOverlay sccache;
+        sccache.set("RUSTC_WRAPPER", "sccache").set("CARGO_INCREMENTAL", "0");
+        list.push_back({"sccache",
+                        "ordinary builds through sccache, with incremental off as sccache requires",
+                        std::move(sccache), true});
+        return list;
+    }();
+    return profiles;
+}
+
+/// The built-in profile called NAME, or nullptr.
+inline const Profile* find_builtin_profile(std::string_view name) {
+    for (const auto& profile : builtin_profiles())
+        if (profile.name == name) return &profile;
+    return nullptr;
+}
+
+ENVGUARD_NAMESPACE_END

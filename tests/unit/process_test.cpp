@@ -1,0 +1,102 @@
+// process.hpp: find_program, run, exec
+#include "../support/test_env.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+// A scratch directory with one executable script and one non-executable file in it.
+struct ScratchBin {
+    std::string dir;
+    ScratchBin() {
+        char pattern[] = "/tmp/envguard-process-test-XXXXXX";
+        dir = ::mkdtemp(pattern);
+        write("tool", "#!/bin/sh\necho \"tool ran: $*\"\nexit 7\n", 0755);
+        write("plain", "not a program\n", 0644);
+    }
+    ~ScratchBin() {
+        std::remove((dir + "/tool").c_str());
+        std::remove((dir + "/plain").c_str());
+        ::rmdir(dir.c_str());
+    }
+    void write(const char* name, const char* text, mode_t mode) const {
+        const std::string path = dir + "/" + name;
+        std::ofstream(path) << text;
+        ::chmod(path.c_str(), mode);
+    }
+};
+
+envguard::EnvSnapshot child_with_path(const std::string& path) {
+    envguard::EnvSnapshot env;
+    env.set("PATH", path);
+    return env;
+}
+} // namespace
+
+TEST_CASE("run: looks the program up on the child's PATH, not the parent's") {
+    ScratchBin bin;
+    test::RawVar parent_path("PATH", "/usr/bin:/bin"); // the parent cannot see the scratch dir
+    CHECK(envguard::find_program("tool", child_with_path("/nonexistent:" + bin.dir + ":/bin")) ==
+          bin.dir + "/tool");
+    CHECK(envguard::run({"tool", "a"}, child_with_path(bin.dir + ":/bin")) == 7);
+    CHECK_THROWS_AS(envguard::find_program("tool", child_with_path("/usr/bin:/bin")),
+                    envguard::EnvError);
+}
+
+TEST_CASE("run: returns the child's exit status, and 128+N when signal N killed it") {
+    const auto env = envguard::EnvSnapshot::capture();
+    CHECK(envguard::run({"/bin/sh", "-c", "exit 0"}, env) == 0);
+    CHECK(envguard::run({"/bin/sh", "-c", "exit 42"}, env) == 42);
+    CHECK(envguard::run({"/bin/sh", "-c", "kill -TERM $$"}, env) == 128 + 15);
+}
+
+TEST_CASE("run: the child gets exactly the given environment, empty values included") {
+    envguard::EnvSnapshot env;
+    env.set("RUSTC_WRAPPER", "").set("ONLY", "this");
+    const auto before = test::raw_environment();
+    CHECK(envguard::run({"/bin/sh", "-c",
+                         "test \"${RUSTC_WRAPPER+set}\" = set && test -z \"$RUSTC_WRAPPER\" && "
+                         "test \"$ONLY\" = this && test -z \"${HOME+set}\""},
+                        env) == 0);
+    CHECK(test::raw_environment() == before); // the parent was not written
+}
+
+TEST_CASE("run: not found and not executable are different errors that name the program") {
+    ScratchBin bin;
+    const auto env = child_with_path(bin.dir);
+    try {
+        (void)envguard::run({"no-such-program-xyz"}, env);
+        FAIL("no exception");
+    } catch (const envguard::EnvError& error) {
+        CHECK(error.code() == envguard::errc::command_not_found);
+        CHECK(error.name() == "no-such-program-xyz");
+        CHECK(std::string(error.what()) == "envguard: cannot run \"no-such-program-xyz\": not found "
+                                           "on the child's PATH (" + bin.dir + ")");
+    }
+    try {
+        (void)envguard::run({"plain"}, env);
+        FAIL("no exception");
+    } catch (const envguard::EnvError& error) {
+        CHECK(error.code() == envguard::errc::command_not_executable);
+        CHECK(std::string(error.what()).find("not an executable file") != std::string::npos);
+    }
+    CHECK_THROWS_AS((void)envguard::run({bin.dir + "/plain"}, env), envguard::EnvError);
+    CHECK_THROWS_AS((void)envguard::run({bin.dir + "/missing"}, env), envguard::EnvError);
+    CHECK_THROWS_AS((void)envguard::run({}, env), std::invalid_argument);
+}
+
+TEST_CASE("run: without PATH in the child's environment the system default path is searched") {
+    CHECK(envguard::find_program("sh", envguard::EnvSnapshot{}).find("/sh") != std::string::npos);
+}
+
+TEST_CASE("exec: a program that cannot be found throws and leaves the process running") {
+    CHECK_THROWS_AS(envguard::exec({"no-such-program-xyz"}, child_with_path("/nonexistent")),
+                    envguard::EnvError);
+}
