@@ -3,7 +3,8 @@
 # Usage: tools/install_deps.sh [EXTRA-PACKAGE...]
 set -euo pipefail
 
-packages=(cmake ninja-build g++ clang doctest-dev meson python3 pkg-config "$@")
+packages=(cmake ninja-build g++ clang doctest-dev meson python3 pkg-config
+          libcli11-dev libfmt-dev libtomlplusplus-dev "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -2,7 +2,8 @@
 # envguard's whole test suite, from a fresh Debian 12 machine: installs what it needs, then
 #   - checks that single_include/ is generated from include/ and that the version agrees everywhere,
 #   - builds and runs the suite (both header forms, ODR, strict-warnings consumer, compile-fail,
-#     examples) with g++ and clang++, in C++17 and C++20, warnings as errors,
+#     examples, the launcher's command line) with g++ and clang++, in C++17 and C++20, warnings as
+#     errors; once (g++ C++17) also the launcher against real cargo, sccache and llvm-22,
 #   - runs it again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #   - builds and runs it with Meson,
 #   - installs envguard and builds consumers with find_package and pkg-config.
@@ -11,7 +12,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-tools/install_deps.sh || exit 1
+tools/install_deps.sh sccache llvm-22 || exit 1
 
 passed=0
 failed=0
@@ -32,9 +33,9 @@ step() {
   fi
 }
 
-cmake_suite() { # compiler standard preset
+cmake_suite() { # compiler standard preset [extra cmake arguments]
   local dir="build/${3}-${1}-cxx${2}"
-  cmake --preset "$3" -B "$dir" -DCMAKE_CXX_COMPILER="$1" -DCMAKE_CXX_STANDARD="$2" >/dev/null &&
+  cmake --preset "$3" -B "$dir" -DCMAKE_CXX_COMPILER="$1" -DCMAKE_CXX_STANDARD="$2" "${@:4}" >/dev/null &&
     cmake --build "$dir" &&
     ctest --test-dir "$dir" --output-on-failure
 }
@@ -68,11 +69,11 @@ install_and_consume() {
 
 step "single header is up to date" python3 tools/amalgamate.py --check
 step "version agrees everywhere" python3 tools/check_version.py
-for compiler in g++ clang++; do
-  for standard in 17 20; do
-    step "suite: ${compiler} C++${standard}" cmake_suite "$compiler" "$standard" ci
-  done
-done
+step "suite: g++ C++17, with the launcher against real cargo, sccache and llvm-22" \
+  cmake_suite g++ 17 ci -DENVGUARD_CARGO_TESTS=ON
+step "suite: g++ C++20" cmake_suite g++ 20 ci
+step "suite: clang++ C++17" cmake_suite clang++ 17 ci
+step "suite: clang++ C++20" cmake_suite clang++ 20 ci
 step "suite: ASan + UBSan (g++ C++17)" cmake_suite g++ 17 sanitize
 step "suite: Meson (c++ C++17)" meson_suite
 step "install + find_package + pkg-config consumers" install_and_consume

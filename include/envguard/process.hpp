@@ -48,12 +48,15 @@ inline file_kind probe_program(const std::string& path) noexcept {
     return file_kind::executable;
 }
 
+// WHERE is empty for a program given as a path, or "on the child's PATH (...)" for a name.
 [[noreturn]] inline void throw_program_error(file_kind kind, std::string_view program,
                                              const std::string& where) {
     if (kind == file_kind::not_executable)
         throw make_env_error(errc::command_not_executable, "run", program,
-                             "found " + where + ", but it is not an executable file");
-    throw make_env_error(errc::command_not_found, "run", program, "not found " + where);
+                             where.empty() ? std::string("it is not an executable file")
+                                           : "found " + where + ", but it is not an executable file");
+    throw make_env_error(errc::command_not_found, "run", program,
+                         where.empty() ? std::string("no such file") : "not found " + where);
 }
 
 inline std::vector<char*> argv_pointers(const std::vector<std::string>& argv) {
@@ -70,7 +73,7 @@ inline void require_command(const std::vector<std::string>& argv) {
 }
 
 [[noreturn]] inline void throw_exec_error(int error, const std::string& program) {
-    if (error == ENOENT) throw_program_error(file_kind::missing, program, "(ENOENT)");
+    if (error == ENOENT) throw_program_error(file_kind::missing, program, "");
     if (error == EACCES || error == ENOEXEC || error == EISDIR)
         throw make_env_error(errc::command_not_executable, "run", program,
                              "it cannot be executed: " +

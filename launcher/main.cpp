@@ -1,0 +1,364 @@
+// envguard — the command-line launcher.
+//
+//   envguard run [-i] [-u NAME]... [--profile P] [--prepend-path NAME=DIR]... [--append-path NAME=DIR]...
+//                [--dry-run] [NAME=VALUE]... [--] [COMMAND [ARG]...]
+//   envguard coverage [--mode M] [-p PKG,...] [--exclude PKG,...] [--clean] [--output-path FILE]
+//                     [--dry-run] [-- EXTRA cargo llvm-cov ARGS]
+//   envguard profiles
+//
+// Built on envguard's public headers only. The child's environment is computed with render() and
+// handed to the child (execve, or spawn-and-wait for several commands); the launcher never changes
+// its own environment.
+#include "workspace.hpp"
+
+#include <envguard/envguard.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+// Exit codes of GNU env: 125 our own error, 126 found but not runnable, 127 not found.
+constexpr int exit_envguard_error = 125;
+constexpr int exit_not_executable = 126;
+constexpr int exit_not_found = 127;
+
+std::string describe(const std::optional<std::string>& value) {
+    if (!value) return "unset";
+    if (value->empty()) return "\"\" (set to empty, not unset)";
+    return envguard::detail::quote_value(*value);
+}
+
+// An argument as a POSIX shell would need it written, for printing commands.
+std::string shell_quote(const std::string& arg) {
+    if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789-_./=:,+@%") == std::string::npos)
+        return arg;
+    std::string out = "'";
+    for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string join_command(const std::vector<std::string>& argv) {
+    std::string out;
+    for (const auto& arg : argv) out += (out.empty() ? "" : " ") + shell_quote(arg);
+    return out;
+}
+
+// Each variable whose value differs between BEFORE and AFTER, as "NAME: before -> after".
+void print_changes(const envguard::EnvSnapshot& before, const envguard::EnvSnapshot& after) {
+    const envguard::EnvOverlay changes = before.diff(after);
+    if (changes.empty()) fmt::print("(no variable changes)\n");
+    for (const auto& op : changes.operations())
+        fmt::print("{}: {} -> {}\n", op.name, describe(before.get(op.name)), describe(after.get(op.name)));
+}
+
+int report(const envguard::EnvError& error) {
+    fmt::print(stderr, "{}\n", error.what());
+    if (error.code() == envguard::errc::command_not_found) return exit_not_found;
+    if (error.code() == envguard::errc::command_not_executable) return exit_not_executable;
+    return exit_envguard_error;
+}
+
+[[noreturn]] void usage_error(const std::string& message) { throw std::invalid_argument(message); }
+
+// "NAME=DIR" for --prepend-path/--append-path.
+std::pair<std::string, std::string> split_name_dir(const std::string& text, const char* option) {
+    const auto equals = text.find('=');
+    if (equals == std::string::npos)
+        usage_error(fmt::format("envguard: {} wants NAME=DIR, got {}", option, shell_quote(text)));
+    return {text.substr(0, equals), text.substr(equals + 1)};
+}
+
+const envguard::Profile& require_profile(const std::string& name) {
+    if (const envguard::Profile* profile = envguard::find_builtin_profile(name)) return *profile;
+    std::string known;
+    for (const auto& p : envguard::builtin_profiles()) known += (known.empty() ? "" : ", ") + p.name;
+    usage_error(fmt::format("envguard: unknown profile \"{}\" (known: {})", name, known));
+}
+
+struct RunOptions {
+    bool ignore_environment = false;
+    std::vector<std::string> unset;
+    std::string profile;
+    std::vector<std::string> prepend_path;
+    std::vector<std::string> append_path;
+    bool dry_run = false;
+};
+
+int do_run(const RunOptions& options, const std::vector<std::string>& words) {
+    const envguard::EnvSnapshot parent = envguard::EnvSnapshot::capture();
+    envguard::EnvOverlay overlay;
+    if (options.ignore_environment) overlay.clear();
+    if (!options.profile.empty()) {
+        for (const auto& op : require_profile(options.profile).overlay.operations()) {
+            using Kind = envguard::EnvOverlay::Kind;
+            switch (op.kind) {
+            case Kind::set: overlay.set(op.name, op.value); break;
+            case Kind::unset: overlay.unset(op.name); break;
+            case Kind::prepend_path: overlay.prepend_path(op.name, op.value); break;
+            case Kind::append_path: overlay.append_path(op.name, op.value); break;
+            case Kind::clear: overlay.clear(); break;
+            case Kind::keep: overlay.keep(op.name); break;
+            }
+        }
+    }
+    for (const auto& name : options.unset) overlay.unset(name);
+    // GNU env: leading NAME=VALUE words are assignments (split at the first '='); the first word
+    // without '=' starts the command.
+    std::size_t first_command_word = 0;
+    for (; first_command_word < words.size(); ++first_command_word) {
+        const std::string& word = words[first_command_word];
+        const auto equals = word.find('=');
+        if (equals == std::string::npos) break;
+        overlay.set(word.substr(0, equals), word.substr(equals + 1));
+    }
+    for (const auto& text : options.prepend_path) {
+        auto [name, dir] = split_name_dir(text, "--prepend-path");
+        overlay.prepend_path(name, dir);
+    }
+    for (const auto& text : options.append_path) {
+        auto [name, dir] = split_name_dir(text, "--append-path");
+        overlay.append_path(name, dir);
+    }
+    const std::vector<std::string> command(words.begin() + static_cast<std::ptrdiff_t>(first_command_word),
+                                           words.end());
+    const envguard::EnvSnapshot child = overlay.render(parent);
+
+    if (options.dry_run) {
+        print_changes(parent, child);
+        fmt::print("command: {}\n", command.empty() ? "(none: the environment would be printed)"
+                                                    : join_command(command));
+        return 0;
+    }
+    if (command.empty()) { // like env: print the environment the command would have had
+        for (const auto& [name, value] : child) fmt::print("{}={}\n", name, value);
+        return 0;
+    }
+    std::fflush(stdout);
+    envguard::exec(command, child); // returns only by throwing
+}
+
+struct CoverageCli {
+    std::string mode = "html";
+    std::vector<std::string> packages;
+    std::vector<std::string> exclude;
+    bool clean = false;
+    std::string output_path;
+    bool output_path_given = false;
+    bool dry_run = false;
+};
+
+// cargo finds `cargo llvm-cov` as a program cargo-llvm-cov on PATH or in $CARGO_HOME/bin.
+bool llvm_cov_installed(const envguard::EnvSnapshot& env) {
+    try {
+        (void)envguard::find_program("cargo-llvm-cov", env);
+        return true;
+    } catch (const envguard::EnvError&) {
+    }
+    std::string cargo_home;
+    if (const std::string* home = env.find("CARGO_HOME"))
+        cargo_home = *home;
+    else if (const std::string* user_home = env.find("HOME"))
+        cargo_home = *user_home + "/.cargo";
+    std::error_code ec;
+    return !cargo_home.empty() && std::filesystem::exists(cargo_home + "/bin/cargo-llvm-cov", ec);
+}
+
+int do_coverage(const CoverageCli& cli, const std::vector<std::string>& extra) {
+    envguard::CoverageOptions options;
+    const auto mode = envguard::parse_coverage_mode(cli.mode);
+    if (!mode)
+        usage_error(fmt::format("envguard: unknown coverage mode \"{}\" (known: html, open, text, lcov, "
+                                "json, fast, ci)",
+                                cli.mode));
+    options.mode = *mode;
+    options.packages = cli.packages;
+    options.exclude = cli.exclude;
+    options.clean = cli.clean;
+    if (cli.output_path_given) options.output_path = cli.output_path;
+    options.extra_args = extra;
+    if (options.mode == envguard::CoverageMode::fast && options.exclude.empty() &&
+        options.packages.empty()) {
+        const auto workspace = launcher::load_workspace(std::filesystem::current_path());
+        options.exclude = launcher::crates_depending_on(workspace, "pyo3");
+        fmt::print(stderr, "envguard: fast mode: excluding {} (the workspace crates that depend on pyo3)\n",
+                   options.exclude.empty() ? std::string("nothing") : join_command(options.exclude));
+    }
+    const auto commands = envguard::CoverageProfile::commands(options); // validates the options
+
+    const envguard::EnvSnapshot parent = envguard::EnvSnapshot::capture();
+    const auto profile = envguard::CoverageProfile::llvm_cov();
+    const envguard::EnvSnapshot child = profile.overlay().render(parent);
+    if (cli.dry_run) {
+        print_changes(parent, child);
+        for (const auto& argv : commands) fmt::print("command: {}\n", join_command(argv));
+        return 0;
+    }
+    if (!llvm_cov_installed(child)) {
+        fmt::print(stderr,
+                   "envguard: `cargo llvm-cov` is not installed (no cargo-llvm-cov on PATH or in "
+                   "$CARGO_HOME/bin).\nInstall it with:\n  cargo install cargo-llvm-cov\n  rustup "
+                   "component add llvm-tools-preview\n");
+        return exit_not_found;
+    }
+    int status = 0;
+    for (const auto& argv : commands) {
+        std::fflush(stdout);
+        status = envguard::run(argv, child);
+        if (status != 0) {
+            fmt::print(stderr, "envguard: `{}` exited with status {}\n", join_command(argv), status);
+            return status;
+        }
+    }
+    return status;
+}
+
+int do_profiles() {
+    for (const auto& profile : envguard::builtin_profiles()) {
+        fmt::print("{} (built-in)\n  {}\n", profile.name, profile.description);
+        for (const auto& op : profile.overlay.operations()) fmt::print("    {}\n", op.to_string());
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    // What follows the first "--" is the command (run) or extra cargo llvm-cov arguments (coverage);
+    // it is kept away from CLI11 so that it is passed on exactly as given.
+    std::vector<std::string> args(argv + 1, argv + argc);
+    std::vector<std::string> after_dashes;
+    bool had_dashes = false;
+    for (std::size_t i = 0; i < args.size(); ++i)
+        if (args[i] == "--") {
+            after_dashes.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+            args.resize(i);
+            had_dashes = true;
+            break;
+        }
+
+    CLI::App app{"Run commands with an exact environment: set, set to empty (not unset), unset.", "envguard"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", fmt::format("envguard {}.{}.{}", ENVGUARD_VERSION_MAJOR,
+                                                  ENVGUARD_VERSION_MINOR, ENVGUARD_VERSION_PATCH));
+
+    RunOptions run_options;
+    CLI::App* run = app.add_subcommand("run", "Run COMMAND with a changed environment (like env)");
+    run->prefix_command(); // the first NAME=VALUE or command word ends the options
+    run->add_flag("-i,--ignore-environment", run_options.ignore_environment,
+                  "Start from an empty environment");
+    run->add_option("-u,--unset", run_options.unset, "Remove NAME from the environment")
+        ->type_name("NAME")
+        ->allow_extra_args(false);
+    run->add_option("--profile", run_options.profile, "Apply a profile first (see `envguard profiles`)")
+        ->type_name("P");
+    run->add_option("--prepend-path", run_options.prepend_path, "Put DIR first in the path list NAME")
+        ->type_name("NAME=DIR")
+        ->allow_extra_args(false);
+    run->add_option("--append-path", run_options.append_path, "Put DIR last in the path list NAME")
+        ->type_name("NAME=DIR")
+        ->allow_extra_args(false);
+    run->add_flag("--dry-run", run_options.dry_run,
+                  "Print each variable before -> after and the command; run nothing");
+    run->footer("NAME=VALUE sets (NAME= sets to the empty string, not unset). Without COMMAND, prints "
+                "the environment.\nExamples:\n"
+                "  envguard run --profile coverage -- cargo llvm-cov --html\n"
+                "  envguard run RUSTC_WRAPPER= CARGO_INCREMENTAL=1 -u CARGO_TARGET_DIR -- cargo build\n"
+                "Exit status: the command's; 125 envguard's own error; 126 not executable; 127 not found.");
+
+    CoverageCli coverage_cli;
+    CLI::App* coverage = app.add_subcommand(
+        "coverage", "Run cargo llvm-cov with sccache bypassed: RUSTC_WRAPPER=\"\", CARGO_INCREMENTAL=1, "
+                    "no CARGO_TARGET_DIR");
+    coverage->add_option("--mode", coverage_cli.mode, "html, open, text, lcov, json, fast or ci")
+        ->capture_default_str();
+    coverage->add_option("-p,--packages", coverage_cli.packages, "Only these packages (a,b or repeated)")
+        ->delimiter(',')
+        ->type_name("PKG,...")
+        ->allow_extra_args(false);
+    coverage->add_option("--exclude", coverage_cli.exclude,
+                         "Leave these workspace packages out (fast mode: instead of the pyo3 crates)")
+        ->delimiter(',')
+        ->type_name("PKG,...")
+        ->allow_extra_args(false);
+    coverage->add_flag("--clean", coverage_cli.clean, "Run `cargo llvm-cov clean --workspace` first");
+    CLI::Option* output_path = coverage->add_option("--output-path", coverage_cli.output_path,
+                                                    "Report file for lcov, json and ci modes")
+                                   ->type_name("FILE");
+    coverage->add_flag("--dry-run", coverage_cli.dry_run,
+                       "Print the environment changes and the commands; run nothing");
+    coverage->footer("Arguments after -- go to `cargo llvm-cov` as they are.\nExamples:\n"
+                     "  envguard coverage --mode open\n"
+                     "  envguard coverage --mode text -p my-crate\n"
+                     "  envguard coverage --mode lcov --clean -- --no-cfg-coverage\n"
+                     "Exit status: cargo's; 125 envguard's own error; 127 cargo-llvm-cov not installed.");
+
+    CLI::App* profiles = app.add_subcommand("profiles", "List the built-in profiles and what each does");
+    profiles->footer("Example:\n  envguard profiles");
+
+    try {
+        std::vector<char*> pointers{argv[0]};
+        for (auto& arg : args) pointers.push_back(arg.data());
+        app.parse(static_cast<int>(pointers.size()), pointers.data());
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        fmt::print(stderr, "envguard: {}\n", e.what());
+        return exit_envguard_error;
+    }
+
+    try {
+        if (run->parsed()) {
+            std::vector<std::string> words = run->remaining();
+            // prefix_command() hands over an unknown option as if it started the command; GNU env
+            // refuses it, and so do we (a command starting with '-' goes after --)
+            for (const auto& word : words) {
+                if (word.find('=') != std::string::npos) continue;
+                if (word.size() > 1 && word.front() == '-')
+                    usage_error(fmt::format("envguard: run: unknown option {} (a command that starts "
+                                            "with '-' goes after --)",
+                                            shell_quote(word)));
+                break;
+            }
+            // a "--" after the command belongs to the command
+            const bool command_started =
+                std::any_of(words.begin(), words.end(),
+                            [](const std::string& w) { return w.find('=') == std::string::npos; });
+            if (had_dashes && command_started) words.push_back("--");
+            // (after "--", NAME=VALUE words are still assignments, as with GNU env)
+            words.insert(words.end(), after_dashes.begin(), after_dashes.end());
+            return do_run(run_options, words);
+        }
+        if (coverage->parsed()) {
+            coverage_cli.output_path_given = output_path->count() > 0;
+            if (!coverage->remaining().empty())
+                usage_error(fmt::format("envguard: coverage: unexpected {}; put cargo llvm-cov "
+                                        "arguments after --",
+                                        join_command(coverage->remaining())));
+            return do_coverage(coverage_cli, after_dashes);
+        }
+        if (profiles->parsed()) return do_profiles();
+    } catch (const envguard::EnvError& error) {
+        return report(error);
+    } catch (const launcher::ManifestError& error) {
+        fmt::print(stderr, "{}\n", error.what());
+        return exit_envguard_error;
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "{}\n", error.what());
+        return exit_envguard_error;
+    }
+    return exit_envguard_error;
+}

@@ -1,0 +1,144 @@
+#include "workspace.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fnmatch.h>
+#include <set>
+#include <sstream>
+
+namespace launcher {
+namespace fs = std::filesystem;
+
+namespace {
+
+toml::table parse_manifest(const fs::path& path) {
+    try {
+        return toml::parse_file(path.string());
+    } catch (const toml::parse_error& error) {
+        std::ostringstream message;
+        message << "envguard: cannot read " << path.string() << ":" << error.source().begin.line << ":"
+                << error.source().begin.column << ": " << error.description();
+        throw ManifestError(message.str());
+    }
+}
+
+void collect_dependency_names(const toml::table& table, std::vector<std::string>& out) {
+    for (const char* key : {"dependencies", "dev-dependencies", "build-dependencies"}) {
+        const toml::table* deps = table[key].as_table();
+        if (!deps) continue;
+        for (const auto& [name, spec] : *deps) {
+            out.emplace_back(name.str());
+            // `alias = { package = "pyo3", ... }` depends on pyo3 under another name
+            if (const toml::table* detail = spec.as_table())
+                if (auto package = (*detail)["package"].value<std::string>()) out.push_back(*package);
+        }
+    }
+}
+
+Crate read_crate(const fs::path& manifest) {
+    const toml::table table = parse_manifest(manifest);
+    Crate crate;
+    crate.manifest = manifest;
+    crate.name = table["package"]["name"].value_or(std::string());
+    if (crate.name.empty())
+        throw ManifestError("envguard: " + manifest.string() + ": no [package] name");
+    collect_dependency_names(table, crate.depends);
+    if (const toml::table* targets = table["target"].as_table())
+        for (const auto& entry : *targets)
+            if (const toml::table* target = entry.second.as_table())
+                collect_dependency_names(*target, crate.depends);
+    return crate;
+}
+
+// members = ["crates/*", "tools/x"]: a glob (fnmatch) may stand in the last path component.
+std::vector<fs::path> expand_member(const fs::path& root, const std::string& pattern) {
+    const fs::path full = root / pattern;
+    const std::string last = full.filename().string();
+    if (last.find_first_of("*?[") == std::string::npos) return {full};
+    std::vector<fs::path> found;
+    auto matches = [&](const std::string& name) {
+        return ::fnmatch(last.c_str(), name.c_str(), FNM_PERIOD) == 0;
+    };
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(full.parent_path(), ec))
+        if (entry.is_directory() && matches(entry.path().filename().string()) &&
+            fs::exists(entry.path() / "Cargo.toml"))
+            found.push_back(entry.path());
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+} // namespace
+
+Workspace load_workspace(const fs::path& start_dir) {
+    fs::path dir = fs::absolute(start_dir);
+    fs::path nearest;
+    for (fs::path d = dir;; d = d.parent_path()) {
+        if (fs::exists(d / "Cargo.toml")) {
+            nearest = d / "Cargo.toml";
+            break;
+        }
+        if (d == d.parent_path()) break;
+    }
+    if (nearest.empty())
+        throw ManifestError("envguard: no Cargo.toml in " + dir.string() + " or any parent directory");
+    fs::path root = nearest;
+    for (fs::path d = nearest.parent_path();; d = d.parent_path()) {
+        const fs::path candidate = d / "Cargo.toml";
+        if (fs::exists(candidate) && parse_manifest(candidate).contains("workspace")) {
+            root = candidate;
+            break;
+        }
+        if (d == d.parent_path()) break;
+    }
+
+    Workspace workspace;
+    workspace.root_manifest = root;
+    const toml::table table = parse_manifest(root);
+    const fs::path root_dir = root.parent_path();
+    std::set<fs::path> excluded;
+    if (const toml::array* exclude = table["workspace"]["exclude"].as_array())
+        for (const auto& item : *exclude)
+            if (auto path = item.value<std::string>()) excluded.insert(fs::weakly_canonical(root_dir / *path));
+    if (table.contains("package")) workspace.members.push_back(read_crate(root));
+    if (const toml::array* members = table["workspace"]["members"].as_array()) {
+        for (const auto& item : *members) {
+            auto pattern = item.value<std::string>();
+            if (!pattern) continue;
+            for (const fs::path& member : expand_member(root_dir, *pattern)) {
+                if (excluded.count(fs::weakly_canonical(member))) continue;
+                const fs::path manifest = member / "Cargo.toml";
+                if (fs::weakly_canonical(manifest) == fs::weakly_canonical(root)) continue;
+                if (!fs::exists(manifest))
+                    throw ManifestError("envguard: " + root.string() + ": workspace member \"" +
+                                        *pattern + "\" has no Cargo.toml");
+                workspace.members.push_back(read_crate(manifest));
+            }
+        }
+    }
+    return workspace;
+}
+
+std::vector<std::string> crates_depending_on(const Workspace& workspace, const std::string& dependency) {
+    std::set<std::string> hit{dependency};
+    // A member that depends on a member that depends on pyo3 builds pyo3 too: repeat to a fixpoint.
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (const auto& crate : workspace.members) {
+            if (hit.count(crate.name)) continue;
+            for (const auto& dep : crate.depends)
+                if (hit.count(dep)) {
+                    hit.insert(crate.name);
+                    grew = true;
+                    break;
+                }
+        }
+    }
+    std::vector<std::string> result;
+    for (const auto& crate : workspace.members)
+        if (crate.name != dependency && hit.count(crate.name)) result.push_back(crate.name);
+    return result;
+}
+
+} // namespace launcher

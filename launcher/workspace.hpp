@@ -1,0 +1,36 @@
+// The part of a cargo workspace the launcher needs: its member crates and which of them depend on
+// pyo3, read from the Cargo.toml files with toml++ (the `fast` coverage mode excludes those).
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace launcher {
+
+struct Crate {
+    std::string name;
+    std::filesystem::path manifest;   // its Cargo.toml
+    std::vector<std::string> depends; // every dependency name (all tables, all targets)
+};
+
+struct Workspace {
+    std::filesystem::path root_manifest;
+    std::vector<Crate> members;
+};
+
+// A Cargo.toml that could not be read or parsed: the message names the file, line and column.
+class ManifestError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The workspace that contains START_DIR, found as cargo finds it: the nearest Cargo.toml upwards,
+// then the nearest ancestor manifest with a [workspace] table (or that manifest alone).
+Workspace load_workspace(const std::filesystem::path& start_dir);
+
+// The members that depend on pyo3, directly or through another member, in member order.
+std::vector<std::string> crates_depending_on(const Workspace& workspace, const std::string& dependency);
+
+} // namespace launcher

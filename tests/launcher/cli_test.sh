@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The launcher's command line, without cargo: GNU env semantics, bad input, exit codes, dry runs.
+source "$(dirname "$0")/lib.sh"
+
+marker=$scratch/ran
+touch_marker=(sh -c "touch '$marker'")
+
+echo "# bad input: a clear message, exit 125, nothing run"
+for bad in "=X" "-u ''" "-u A=B" "--profile nope" "--prepend-path PATH" "--prepend-path PATH=" "--append-path =/x"; do
+  rm -f "$marker"
+  eval "args=($bad)"
+  out=$("$ENVGUARD" run "${args[@]}" -- "${touch_marker[@]}" 2>&1)
+  status=$?
+  if [ "$status" -eq 125 ] && [ ! -e "$marker" ] && [[ "$out" == envguard:* ]]; then
+    ok "run $bad: exit 125, nothing run ($out)"
+  else
+    fail "run $bad" "status $status, ran: $([ -e "$marker" ] && echo yes || echo no)" "output: $out"
+  fi
+done
+expect_status "an unknown coverage mode is exit 125" 125 "$ENVGUARD" coverage --mode nope --dry-run
+expect_contains "  ...and the message names the mode and the known ones" 'unknown coverage mode "nope" (known: html, open, text, lcov, json, fast, ci)' "$out"
+expect_status "--packages '' is exit 125" 125 "$ENVGUARD" coverage --packages '' --dry-run
+expect_contains "  ...and the message says which rule" "--packages: a package name must not be empty" "$out"
+expect_status "an unknown option is exit 125" 125 "$ENVGUARD" run --no-such-option true
+expect_status "no subcommand is exit 125" 125 "$ENVGUARD"
+
+echo "# exit codes"
+expect_status "the child's own exit status" 3 "$ENVGUARD" run sh -c 'exit 3'
+expect_status "killed by signal 9: 128+9" 137 "$ENVGUARD" run sh -c 'kill -KILL $$'
+expect_status "not found: 127" 127 "$ENVGUARD" run no-such-program-xyz
+expect_contains "  ...naming the program" 'cannot run "no-such-program-xyz": not found' "$out"
+printf 'not a program\n' > "$scratch/plain"
+chmod 644 "$scratch/plain"
+expect_status "found but not executable: 126" 126 "$ENVGUARD" run "$scratch/plain"
+
+echo "# GNU env semantics"
+expect_eq "NAME=VALUE splits at the first '='" "B=C" "$("$ENVGUARD" run A=B=C -- sh -c 'printf %s "$A"')"
+expect_eq "NAME= sets to empty, not unset" "set:[]" "$("$ENVGUARD" run X= -- sh -c 'printf %s "${X+set}:[$X]"')"
+expect_eq "-u unsets" "unset" "$(X=1 "$ENVGUARD" run -u X -- sh -c 'printf %s "${X-unset}"')"
+expect_eq "-i starts empty" "" "$(X=1 "$ENVGUARD" run -i /usr/bin/env)"
+expect_eq "assignments without -- and the command's own options" "1 -x" "$("$ENVGUARD" run Y=1 sh -c 'printf "%s %s" "$Y" "$1"' sh -x)"
+expect_eq "a -- after the command belongs to the command" "-- a" "$("$ENVGUARD" run sh -c 'printf "%s %s" "$1" "$2"' sh -- a)"
+expect_eq "without a command, the environment is printed" "A=1" "$("$ENVGUARD" run -i A=1)"
+expect_eq "--prepend-path puts DIR first, no dangling separator" "/x:/a" "$(P=/a "$ENVGUARD" run --prepend-path P=/x -- sh -c 'printf %s "$P"')"
+expect_eq "--append-path on an unset variable gives DIR alone" "/x" "$("$ENVGUARD" run -u P --append-path P=/x -- sh -c 'printf %s "$P"')"
+expect_eq "the program is looked up on the child's PATH" "found" \
+  "$(mkdir -p "$scratch/bin" && printf '#!/bin/sh\necho found\n' > "$scratch/bin/only-here" && chmod +x "$scratch/bin/only-here" && "$ENVGUARD" run --prepend-path "PATH=$scratch/bin" -- only-here)"
+
+echo "# --profile coverage, as the child sees it"
+seen=$(RUSTC_WRAPPER=sccache CARGO_TARGET_DIR=/shared CARGO_INCREMENTAL=0 "$ENVGUARD" run --profile coverage -- \
+  sh -c 'printf "%s|%s|%s" "${RUSTC_WRAPPER+set}:[$RUSTC_WRAPPER]" "$CARGO_INCREMENTAL" "${CARGO_TARGET_DIR-unset}"')
+expect_eq "RUSTC_WRAPPER set to empty, CARGO_INCREMENTAL=1, CARGO_TARGET_DIR unset" "set:[]|1|unset" "$seen"
+expect_eq "a command-line assignment overrides the profile" "0" \
+  "$("$ENVGUARD" run --profile coverage CARGO_INCREMENTAL=0 -- sh -c 'printf %s "$CARGO_INCREMENTAL"')"
+
+echo "# --dry-run"
+out=$(RUSTC_WRAPPER=sccache CARGO_TARGET_DIR=/shared "$ENVGUARD" run --profile coverage --dry-run -- "${touch_marker[@]}")
+expect_eq "dry run prints each variable before -> after and the command" \
+  "$(printf '%s\n' 'CARGO_INCREMENTAL: unset -> "1"' 'CARGO_TARGET_DIR: "/shared" -> unset' \
+     'RUSTC_WRAPPER: "sccache" -> "" (set to empty, not unset)' "command: sh -c 'touch '\\''$marker'\\'''")" "$(env -u CARGO_INCREMENTAL true; printf '%s' "$out")"
+[ -e "$marker" ] && fail "dry run ran nothing" || ok "dry run ran nothing"
+
+expected_args() {
+  case $1 in
+    html) echo "--workspace --all-features --html" ;;
+    open) echo "--workspace --all-features --html --open" ;;
+    text) echo "--workspace --all-features" ;;
+    lcov|ci) echo "--workspace --all-features --lcov --output-path lcov.info" ;;
+    json) echo "--workspace --all-features --json --output-path coverage.json" ;;
+  esac
+}
+for mode in html open text lcov json ci; do
+  out=$("$ENVGUARD" coverage --mode "$mode" --dry-run | grep '^command:')
+  expect_eq "coverage --mode $mode --dry-run prints the design's arguments" "command: cargo llvm-cov $(expected_args "$mode")" "$out"
+done
+
+echo "# help and version"
+for sub in run coverage profiles; do
+  out=$("$ENVGUARD" "$sub" --help)
+  expect_contains "$sub --help shows an example" "Example" "$out"
+done
+expect_eq "--version" "envguard 1.0.0" "$("$ENVGUARD" --version)"
+out=$("$ENVGUARD" profiles)
+expect_contains "profiles lists coverage with its operations" 'RUSTC_WRAPPER="" (set to empty, not unset)' "$out"
+expect_contains "profiles lists coverage-cached" "coverage-cached (built-in)" "$out"
+expect_contains "profiles lists sccache" "sccache (built-in)" "$out"
+
+finish
