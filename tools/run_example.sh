@@ -1,16 +1,58 @@
 #!/usr/bin/env bash
-# The main job: build the coverage example and run it the way this project's users meet the problem:
-# a parent shell with sccache as RUSTC_WRAPPER and a shared CARGO_TARGET_DIR. The child gets the
-# coverage recipe (RUSTC_WRAPPER set to empty, CARGO_INCREMENTAL=1, CARGO_TARGET_DIR unset); the
-# parent's environment is shown unchanged afterwards.
-# Usage: tools/run_example.sh [COMMAND [ARG]...]   (default child: the example itself, reporting)
+# The main job: the envguard launcher on a real Rust project whose .cargo/config.toml sends every
+# build through sccache (examples/sccache-project). A plain build goes through sccache and into the
+# shared CARGO_TARGET_DIR; the same build under `envguard run --profile coverage` bypasses sccache
+# (RUSTC_WRAPPER set to the empty string, not unset) and builds in the project's own target/.
+# Installs what it needs (Debian packages; cargo comes from rustup in ~/.cargo/bin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 
-tools/install_deps.sh
+tools/install_deps.sh sccache
+command -v cargo >/dev/null 2>&1 || export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+command -v cargo >/dev/null 2>&1 || { echo "run_example: cargo not found: install Rust with rustup" >&2; exit 1; }
+
 cmake --preset dev -B build/example -DENVGUARD_BUILD_TESTS=OFF >/dev/null
-cmake --build build/example --target coverage_child >/dev/null
-echo "Parent shell: RUSTC_WRAPPER=sccache CARGO_TARGET_DIR=/tmp/shared-target CARGO_INCREMENTAL=0"
+cmake --build build/example --target envguard_launcher >/dev/null
+envguard=$root/build/example/launcher/envguard
+
+# A private sccache server and cache, and the users' shared target directory.
+export SCCACHE_DIR=$root/build/example/sccache
+export SCCACHE_SERVER_PORT=$((20000 + RANDOM % 20000))
+shared=$root/build/example/shared-target
+trap 'sccache --stop-server >/dev/null 2>&1 || true' EXIT
+sccache --start-server >/dev/null 2>&1 || true
+requests() { sccache --show-stats | awk '/^Compile requests[[:space:]]/ {print $NF; exit}'; }
+
+cd examples/sccache-project
+rm -rf target "$shared"
+unset RUSTC_WRAPPER CARGO_INCREMENTAL
+export CARGO_TARGET_DIR=$shared CARGO_NET_OFFLINE=true
+
+echo "== The project's .cargo/config.toml sends builds through sccache; the shell has CARGO_TARGET_DIR=$shared"
 echo
-RUSTC_WRAPPER=sccache CARGO_TARGET_DIR=/tmp/shared-target CARGO_INCREMENTAL=0 \
-  build/example/examples/coverage_child "$@"
+echo "== 1. Plain \`cargo build\`"
+before=$(requests)
+CARGO_INCREMENTAL=0 cargo build 2>&1 | sed 's/^/   /'
+plain=$(requests)
+echo "   sccache compile requests: $before -> $plain (the build went through sccache)"
+echo "   built in: $(ls -d "$shared"/debug 2>/dev/null || echo '?')"
+echo
+echo "== 2. What \`envguard run --profile coverage\` changes (--dry-run)"
+"$envguard" run --profile coverage --dry-run -- cargo build | sed 's/^/   /'
+echo
+echo "== 3. \`envguard run --profile coverage -- cargo build\`"
+"$envguard" run --profile coverage -- cargo build 2>&1 | sed 's/^/   /'
+after=$(requests)
+echo "   sccache compile requests: $plain -> $after ($([ "$after" = "$plain" ] && echo 'sccache bypassed' || echo 'NOT bypassed'))"
+echo "   built in: $(ls -d "$PWD"/target/debug 2>/dev/null || echo '?') (the project's own target/)"
+echo
+echo "== 4. \`envguard run --profile coverage -- cargo test\`"
+"$envguard" run --profile coverage -- cargo test 2>&1 | grep -E "^test |test result" | sed 's/^/   /'
+echo
+echo "== 5. \`envguard coverage --mode lcov --dry-run\`: what \`envguard coverage --mode lcov\` would run"
+"$envguard" coverage --mode lcov --dry-run | sed 's/^/   /'
+echo
+echo "== 6. The shell's own environment afterwards"
+echo "   RUSTC_WRAPPER=${RUSTC_WRAPPER-(unset)} CARGO_TARGET_DIR=${CARGO_TARGET_DIR-(unset)} CARGO_INCREMENTAL=${CARGO_INCREMENTAL-(unset)}"
+[ "$after" = "$plain" ] && [ -d target/debug ]

@@ -137,6 +137,25 @@ printf '[package\nname = "broken"\n' > "$ws/crates/tools/Cargo.toml"
 expect_status "a malformed Cargo.toml is exit 125" 125 "$ENVGUARD" coverage --mode fast --dry-run
 expect_contains "  ...and the message names the file, line and column" "$ws/crates/tools/Cargo.toml:1:" "$out"
 
+echo "# the launcher never writes its own environment (an LD_PRELOAD spy logs setenv/unsetenv/putenv/clearenv)"
+spy_log=$scratch/spy.log
+spy() { # spy TARGET COMMAND...: run COMMAND, logging TARGET's environment writes
+  local target=$1
+  shift
+  env LD_PRELOAD="$ENVGUARD_SETENV_SPY" ENVGUARD_SPY_LOG="$spy_log" ENVGUARD_SPY_TARGET="$target" "$@"
+}
+: > "$spy_log"
+spy "$ENVGUARD_SPY_CONTROL" "$ENVGUARD_SPY_CONTROL" >/dev/null
+[ -s "$spy_log" ] && ok "control: the spy sees a program that does change its environment ($(wc -l < "$spy_log") calls)" \
+  || fail "control: the spy saw nothing from $ENVGUARD_SPY_CONTROL"
+cd "$crate"
+: > "$spy_log"
+: > "$record"
+spy "$ENVGUARD" env PATH="$scratch/standin:$PATH" RUSTC_WRAPPER=sccache CARGO_TARGET_DIR=/shared "$ENVGUARD" coverage --mode lcov --clean >/dev/null 2>&1
+expect_eq "  ...(and the stand-in was really run)" 2 "$(grep -c '^args:' "$record")"
+spy "$ENVGUARD" "$ENVGUARD" run --profile coverage -u HOME A= --prepend-path PATH=/x -- true
+expect_eq "envguard coverage and envguard run made no environment write" "" "$(cat "$spy_log")"
+
 cd "$crate"
 expect_status "cargo-llvm-cov not installed: exit 127" 127 env CARGO_HOME="$scratch/no-cargo-home" "$ENVGUARD" coverage --mode html
 expect_contains "  ...saying how to install it" "cargo install cargo-llvm-cov" "$out"
