@@ -9,14 +9,20 @@
 // Built on envguard's public headers only. The child's environment is computed with render() and
 // handed to the child (execve, or spawn-and-wait for several commands); the launcher never changes
 // its own environment.
+#include "cargo_config.hpp"
 #include "workspace.hpp"
 
 #include <envguard/envguard.hpp>
 
 #include <CLI/CLI.hpp>
+#include <fmt/color.h>
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -222,6 +228,137 @@ int do_coverage(const CoverageCli& cli, const std::vector<std::string>& extra) {
     return status;
 }
 
+struct CheckCli {
+    std::string profile;
+    std::string format = "text";
+    std::string manifest_path;
+};
+
+nlohmann::json json_source(const launcher::Source& source) {
+    if (source.file.empty()) return nullptr;
+    return {{"file", source.file.string()}, {"line", source.line}};
+}
+
+nlohmann::json json_wrapper(const launcher::WrapperPrediction& wrapper) {
+    return {{"program", wrapper.program ? nlohmann::json(*wrapper.program) : nlohmann::json(nullptr)},
+            {"rule", wrapper.rule},
+            {"source", json_source(wrapper.source)}};
+}
+
+// `sccache --show-stats`, briefly: its request and cache lines.
+std::vector<std::string> sccache_stats() {
+    std::vector<std::string> lines;
+    std::FILE* pipe = ::popen("sccache --show-stats 2>/dev/null", "r");
+    if (pipe == nullptr) return lines;
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) {
+        std::string line(buffer);
+        while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+        for (const char* wanted : {"Compile requests ", "Cache hits ", "Cache misses "})
+            if (line.rfind(wanted, 0) == 0 &&
+                line.find_first_not_of(' ', std::string(wanted).size()) != std::string::npos &&
+                std::isdigit(static_cast<unsigned char>(line[line.find_first_not_of(' ', std::string(wanted).size())])))
+                lines.push_back(line);
+    }
+    ::pclose(pipe);
+    return lines;
+}
+
+int do_check(const CheckCli& cli) {
+    if (cli.format != "text" && cli.format != "json")
+        usage_error(fmt::format("envguard: check: unknown format \"{}\" (known: text, json)", cli.format));
+    namespace fs = std::filesystem;
+    fs::path dir = cli.manifest_path.empty() ? fs::current_path() : fs::path(cli.manifest_path);
+    if (!cli.manifest_path.empty() && !fs::is_directory(dir))
+        dir = dir.parent_path().empty() ? fs::current_path() : dir.parent_path(); // a Cargo.toml path
+    dir = fs::absolute(dir).lexically_normal();
+    const fs::path root = launcher::find_workspace_root(dir).parent_path();
+
+    envguard::EnvSnapshot env = envguard::EnvSnapshot::capture();
+    if (!cli.profile.empty()) env = require_profile(cli.profile).overlay.render(env);
+    const launcher::CargoConfig config = launcher::read_cargo_config(dir, env);
+    const launcher::Prediction p = launcher::predict(config, env, dir, root);
+    std::vector<std::string> stats;
+    const bool wrapper_is_sccache =
+        p.wrapper.program && fs::path(*p.wrapper.program).filename().string().find("sccache") != std::string::npos;
+    if (wrapper_is_sccache) {
+        try {
+            (void)envguard::find_program(*p.wrapper.program, env);
+            stats = sccache_stats();
+        } catch (const envguard::EnvError&) {
+        }
+    }
+
+    if (cli.format == "json") {
+        nlohmann::json out;
+        out["schema"] = "envguard-check/1";
+        out["directory"] = dir.string();
+        out["workspace_root"] = root.string();
+        out["profile"] = cli.profile.empty() ? nlohmann::json(nullptr) : nlohmann::json(cli.profile);
+        out["config_files"] = nlohmann::json::array();
+        for (const auto& file : config.files) out["config_files"].push_back(file.string());
+        out["wrapper"] = json_wrapper(p.wrapper);
+        out["workspace_wrapper"] = json_wrapper(p.workspace_wrapper);
+        out["incremental"] = {{"enabled", p.incremental},
+                              {"rule", p.incremental_rule},
+                              {"source", json_source(p.incremental_source)}};
+        out["wrapper_sees_cargo_incremental"] =
+            p.wrapper_sees_incremental ? nlohmann::json(*p.wrapper_sees_incremental) : nlohmann::json(nullptr);
+        out["target_dir"] = {{"path", p.target_dir ? nlohmann::json(p.target_dir->string()) : nlohmann::json(nullptr)},
+                             {"rule", p.target_dir_rule},
+                             {"source", json_source(p.target_dir_source)}};
+        out["findings"] = nlohmann::json::array();
+        for (const auto& f : p.findings)
+            out["findings"].push_back({{"severity", std::string(envguard::to_string(f.severity))},
+                                       {"variable", f.variable},
+                                       {"problem", f.problem},
+                                       {"fix", f.fix}});
+        out["will_fail"] = p.will_fail();
+        if (wrapper_is_sccache) out["sccache_stats"] = stats;
+        fmt::print("{}\n", out.dump(2));
+        return p.will_fail() ? 1 : 0;
+    }
+
+    const bool colour = ::isatty(1) != 0;
+    auto paint = [&](fmt::text_style style, const std::string& text) {
+        return colour ? fmt::format(style, "{}", text) : text;
+    };
+    auto from = [](const launcher::Source& source) {
+        return source.file.empty() ? std::string() : " [" + source.describe() + "]";
+    };
+    fmt::print("envguard check: {}{}\n", dir.string(),
+               cli.profile.empty() ? std::string() : " (with profile " + cli.profile + ")");
+    fmt::print("config files:      {}\n", config.files.empty() ? std::string("(none)") : config.files.front().string());
+    for (std::size_t i = 1; i < config.files.size(); ++i) fmt::print("                   {}\n", config.files[i].string());
+    fmt::print("wrapper:           {} — {}\n", p.wrapper.program ? *p.wrapper.program : std::string("none"),
+               p.wrapper.rule);
+    fmt::print("workspace wrapper: {} — {}\n",
+               p.workspace_wrapper.program ? *p.workspace_wrapper.program : std::string("none"),
+               p.workspace_wrapper.rule);
+    fmt::print("incremental:       {} — {}{}\n", p.incremental ? "on" : "off", p.incremental_rule,
+               from(p.incremental_source));
+    if (p.wrapper.program || p.workspace_wrapper.program)
+        fmt::print("the wrapper sees:  CARGO_INCREMENTAL {}\n", describe(p.wrapper_sees_incremental));
+    fmt::print("target directory:  {} — {}{}\n", p.target_dir ? p.target_dir->string() : std::string("(error)"),
+               p.target_dir_rule, from(p.target_dir_source));
+    for (const auto& line : stats) fmt::print("sccache:           {}\n", line);
+    for (const auto& f : p.findings) {
+        const auto style = f.severity == envguard::Severity::error     ? fg(fmt::color::red) | fmt::emphasis::bold
+                           : f.severity == envguard::Severity::warning ? fg(fmt::color::yellow)
+                                                                       : fmt::text_style();
+        fmt::print("{} {}{}\n    fix: {}\n", paint(style, std::string(envguard::to_string(f.severity)) + ":"),
+                   f.variable.empty() ? std::string() : f.variable + ": ", f.problem, f.fix);
+    }
+    const std::size_t errors = static_cast<std::size_t>(std::count_if(
+        p.findings.begin(), p.findings.end(),
+        [](const envguard::Finding& f) { return f.severity == envguard::Severity::error; }));
+    fmt::print("{}\n", errors == 0 ? paint(fg(fmt::color::green), "result: the build will work here")
+                                   : paint(fg(fmt::color::red) | fmt::emphasis::bold,
+                                           fmt::format("result: the build will FAIL here ({} error{})", errors,
+                                                       errors == 1 ? "" : "s")));
+    return errors == 0 ? 0 : 1;
+}
+
 int do_profiles() {
     for (const auto& profile : envguard::builtin_profiles()) {
         fmt::print("{} (built-in)\n  {}\n", profile.name, profile.description);
@@ -302,6 +439,17 @@ int main(int argc, char** argv) {
                      "  envguard coverage --mode lcov --clean -- --no-cfg-coverage\n"
                      "Exit status: cargo's; 125 envguard's own error; 127 cargo-llvm-cov not installed.");
 
+    CheckCli check_cli;
+    CLI::App* check = app.add_subcommand(
+        "check", "Predict what cargo will do here: which wrapper, incremental or not, where the build goes");
+    check->add_option("--profile", check_cli.profile, "Check the environment this profile renders")->type_name("P");
+    check->add_option("--format", check_cli.format, "text (default) or json")->type_name("FORMAT");
+    check->add_option("--manifest-path", check_cli.manifest_path, "The project directory (default: here)")
+        ->type_name("DIR");
+    check->footer("Reads .cargo/config(.toml) from here up to / and $CARGO_HOME, like cargo.\nExamples:\n"
+                  "  envguard check\n  envguard check --profile coverage\n  envguard check --format json\n"
+                  "Exit status: 0 the build will work; 1 an error-level finding; 125 something could not be read.");
+
     CLI::App* profiles = app.add_subcommand("profiles", "List the built-in profiles and what each does");
     profiles->footer("Example:\n  envguard profiles");
 
@@ -351,6 +499,7 @@ int main(int argc, char** argv) {
             return do_coverage(coverage_cli, after_dashes);
         }
         if (profiles->parsed()) return do_profiles();
+        if (check->parsed()) return do_check(check_cli);
     } catch (const envguard::EnvError& error) {
         return report(error);
     } catch (const launcher::ManifestError& error) {

@@ -71,8 +71,8 @@ std::vector<fs::path> expand_member(const fs::path& root, const std::string& pat
 
 } // namespace
 
-Workspace load_workspace(const fs::path& start_dir) {
-    fs::path dir = fs::absolute(start_dir);
+fs::path find_workspace_root(const fs::path& start_dir) {
+    fs::path dir = fs::absolute(start_dir).lexically_normal();
     fs::path nearest;
     for (fs::path d = dir;; d = d.parent_path()) {
         if (fs::exists(d / "Cargo.toml")) {
@@ -83,16 +83,16 @@ Workspace load_workspace(const fs::path& start_dir) {
     }
     if (nearest.empty())
         throw ManifestError("envguard: no Cargo.toml in " + dir.string() + " or any parent directory");
-    fs::path root = nearest;
     for (fs::path d = nearest.parent_path();; d = d.parent_path()) {
         const fs::path candidate = d / "Cargo.toml";
-        if (fs::exists(candidate) && parse_manifest(candidate).contains("workspace")) {
-            root = candidate;
-            break;
-        }
+        if (fs::exists(candidate) && parse_manifest(candidate).contains("workspace")) return candidate;
         if (d == d.parent_path()) break;
     }
+    return nearest;
+}
 
+Workspace load_workspace(const fs::path& start_dir) {
+    const fs::path root = find_workspace_root(start_dir);
     Workspace workspace;
     workspace.root_manifest = root;
     const toml::table table = parse_manifest(root);

@@ -26,6 +26,10 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The root manifest of the workspace that contains START_DIR, found as cargo finds it: the nearest
+// Cargo.toml upwards, then the nearest ancestor manifest with a [workspace] table (or that manifest).
+std::filesystem::path find_workspace_root(const std::filesystem::path& start_dir);
+
 // The workspace that contains START_DIR, found as cargo finds it: the nearest Cargo.toml upwards,
 // then the nearest ancestor manifest with a [workspace] table (or that manifest alone).
 Workspace load_workspace(const std::filesystem::path& start_dir);

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(cmake ninja-build g++ clang doctest-dev meson python3 pkg-config
-          libcli11-dev libfmt-dev libtomlplusplus-dev "$@")
+          libcli11-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -53,6 +53,12 @@ echo
 echo "== 5. \`envguard coverage --mode lcov --dry-run\`: what \`envguard coverage --mode lcov\` would run"
 "$envguard" coverage --mode lcov --dry-run | sed 's/^/   /'
 echo
-echo "== 6. The shell's own environment afterwards"
+echo "== 6. \`envguard check\` with CARGO_INCREMENTAL=1: the old guide's failing case, predicted"
+CARGO_INCREMENTAL=1 "$envguard" check | sed 's/^/   /' || echo "   (exit status $?: an error-level finding)"
+echo
+echo "== 7. \`envguard check --profile coverage\` with CARGO_INCREMENTAL=1: the fix"
+CARGO_INCREMENTAL=1 "$envguard" check --profile coverage | sed 's/^/   /'
+echo
+echo "== 8. The shell's own environment afterwards"
 echo "   RUSTC_WRAPPER=${RUSTC_WRAPPER-(unset)} CARGO_TARGET_DIR=${CARGO_TARGET_DIR-(unset)} CARGO_INCREMENTAL=${CARGO_INCREMENTAL-(unset)}"
 [ "$after" = "$plain" ] && [ -d target/debug ]

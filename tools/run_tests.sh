@@ -7,7 +7,8 @@
 #   - runs it again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #   - builds and runs it with Meson,
 #   - installs envguard and builds consumers with find_package and pkg-config.
-# Usage: tools/run_tests.sh            (about 5 minutes on 2 cores)
+# Needs Rust's cargo (rustup, found in ~/.cargo/bin) for the launcher's end-to-end tests.
+# Usage: tools/run_tests.sh            (about 10 minutes on 2 cores)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -42,7 +43,8 @@ cmake_suite() { # compiler standard preset [extra cmake arguments]
 
 meson_suite() {
   rm -rf build/meson
-  meson setup build/meson -Dwerror=true >/dev/null && meson test -C build/meson --print-errorlogs
+  # CXX named explicitly: Meson would otherwise pick up an sccache on PATH by itself.
+  CXX=c++ meson setup build/meson -Dwerror=true >/dev/null && meson test -C build/meson --print-errorlogs
 }
 
 install_and_consume() {

@@ -85,4 +85,41 @@ expect_contains "profiles lists coverage with its operations" 'RUSTC_WRAPPER="" 
 expect_contains "profiles lists coverage-cached" "coverage-cached (built-in)" "$out"
 expect_contains "profiles lists sccache" "sccache (built-in)" "$out"
 
+echo "# envguard check: what cannot be read is exit 125 with a message naming the file"
+project=$scratch/project
+mkdir -p "$project/.cargo"
+printf '[package]\nname = "p"\nversion = "0.1.0"\n' > "$project/Cargo.toml"
+printf '[build\nrustc-wrapper = "x"\n' > "$project/.cargo/config.toml"
+expect_status "malformed TOML: exit 125" 125 "$ENVGUARD" check --manifest-path "$project"
+expect_contains "  ...naming the file, line and column" "$project/.cargo/config.toml:1:7:" "$out"
+rm "$project/.cargo/config.toml"
+mkdir "$project/.cargo/config.toml"
+expect_status "a directory where the config file should be: exit 125" 125 "$ENVGUARD" check --manifest-path "$project"
+expect_contains "  ...saying so" "it is a directory, not a file" "$out"
+rmdir "$project/.cargo/config.toml"
+if [ "$(id -u)" -eq 0 ]; then # root reads any mode-000 file: use a file no one can read instead
+  ln -s /proc/self/mem "$project/.cargo/config.toml"
+else
+  printf '[build]\n' > "$project/.cargo/config.toml" && chmod 000 "$project/.cargo/config.toml"
+fi
+expect_status "an unreadable config file: exit 125" 125 "$ENVGUARD" check --manifest-path "$project"
+expect_contains "  ...naming it" "cannot read $project/.cargo/config.toml" "$out"
+rm -f "$project/.cargo/config.toml"
+printf '[package\n' > "$project/Cargo.toml"
+expect_status "a malformed Cargo.toml: exit 125" 125 "$ENVGUARD" check --manifest-path "$project"
+expect_contains "  ...naming it" "$project/Cargo.toml:1:" "$out"
+expect_status "no Cargo.toml anywhere up: exit 125" 125 "$ENVGUARD" check --manifest-path /
+expect_status "an unknown --format: exit 125" 125 "$ENVGUARD" check --format xml
+printf '[package]\nname = "p"\nversion = "0.1.0"\n' > "$project/Cargo.toml"
+printf '[build]\nrustc-wrapper = "sccache"\n' > "$project/.cargo/config.toml"
+expect_status "the seed's failing case (sccache configured, CARGO_INCREMENTAL=1): exit 1" 1 \
+  env -u RUSTC_WRAPPER CARGO_INCREMENTAL=1 PATH="$scratch/no-programs" "$ENVGUARD" check --manifest-path "$project"
+expect_contains "  ...with the finding and its fix" 'RUSTC_WRAPPER is unset and' "$out"
+expect_contains "  ...(fix)" "Set RUSTC_WRAPPER to the empty string (not unset)" "$out"
+expect_status "...and with --profile coverage: exit 0" 0 \
+  env -u RUSTC_WRAPPER CARGO_INCREMENTAL=1 PATH="$scratch/no-programs" "$ENVGUARD" check --profile coverage --manifest-path "$project"
+out=$(env -u RUSTC_WRAPPER CARGO_INCREMENTAL=1 PATH="$scratch/no-programs" "$ENVGUARD" check --format json --manifest-path "$project")
+expect_eq "check --format json: the documented fields" "envguard-check/1|sccache|True|True" \
+  "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("|".join(str(x) for x in [d["schema"], d["wrapper"]["program"], d["incremental"]["enabled"], d["will_fail"]]))')"
+
 finish

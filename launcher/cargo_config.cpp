@@ -1,0 +1,312 @@
+#include "cargo_config.hpp"
+
+#include "workspace.hpp"
+
+#include <toml++/toml.h>
+
+#include <set>
+#include <sstream>
+
+namespace launcher {
+namespace fs = std::filesystem;
+
+std::string Source::describe() const {
+    if (file.empty()) return {};
+    // Shown relative to the current directory when it is below it (".cargo/config.toml:2").
+    std::error_code ec;
+    const fs::path relative = fs::relative(file, fs::current_path(ec), ec);
+    const bool below = !ec && !relative.empty() && *relative.begin() != "..";
+    return (below ? relative : file).string() + ":" + std::to_string(line);
+}
+
+namespace {
+
+toml::table parse_config(const fs::path& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec))
+        throw ManifestError("envguard: cannot read " + path.string() + ": it is a directory, not a file");
+    try {
+        return toml::parse_file(path.string());
+    } catch (const toml::parse_error& error) {
+        std::ostringstream message;
+        message << "envguard: cannot read " << path.string() << ":" << error.source().begin.line << ":"
+                << error.source().begin.column << ": " << error.description();
+        throw ManifestError(message.str());
+    }
+}
+
+Source source_of(const fs::path& file, const toml::node& node) {
+    return Source{file, static_cast<long>(node.source().begin.line)};
+}
+
+// cargo: in one directory, `config` wins over `config.toml` (with a warning).
+std::optional<fs::path> config_file_in(const fs::path& dir, std::vector<std::string>& notes) {
+    const fs::path plain = dir / "config";
+    const fs::path with_extension = dir / "config.toml";
+    std::error_code ec;
+    const bool has_plain = fs::exists(plain, ec);
+    const bool has_toml = fs::exists(with_extension, ec);
+    if (has_plain && has_toml && !fs::equivalent(plain, with_extension, ec))
+        notes.push_back("both " + plain.string() + " and " + with_extension.string() +
+                        " exist: cargo reads " + plain.string() + " only");
+    if (has_plain) return plain;
+    if (has_toml) return with_extension;
+    return std::nullopt;
+}
+
+// A path value from a config file: relative to the directory that holds the .cargo directory
+// (cargo's rule for config-relative paths). A bare program name (no '/') stays a name for PATH.
+std::string config_relative(const std::string& value, const fs::path& file, bool is_program) {
+    if (value.empty() || fs::path(value).is_absolute()) return value;
+    if (is_program && value.find('/') == std::string::npos) return value;
+    return (file.parent_path().parent_path() / value).lexically_normal().string();
+}
+
+void take_string(const toml::table& table, const char* section, const char* key, const fs::path& file,
+                 std::optional<ConfigString>& slot, bool is_program) {
+    if (slot) return; // a file read earlier (deeper) already set it
+    const toml::node* node = table[section][key].node();
+    if (!node) return;
+    if (auto value = node->value<std::string>())
+        slot = ConfigString{config_relative(*value, file, is_program), source_of(file, *node)};
+    else
+        throw ManifestError("envguard: " + Source{file, source_of(file, *node).line}.describe() + ": " +
+                            section + "." + key + " must be a string");
+}
+
+void take_bool(const toml::node* node, const fs::path& file, const char* key,
+               std::optional<ConfigBool>& slot) {
+    if (slot || !node) return;
+    if (auto value = node->value<bool>())
+        slot = ConfigBool{*value, source_of(file, *node)};
+    else
+        throw ManifestError("envguard: " + source_of(file, *node).describe() + ": " + key +
+                            " must be true or false");
+}
+
+void read_one(const fs::path& file, CargoConfig& config) {
+    const toml::table table = parse_config(file);
+    config.files.push_back(file);
+    take_string(table, "build", "rustc-wrapper", file, config.rustc_wrapper, true);
+    take_string(table, "build", "rustc-workspace-wrapper", file, config.rustc_workspace_wrapper, true);
+    take_string(table, "build", "target-dir", file, config.target_dir, false);
+    take_bool(table["build"]["incremental"].node(), file, "build.incremental", config.build_incremental);
+    take_bool(table["profile"]["dev"]["incremental"].node(), file, "profile.dev.incremental",
+              config.dev_incremental);
+    if (const toml::table* env = table["env"].as_table()) {
+        for (const char* name : {"RUSTC_WRAPPER", "CARGO_INCREMENTAL", "CARGO_TARGET_DIR"}) {
+            const toml::node* node = env->get(name);
+            if (!node) continue;
+            bool seen = false;
+            for (const auto& entry : config.env) seen = seen || entry.name == name;
+            if (seen) continue; // a deeper file's entry wins
+            EnvEntry entry{name, {}, false, false, source_of(file, *node)};
+            if (auto value = node->value<std::string>()) {
+                entry.value = *value;
+            } else if (const toml::table* detail = node->as_table()) {
+                entry.value = (*detail)["value"].value_or(std::string());
+                entry.force = (*detail)["force"].value_or(false);
+                entry.relative = (*detail)["relative"].value_or(false);
+                if (entry.relative) entry.value = (file.parent_path().parent_path() / entry.value).string();
+            } else {
+                throw ManifestError("envguard: " + entry.source.describe() + ": [env] " + name +
+                                    " must be a string or a table with `value`");
+            }
+            config.env.push_back(entry);
+        }
+    }
+}
+
+const EnvEntry* env_entry(const CargoConfig& config, const std::string& name) {
+    for (const auto& entry : config.env)
+        if (entry.name == name) return &entry;
+    return nullptr;
+}
+
+std::string quoted(const std::string& value) { return envguard::detail::quote_value(value); }
+
+std::string base_name(const std::string& program) { return fs::path(program).filename().string(); }
+
+bool is_sccache(const std::optional<std::string>& program) {
+    return program && base_name(*program).find("sccache") != std::string::npos;
+}
+
+// RUSTC_WRAPPER (set, even to "") > CARGO_BUILD_<KEY> > config; "" means no wrapper.
+WrapperPrediction predict_wrapper(const envguard::EnvSnapshot& env, const char* variable,
+                                  const char* build_variable, const char* key,
+                                  const std::optional<ConfigString>& configured) {
+    auto from_value = [](const std::string& value) {
+        return value.empty() ? std::optional<std::string>() : std::optional<std::string>(value);
+    };
+    if (const std::string* value = env.find(variable))
+        return {from_value(*value),
+                std::string(variable) + (value->empty() ? " is set to the empty string: no wrapper, "
+                                                          "whatever the config says"
+                                                        : " is set: it overrides every other setting"),
+                {}};
+    if (const std::string* value = env.find(build_variable))
+        return {from_value(*value),
+                std::string(build_variable) + " is set and " + variable + " is unset", {}};
+    if (configured)
+        return {from_value(configured->value),
+                std::string(variable) + " is unset, so cargo uses " + key + " = " +
+                    quoted(configured->value) + " from " + configured->source.describe(),
+                configured->source};
+    return {std::nullopt, std::string(variable) + " is unset and no config file sets " + key, {}};
+}
+
+} // namespace
+
+CargoConfig read_cargo_config(const fs::path& dir, const envguard::EnvSnapshot& env) {
+    CargoConfig config;
+    std::set<fs::path> read_dirs;
+    for (fs::path d = fs::absolute(dir).lexically_normal();; d = d.parent_path()) {
+        if (auto file = config_file_in(d / ".cargo", config.notes)) {
+            read_one(*file, config);
+            read_dirs.insert(fs::weakly_canonical(d / ".cargo"));
+        }
+        if (d == d.parent_path()) break;
+    }
+    fs::path cargo_home;
+    if (const std::string* home = env.find("CARGO_HOME"))
+        cargo_home = *home;
+    else if (const std::string* user = env.find("HOME"))
+        cargo_home = fs::path(*user) / ".cargo";
+    if (!cargo_home.empty() && !read_dirs.count(fs::weakly_canonical(cargo_home)))
+        if (auto file = config_file_in(cargo_home, config.notes)) read_one(*file, config);
+    return config;
+}
+
+Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, const fs::path& dir,
+                   const fs::path& workspace_root) {
+    using envguard::Finding;
+    using envguard::Severity;
+    Prediction p;
+    p.wrapper = predict_wrapper(env, "RUSTC_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER", "build.rustc-wrapper",
+                                config.rustc_wrapper);
+    p.workspace_wrapper =
+        predict_wrapper(env, "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
+                        "build.rustc-workspace-wrapper", config.rustc_workspace_wrapper);
+
+    // Incremental, for the dev profile that cargo build and cargo test use:
+    // CARGO_INCREMENTAL (only "1" is on) > CARGO_BUILD_INCREMENTAL > build.incremental > profile.
+    if (const std::string* value = env.find("CARGO_INCREMENTAL")) {
+        p.incremental = *value == "1";
+        p.incremental_rule = "CARGO_INCREMENTAL=" + quoted(*value) + " in the environment" +
+                             (p.incremental ? "" : " (every value but \"1\" is off)");
+    } else if (const std::string* build = env.find("CARGO_BUILD_INCREMENTAL")) {
+        p.incremental = *build == "true";
+        p.incremental_rule = "CARGO_BUILD_INCREMENTAL=" + quoted(*build) + " in the environment";
+    } else if (config.build_incremental) {
+        p.incremental = config.build_incremental->value;
+        p.incremental_rule = std::string("build.incremental = ") + (p.incremental ? "true" : "false");
+        p.incremental_source = config.build_incremental->source;
+    } else if (config.dev_incremental) {
+        p.incremental = config.dev_incremental->value;
+        p.incremental_rule = std::string("profile.dev.incremental = ") + (p.incremental ? "true" : "false");
+        p.incremental_source = config.dev_incremental->source;
+    } else {
+        p.incremental = true;
+        p.incremental_rule = "the dev profile's default";
+    }
+
+    // What the wrapper process sees: the environment, unless a force [env] entry replaces it; an
+    // [env] entry fills in only a variable the environment does not have.
+    const EnvEntry* incremental_entry = env_entry(config, "CARGO_INCREMENTAL");
+    if (incremental_entry && (incremental_entry->force || !env.contains("CARGO_INCREMENTAL")))
+        p.wrapper_sees_incremental = incremental_entry->value;
+    else
+        p.wrapper_sees_incremental = env.get("CARGO_INCREMENTAL");
+
+    // Target directory: CARGO_TARGET_DIR > CARGO_BUILD_TARGET_DIR > build.target-dir > <root>/target.
+    auto empty_target = [&](const std::string& where) {
+        p.target_dir.reset();
+        p.target_dir_rule = where + " is set to the empty string: cargo stops with an error";
+        p.findings.push_back({Severity::error, where,
+                              where + " is set to the empty string: cargo stops with \"the target "
+                                      "directory is set to an empty string\"",
+                              "unset " + where + " (not empty) to use the workspace's target/"});
+    };
+    if (const std::string* value = env.find("CARGO_TARGET_DIR")) {
+        if (value->empty())
+            empty_target("CARGO_TARGET_DIR");
+        else {
+            p.target_dir = fs::absolute(dir / *value).lexically_normal();
+            p.target_dir_rule = "CARGO_TARGET_DIR is set";
+        }
+    } else if (const std::string* build = env.find("CARGO_BUILD_TARGET_DIR")) {
+        if (build->empty())
+            empty_target("CARGO_BUILD_TARGET_DIR");
+        else {
+            p.target_dir = fs::absolute(dir / *build).lexically_normal();
+            p.target_dir_rule = "CARGO_BUILD_TARGET_DIR is set";
+        }
+    } else if (config.target_dir) {
+        if (config.target_dir->value.empty()) {
+            empty_target("build.target-dir");
+        } else {
+            p.target_dir = fs::path(config.target_dir->value).lexically_normal();
+            p.target_dir_rule = "build.target-dir from " + config.target_dir->source.describe();
+            p.target_dir_source = config.target_dir->source;
+        }
+    } else {
+        p.target_dir = (workspace_root / "target").lexically_normal();
+        p.target_dir_rule = "the default: the workspace's target/";
+    }
+
+    // The wrapper that will run, and what it will see.
+    const bool refuses = p.wrapper_sees_incremental == std::optional<std::string>("1");
+    const char* sccache_refuses = ", which (0.5.1 and later) refuses to run with the CARGO_INCREMENTAL=1 "
+                                  "it sees (\"sccache: increment compilation is  prohibited.\")";
+    for (const auto* w : {&p.wrapper, &p.workspace_wrapper}) {
+        const bool outer = w == &p.wrapper;
+        const char* variable = outer ? "RUSTC_WRAPPER" : "RUSTC_WORKSPACE_WRAPPER";
+        const char* key = outer ? "build.rustc-wrapper" : "build.rustc-workspace-wrapper";
+        if (!w->program) continue;
+        const bool from_config = !w->source.file.empty();
+        const bool fatal = is_sccache(w->program) && refuses;
+        std::string problem =
+            from_config ? std::string(variable) + " is unset and " + w->source.describe() + " sets " + key +
+                              " = " + quoted(*w->program) + ": cargo will run " + base_name(*w->program)
+                        : "cargo will run " + quoted(*w->program) + " as the wrapper (" + w->rule + ")";
+        if (fatal) problem += sccache_refuses;
+        p.findings.push_back({fatal ? Severity::error : (from_config ? Severity::warning : Severity::info),
+                              variable, problem,
+                              std::string("Set ") + variable + " to the empty string (not unset)" +
+                                  (fatal ? ", or CARGO_INCREMENTAL=0 to keep the cache" : "") + "."});
+    }
+    if (const std::string* build = env.find("CARGO_BUILD_INCREMENTAL"))
+        if (*build != "true" && *build != "false")
+            p.findings.push_back({Severity::error, "CARGO_BUILD_INCREMENTAL",
+                                  "CARGO_BUILD_INCREMENTAL=" + quoted(*build) +
+                                      ": cargo stops with \"provided string was not `true` or `false`\"",
+                                  "use true or false, or unset it"});
+    for (const auto& entry : config.env) {
+        const bool set_in_env = env.contains(entry.name);
+        std::string problem = "[env] " + entry.name + " = " + quoted(entry.value) + " at " +
+                              entry.source.describe() + ": ";
+        if (entry.name == "RUSTC_WRAPPER")
+            problem += "cargo never takes its own wrapper from [env]; only rustc, build-script "
+                       "children and nested cargo (xtask) see it";
+        else if (entry.name == "CARGO_INCREMENTAL")
+            problem += "cargo's own incremental setting ignores [env]; only rustc and the wrapper "
+                       "see it";
+        else
+            problem += "cargo's own target directory ignores [env]; only child processes see it";
+        if (set_in_env)
+            problem += entry.force ? "; force = true, so it replaces the environment's value for them"
+                                   : "; the environment's " + entry.name + " is set, so it is not used";
+        p.findings.push_back({Severity::info, entry.name, problem,
+                              "set " + entry.name + " in the environment to change what cargo does"});
+    }
+    if (p.target_dir && p.target_dir != (workspace_root / "target").lexically_normal())
+        p.findings.push_back({Severity::info, "CARGO_TARGET_DIR",
+                              "the build goes to " + p.target_dir->string() + " (" + p.target_dir_rule +
+                                  "), not the workspace's target/",
+                              "unset CARGO_TARGET_DIR to build in the workspace's target/"});
+    for (const auto& note : config.notes)
+        p.findings.push_back({Severity::warning, "", note, "remove one of the two files"});
+    return p;
+}
+
+} // namespace launcher

@@ -1,0 +1,83 @@
+// Reads cargo's configuration the way cargo does, and predicts what cargo will do with it and a
+// given environment: which wrapper it runs (and by which rule), whether it builds incrementally,
+// where the build goes, and what will fail. `envguard check` prints this; the differential test in
+// tests/launcher/check_test.sh holds every prediction against real cargo.
+#pragma once
+
+#include <envguard/envguard.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace launcher {
+
+// Where a value came from: a config file and line, or (file empty) the environment or a default.
+struct Source {
+    std::filesystem::path file;
+    long line = 0;
+    std::string describe() const; // "path:line", or "" when not from a file
+};
+
+struct ConfigString {
+    std::string value;
+    Source source;
+};
+
+struct ConfigBool {
+    bool value = false;
+    Source source;
+};
+
+// One [env] entry for a variable envguard cares about.
+struct EnvEntry {
+    std::string name;
+    std::string value;
+    bool force = false;
+    bool relative = false;
+    Source source;
+};
+
+struct CargoConfig {
+    std::vector<std::filesystem::path> files; // highest precedence first
+    std::vector<std::string> notes;           // e.g. both config and config.toml in one directory
+    std::optional<ConfigString> rustc_wrapper;
+    std::optional<ConfigString> rustc_workspace_wrapper;
+    std::optional<ConfigString> target_dir;
+    std::optional<ConfigBool> build_incremental;
+    std::optional<ConfigBool> dev_incremental; // [profile.dev] incremental
+    std::vector<EnvEntry> env;                 // [env] RUSTC_WRAPPER / CARGO_INCREMENTAL / CARGO_TARGET_DIR
+};
+
+// The files cargo reads from DIR: .cargo/config(.toml) in DIR and each parent, deepest first, then
+// $CARGO_HOME/config(.toml) (CARGO_HOME from ENV, default $HOME/.cargo) unless already read. In one
+// directory with both `config` and `config.toml`, cargo reads `config` (and warns): so do we.
+// Throws ManifestError (file:line:column) for malformed TOML or an unreadable file.
+CargoConfig read_cargo_config(const std::filesystem::path& dir, const envguard::EnvSnapshot& env);
+
+struct WrapperPrediction {
+    std::optional<std::string> program; // nullopt: no wrapper
+    std::string rule;                   // why, in words
+    Source source;
+};
+
+struct Prediction {
+    WrapperPrediction wrapper;
+    WrapperPrediction workspace_wrapper;
+    bool incremental = false;
+    std::string incremental_rule;
+    Source incremental_source;
+    std::optional<std::string> wrapper_sees_incremental; // CARGO_INCREMENTAL as the wrapper gets it
+    std::optional<std::filesystem::path> target_dir;     // nullopt: cargo stops with an error
+    std::string target_dir_rule;
+    Source target_dir_source;
+    std::vector<envguard::Finding> findings;
+    bool will_fail() const { return envguard::has_errors(findings); }
+};
+
+// The prediction for a build started in DIR (whose workspace root is WORKSPACE_ROOT) with ENV.
+Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env,
+                   const std::filesystem::path& dir, const std::filesystem::path& workspace_root);
+
+} // namespace launcher
