@@ -2,35 +2,20 @@
 // check: after every test case the process environment must be exactly what it was before the case.
 // A leaking case is named with each variable and both of its values, and the run fails.
 //
-// The check reads `environ` directly, not through envguard, so that a bug in envguard's own capture
-// cannot hide a leak.
+// The check reads the environment with the OS's own calls (support/raw_env.hpp), not through
+// envguard, so that a bug in envguard's own capture cannot hide a leak.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
+#include "support/raw_env.hpp"
+
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <map>
 #include <string>
-
-extern "C" {
-extern char** environ;
-}
 
 namespace {
 
 using RawEnvironment = std::map<std::string, std::string>;
-
-RawEnvironment read_environ() {
-    RawEnvironment result;
-    if (environ == nullptr) return result;
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-        const char* equals = std::strchr(*entry, '=');
-        if (equals == nullptr) continue;
-        result.emplace(std::string(*entry, static_cast<std::size_t>(equals - *entry)), equals + 1);
-    }
-    return result;
-}
 
 std::string describe(const RawEnvironment& env, const std::string& name) {
     auto it = env.find(name);
@@ -45,11 +30,11 @@ struct LeakCheck : doctest::IReporter {
     explicit LeakCheck(const doctest::ContextOptions&) {}
 
     void test_case_start(const doctest::TestCaseData& data) override {
-        before_ = read_environ();
+        before_ = raw::environment();
         name_ = data.m_name;
     }
     void test_case_end(const doctest::CurrentTestCaseStats&) override {
-        const RawEnvironment after = read_environ();
+        const RawEnvironment after = raw::environment();
         if (after == before_) return;
         g_leak_found = true;
         std::map<std::string, int> names;
@@ -64,9 +49,9 @@ struct LeakCheck : doctest::IReporter {
             // Put it back so that one leak does not make every later case fail too.
             auto it = before_.find(name.first);
             if (it == before_.end())
-                ::unsetenv(name.first.c_str());
+                raw::unset(name.first.c_str());
             else
-                ::setenv(name.first.c_str(), it->second.c_str(), 1);
+                raw::set(name.first.c_str(), it->second.c_str());
         }
     }
 

@@ -19,7 +19,7 @@ SOURCE_DIR = ROOT / "include" / "envguard"
 ENTRY = SOURCE_DIR / "envguard.hpp"
 OUTPUT = ROOT / "single_include" / "envguard" / "envguard.hpp"
 
-INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"\s*$')
+INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"\s*(//.*)?$')
 PRAGMA_ONCE_RE = re.compile(r"^\s*#\s*pragma\s+once\s*$")
 SINGLE_HEADER_DEFAULT = "#    define ENVGUARD_SINGLE_HEADER 0"
 FILE_BANNER = (
@@ -63,6 +63,9 @@ def generate() -> str:
     body: list = []
     expand(ENTRY, set(), body)
     text = "\n".join(body)
+    leftover = [line for line in body if re.match(r'^\s*#\s*include\s+"', line)]
+    if leftover:
+        sys.exit(f"amalgamate: a quoted #include was not expanded: {leftover[0]!r}")
     if SINGLE_HEADER_DEFAULT not in text:
         sys.exit("amalgamate: config.hpp no longer has the ENVGUARD_SINGLE_HEADER default line")
     text = text.replace(SINGLE_HEADER_DEFAULT, "#    define ENVGUARD_SINGLE_HEADER 1")

@@ -2,12 +2,14 @@
 // SPDX-License-Identifier: MIT
 //
 // EnvBlock: an environment in the form a new process takes it. On POSIX that is the envp array of
-// execve / posix_spawn: NAME=VALUE strings and a terminating null pointer. Building one reads and
+// execve / posix_spawn: NAME=VALUE strings and a terminating null pointer; on Windows the UTF-16
+// block of CreateProcessW. Building one reads and
 // writes nothing of the parent's environment, so it is safe from any thread; pair it with
 // EnvOverlay::render to start a child with a changed environment while the parent's stays as it is.
 #pragma once
 
 #include "config.hpp"
+#include "detail/platform.hpp"
 #include "snapshot.hpp"
 
 #include <cstddef>
@@ -16,6 +18,49 @@
 
 ENVGUARD_NAMESPACE_BEGIN
 
+#if ENVGUARD_WINDOWS
+/// Windows: the environment block of CreateProcessW (with CREATE_UNICODE_ENVIRONMENT): UTF-16
+/// "NAME=VALUE\0" entries sorted case-insensitively (the order Windows requires; the snapshot keeps
+/// it), one entry per name whatever its case, ending in an extra "\0". Hidden per-drive entries
+/// ("=C:=C:\\work") are kept. SystemRoot is added from this process when the snapshot lacks it:
+/// without it many Windows programs, cmd.exe among them, fail in surprising ways.
+class EnvBlock {
+public:
+    /// An empty environment (SystemRoot only, see above).
+    EnvBlock() : EnvBlock(EnvSnapshot{}) {}
+
+    explicit EnvBlock(const EnvSnapshot& snapshot) {
+        const EnvSnapshot* source = &snapshot;
+        EnvSnapshot with_root;
+        if (!snapshot.contains("SystemRoot")) {
+            std::string root;
+            if (detail::platform().read("SystemRoot", root)) {
+                with_root = snapshot;
+                with_root.set("SystemRoot", root);
+                source = &with_root;
+            }
+        }
+        for (const auto& entry : *source) {
+            const std::wstring line = detail::to_wide(entry.first + "=" + entry.second);
+            block_.insert(block_.end(), line.begin(), line.end());
+            block_.push_back(L'\0');
+        }
+        if (source->empty()) block_.push_back(L'\0'); // an empty block is two NULs
+        block_.push_back(L'\0');
+        count_ = source->size();
+    }
+
+    /// The block for CreateProcessW's lpEnvironment (pass CREATE_UNICODE_ENVIRONMENT).
+    const wchar_t* block() const noexcept { return block_.data(); }
+
+    /// The number of NAME=VALUE entries.
+    std::size_t count() const noexcept { return count_; }
+
+private:
+    std::vector<wchar_t> block_;
+    std::size_t count_ = 0;
+};
+#else
 class EnvBlock {
 public:
     /// An empty environment.
@@ -76,5 +121,6 @@ private:
     std::size_t count_ = 0;
     std::vector<char*> pointers_;
 };
+#endif
 
 ENVGUARD_NAMESPACE_END

@@ -192,6 +192,7 @@ public:
         std::vector<detail::planned_change> plan;
         plan.push_back({std::string(name), detail::read_or_throw(std::string(name)),
                         std::move(value)});
+        if (plan[0].before) plan[0].name = detail::platform().spelling(plan[0].name); // see adopt()
         const bool first_touch = find_saved(name) == nullptr;
         if (first_touch) saved_.reserve(saved_.size() + 1); // no allocation after the write
         detail::apply_plan(plan);
@@ -248,6 +249,10 @@ private:
 
     void adopt(std::vector<detail::planned_change> plan) {
         EnvLock lock;
+        // Remember each set variable under the OS's own spelling, so that a restore after an unset
+        // brings back "Path", not the "path" a caller happened to write (Windows; a no-op on POSIX).
+        for (auto& change : plan)
+            if (change.before) change.name = detail::platform().spelling(change.name);
         saved_.reserve(plan.size());
         detail::apply_plan(plan);
         for (auto& change : plan) saved_.push_back({std::move(change.name), std::move(change.before)});

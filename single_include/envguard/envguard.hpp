@@ -276,6 +276,9 @@ struct platform_ops {
     // at all) are skipped. A repeated name is visited each time it appears: the caller keeps the first,
     // because that is the one a lookup finds (EnvSnapshot::capture does).
     void (*list)(void* context, visit_entry_fn visit);
+    // NAME as the OS spells the variable now (Windows: case-insensitive names keep their spelling);
+    // NAME itself when it is not set, and always on POSIX.
+    std::string (*spelling)(const std::string& name);
 };
 
 } // namespace detail
@@ -283,7 +286,178 @@ ENVGUARD_NAMESPACE_END
 // ---- end envguard/detail/platform_ops.hpp ----
 
 #if ENVGUARD_WINDOWS
-#    error "envguard: the Windows backend (detail/platform_win32.hpp) is not written yet"
+// ---- begin envguard/detail/platform_win32.hpp ----
+//
+// The Windows backend, and the only file of envguard that includes <windows.h>.
+//
+// The truth is the Win32 environment block: it is what GetEnvironmentVariableW reads, what children
+// inherit, and the only store that can hold an empty value. SetEnvironmentVariableW(name, L"") creates
+// an empty variable; _putenv_s(name, ""), _putenv("X="), cmd's `set X=` and PowerShell before 7.5
+// delete it instead. Reading tells empty from unset by SetLastError(0) + GetEnvironmentVariableW:
+// 0 with ERROR_ENVVAR_NOT_FOUND is unset, 0 with no error is empty.
+//
+// The C runtime keeps its own copy (getenv, _wenviron). envguard keeps it in step where it can: a
+// value is written to both; "" cannot be stored in the CRT at all (its _putenv family deletes on ""),
+// so after setting "" the CRT's getenv reports the variable as missing while the OS block (and every
+// child) has it empty. envguard's own get() reads the OS block, so it sees "".
+
+
+#ifndef WIN32_LEAN_AND_MEAN
+#    define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#    define NOMINMAX
+#endif
+#include <windows.h>
+
+#include <cstddef>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+// UTF-8 (validated by detail::check_name/check_value before it gets here) to UTF-16, and back.
+inline std::wstring to_wide(std::string_view text) {
+    if (text.empty()) return {};
+    const int size = ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()),
+                                           nullptr, 0);
+    std::wstring out(static_cast<std::size_t>(size), L'\0');
+    ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), &out[0], size);
+    return out;
+}
+
+inline std::string to_utf8(std::wstring_view text) {
+    if (text.empty()) return {};
+    const int size = ::WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()),
+                                           nullptr, 0, nullptr, nullptr);
+    std::string out(static_cast<std::size_t>(size), '\0');
+    ::WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), &out[0], size,
+                          nullptr, nullptr);
+    return out;
+}
+
+// Windows compares names case-insensitively, ordinally (CompareStringOrdinal), and sorts a child's
+// block the same way. ASCII, by far the common case, is compared without converting.
+inline int win32_compare_names(std::string_view a, std::string_view b) noexcept {
+    bool ascii = true;
+    for (char c : a) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    for (char c : b) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    if (ascii) {
+        const std::size_t n = a.size() < b.size() ? a.size() : b.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            char x = a[i], y = b[i];
+            if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
+            if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 'a' + 'A');
+            if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y) ? -1 : 1;
+        }
+        return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+    }
+    try {
+        const std::wstring x = to_wide(a), y = to_wide(b);
+        const int order = ::CompareStringOrdinal(x.data(), static_cast<int>(x.size()), y.data(),
+                                                 static_cast<int>(y.size()), TRUE);
+        return order == CSTR_LESS_THAN ? -1 : (order == CSTR_EQUAL ? 0 : 1);
+    } catch (...) {
+        return a.compare(b); // out of memory: byte order, still a strict weak order
+    }
+}
+
+inline bool win32_read(const std::string& name, std::string& value) {
+    const std::wstring wide_name = to_wide(name);
+    std::wstring buffer(128, L'\0');
+    for (;;) {
+        ::SetLastError(0);
+        const DWORD size = ::GetEnvironmentVariableW(wide_name.c_str(), &buffer[0],
+                                                     static_cast<DWORD>(buffer.size()));
+        if (size == 0) {
+            if (::GetLastError() == ERROR_ENVVAR_NOT_FOUND) return false;
+            value.clear(); // set, and empty
+            return true;
+        }
+        if (size < buffer.size()) {
+            buffer.resize(size);
+            value = to_utf8(buffer);
+            return true;
+        }
+        buffer.resize(size); // too small: SIZE includes the terminator; the value may grow meanwhile
+    }
+}
+
+// The spelling the OS block has for NAME (compared case-insensitively), or NAME when it is not set.
+// Writing with that spelling keeps it: Windows takes the spelling of the last write.
+inline std::wstring win32_spelling_wide(const std::wstring& name) {
+    std::wstring result = name;
+    wchar_t* block = ::GetEnvironmentStringsW();
+    if (block == nullptr) return result;
+    for (const wchar_t* entry = block; *entry != L'\0'; entry += std::wstring_view(entry).size() + 1) {
+        const std::wstring_view text(entry);
+        const std::size_t equals = text.find(L'=', 1);
+        if (equals == std::wstring_view::npos || equals != name.size()) continue;
+        if (::CompareStringOrdinal(entry, static_cast<int>(equals), name.data(), static_cast<int>(name.size()),
+                                   TRUE) == CSTR_EQUAL) {
+            result.assign(entry, equals);
+            break;
+        }
+    }
+    ::FreeEnvironmentStringsW(block);
+    return result;
+}
+
+inline std::string win32_spelling(const std::string& name) {
+    return to_utf8(win32_spelling_wide(to_wide(name)));
+}
+
+inline int win32_write(const std::string& name, const std::string& value) {
+    const std::wstring wide_name = win32_spelling_wide(to_wide(name));
+    const std::wstring wide_value = to_wide(value);
+    // The CRT copy first: for a value, _wputenv_s stores it (in the CRT and the OS block); for "" it
+    // can only remove the CRT's entry (and the OS one, which the next call creates again, empty).
+    (void)::_wputenv_s(wide_name.c_str(), wide_value.c_str());
+    if (!::SetEnvironmentVariableW(wide_name.c_str(), wide_value.c_str()))
+        return static_cast<int>(::GetLastError());
+    return 0;
+}
+
+inline int win32_remove(const std::string& name) {
+    const std::wstring wide_name = to_wide(name);
+    (void)::_wputenv_s(wide_name.c_str(), L""); // the CRT's copy
+    if (!::SetEnvironmentVariableW(wide_name.c_str(), nullptr)) {
+        const DWORD error = ::GetLastError();
+        if (error != ERROR_ENVVAR_NOT_FOUND) return static_cast<int>(error);
+    }
+    return 0;
+}
+
+// Every entry of the OS block, hidden per-drive directories ("=C:=C:\work") included: a child must
+// get them too. Their names start with '=', so the separator is the first '=' after the first char.
+inline void win32_list(void* context, visit_entry_fn visit) {
+    wchar_t* block = ::GetEnvironmentStringsW();
+    if (block == nullptr) return;
+    struct release {
+        wchar_t* block;
+        ~release() { ::FreeEnvironmentStringsW(block); }
+    } guard{block};
+    for (const wchar_t* entry = block; *entry != L'\0';) {
+        const std::wstring_view text(entry);
+        const std::size_t equals = text.find(L'=', 1);
+        if (equals != std::wstring_view::npos) {
+            const std::string name = to_utf8(text.substr(0, equals));
+            const std::string value = to_utf8(text.substr(equals + 1));
+            visit(context, name, value);
+        }
+        entry += text.size() + 1;
+    }
+}
+
+inline platform_ops native_platform_ops() noexcept {
+    return platform_ops{&win32_read, &win32_write, &win32_remove, &win32_list, &win32_spelling};
+}
+
+} // namespace detail
+ENVGUARD_NAMESPACE_END
+// ---- end envguard/detail/platform_win32.hpp ----
 #else
 // ---- begin envguard/detail/platform_posix.hpp ----
 //
@@ -346,8 +520,10 @@ inline void posix_list(void* context, visit_entry_fn visit) {
     }
 }
 
+inline std::string posix_spelling(const std::string& name) { return name; }
+
 inline platform_ops native_platform_ops() noexcept {
-    return platform_ops{&posix_read, &posix_write, &posix_remove, &posix_list};
+    return platform_ops{&posix_read, &posix_write, &posix_remove, &posix_list, &posix_spelling};
 }
 
 } // namespace detail
@@ -374,6 +550,7 @@ ENVGUARD_NAMESPACE_END
 // snapshots) accepts and refuses exactly the same input with exactly the same words.
 
 
+#include <cstddef>
 #include <string_view>
 
 ENVGUARD_NAMESPACE_BEGIN
@@ -386,6 +563,46 @@ struct rule_violation {
     explicit operator bool() const noexcept { return rule != nullptr; }
 };
 
+// The number of UTF-16 code units TEXT becomes, or -1 when TEXT is not valid UTF-8 (overlong forms,
+// surrogates and code points above U+10FFFF are invalid). Windows stores names and values as UTF-16,
+// so this is where "not valid UTF-8" and "too long" are decided, before anything is converted.
+inline long long utf16_length(std::string_view text) noexcept {
+    long long units = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        std::size_t extra = 0;
+        unsigned long code = 0;
+        if (byte < 0x80) {
+            code = byte;
+        } else if ((byte & 0xE0) == 0xC0) {
+            extra = 1;
+            code = byte & 0x1F;
+        } else if ((byte & 0xF0) == 0xE0) {
+            extra = 2;
+            code = byte & 0x0F;
+        } else if ((byte & 0xF8) == 0xF0) {
+            extra = 3;
+            code = byte & 0x07;
+        } else {
+            return -1;
+        }
+        if (i + extra >= text.size()) return -1; // truncated sequence
+        for (std::size_t k = 1; k <= extra; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80) return -1;
+            code = (code << 6) | (next & 0x3F);
+        }
+        static const unsigned long minimum[] = {0, 0x80, 0x800, 0x10000};
+        if (code < minimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return -1;
+        units += code >= 0x10000 ? 2 : 1;
+        i += extra + 1;
+    }
+    return units;
+}
+
+// The longest value Windows stores (SetEnvironmentVariableW), in UTF-16 code units.
+inline constexpr long long max_windows_value_units = 32767;
+
 inline rule_violation check_name(std::string_view name) noexcept {
     if (name.empty()) return {errc::invalid_name, "a variable name must not be empty"};
     // A leading '=' is its own rule: on Windows such names (=C:) are the hidden per-drive current
@@ -397,12 +614,21 @@ inline rule_violation check_name(std::string_view name) noexcept {
         if (c == '\0')
             return {errc::invalid_name, "a variable name must not contain a NUL character"};
     }
+#if ENVGUARD_WINDOWS
+    if (utf16_length(name) < 0) return {errc::invalid_name, "a variable name must be valid UTF-8"};
+#endif
     return {errc::invalid_name, nullptr};
 }
 
 inline rule_violation check_value(std::string_view value) noexcept {
     if (value.find('\0') != std::string_view::npos)
         return {errc::invalid_value, "a value must not contain a NUL character"};
+#if ENVGUARD_WINDOWS
+    const long long units = utf16_length(value);
+    if (units < 0) return {errc::invalid_value, "a value must be valid UTF-8"};
+    if (units > max_windows_value_units)
+        return {errc::value_too_long, "a value must not be longer than 32,767 UTF-16 characters"};
+#endif
     return {errc::invalid_value, nullptr};
 }
 
@@ -616,6 +842,9 @@ ENVGUARD_NAMESPACE_END
 // and guard in envguard compares names through these two functions and nothing else.
 
 
+#if ENVGUARD_WINDOWS
+#endif
+
 #include <cstddef>
 #include <string_view>
 
@@ -623,17 +852,8 @@ ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
 #if ENVGUARD_WINDOWS
-inline char fold_name_char(char c) noexcept {
-    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
 inline int compare_names(std::string_view a, std::string_view b) noexcept {
-    const std::size_t n = a.size() < b.size() ? a.size() : b.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto x = static_cast<unsigned char>(fold_name_char(a[i]));
-        const auto y = static_cast<unsigned char>(fold_name_char(b[i]));
-        if (x != y) return x < y ? -1 : 1;
-    }
-    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+    return win32_compare_names(a, b);
 }
 #else
 inline int compare_names(std::string_view a, std::string_view b) noexcept { return a.compare(b); }
@@ -831,6 +1051,7 @@ public:
         std::vector<detail::planned_change> plan;
         plan.push_back({std::string(name), detail::read_or_throw(std::string(name)),
                         std::move(value)});
+        if (plan[0].before) plan[0].name = detail::platform().spelling(plan[0].name); // see adopt()
         const bool first_touch = find_saved(name) == nullptr;
         if (first_touch) saved_.reserve(saved_.size() + 1); // no allocation after the write
         detail::apply_plan(plan);
@@ -887,6 +1108,10 @@ private:
 
     void adopt(std::vector<detail::planned_change> plan) {
         EnvLock lock;
+        // Remember each set variable under the OS's own spelling, so that a restore after an unset
+        // brings back "Path", not the "path" a caller happened to write (Windows; a no-op on POSIX).
+        for (auto& change : plan)
+            if (change.before) change.name = detail::platform().spelling(change.name);
         saved_.reserve(plan.size());
         detail::apply_plan(plan);
         for (auto& change : plan) saved_.push_back({std::move(change.name), std::move(change.before)});
@@ -1389,7 +1614,8 @@ ENVGUARD_NAMESPACE_END
 // ---- begin envguard/block.hpp ----
 //
 // EnvBlock: an environment in the form a new process takes it. On POSIX that is the envp array of
-// execve / posix_spawn: NAME=VALUE strings and a terminating null pointer. Building one reads and
+// execve / posix_spawn: NAME=VALUE strings and a terminating null pointer; on Windows the UTF-16
+// block of CreateProcessW. Building one reads and
 // writes nothing of the parent's environment, so it is safe from any thread; pair it with
 // EnvOverlay::render to start a child with a changed environment while the parent's stays as it is.
 
@@ -1400,6 +1626,49 @@ ENVGUARD_NAMESPACE_END
 
 ENVGUARD_NAMESPACE_BEGIN
 
+#if ENVGUARD_WINDOWS
+/// Windows: the environment block of CreateProcessW (with CREATE_UNICODE_ENVIRONMENT): UTF-16
+/// "NAME=VALUE\0" entries sorted case-insensitively (the order Windows requires; the snapshot keeps
+/// it), one entry per name whatever its case, ending in an extra "\0". Hidden per-drive entries
+/// ("=C:=C:\\work") are kept. SystemRoot is added from this process when the snapshot lacks it:
+/// without it many Windows programs, cmd.exe among them, fail in surprising ways.
+class EnvBlock {
+public:
+    /// An empty environment (SystemRoot only, see above).
+    EnvBlock() : EnvBlock(EnvSnapshot{}) {}
+
+    explicit EnvBlock(const EnvSnapshot& snapshot) {
+        const EnvSnapshot* source = &snapshot;
+        EnvSnapshot with_root;
+        if (!snapshot.contains("SystemRoot")) {
+            std::string root;
+            if (detail::platform().read("SystemRoot", root)) {
+                with_root = snapshot;
+                with_root.set("SystemRoot", root);
+                source = &with_root;
+            }
+        }
+        for (const auto& entry : *source) {
+            const std::wstring line = detail::to_wide(entry.first + "=" + entry.second);
+            block_.insert(block_.end(), line.begin(), line.end());
+            block_.push_back(L'\0');
+        }
+        if (source->empty()) block_.push_back(L'\0'); // an empty block is two NULs
+        block_.push_back(L'\0');
+        count_ = source->size();
+    }
+
+    /// The block for CreateProcessW's lpEnvironment (pass CREATE_UNICODE_ENVIRONMENT).
+    const wchar_t* block() const noexcept { return block_.data(); }
+
+    /// The number of NAME=VALUE entries.
+    std::size_t count() const noexcept { return count_; }
+
+private:
+    std::vector<wchar_t> block_;
+    std::size_t count_ = 0;
+};
+#else
 class EnvBlock {
 public:
     /// An empty environment.
@@ -1460,6 +1729,7 @@ private:
     std::size_t count_ = 0;
     std::vector<char*> pointers_;
 };
+#endif
 
 ENVGUARD_NAMESPACE_END
 // ---- end envguard/block.hpp ----
@@ -1478,13 +1748,192 @@ ENVGUARD_NAMESPACE_END
 #include <string_view>
 #include <vector>
 
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#if ENVGUARD_WINDOWS
+#    include <cstdio>
+#    include <cstdlib>
+#else
+#    include <spawn.h>
+#    include <sys/stat.h>
+#    include <sys/types.h>
+#    include <sys/wait.h>
+#    include <unistd.h>
+#endif
 
 ENVGUARD_NAMESPACE_BEGIN
+
+#if ENVGUARD_WINDOWS
+
+namespace detail {
+
+enum class file_kind { missing, not_executable, executable };
+
+// WHERE is empty for a program given as a path, or "on the child's PATH (...)" for a name.
+[[noreturn]] inline void throw_program_error(file_kind kind, std::string_view program,
+                                             const std::string& where) {
+    if (kind == file_kind::not_executable)
+        throw make_env_error(errc::command_not_executable, "run", program,
+                             where.empty() ? std::string("it is not an executable file")
+                                           : "found " + where + ", but it is not an executable file");
+    throw make_env_error(errc::command_not_found, "run", program,
+                         where.empty() ? std::string("no such file") : "not found " + where);
+}
+
+inline void require_command(const std::vector<std::string>& argv) {
+    if (argv.empty() || argv.front().empty())
+        throw std::invalid_argument("envguard: cannot run an empty command");
+}
+
+inline std::vector<std::string> split_list(const std::string& text, char separator) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find(separator, start);
+        if (end == std::string::npos) end = text.size();
+        std::string item = text.substr(start, end - start);
+        if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
+        if (!item.empty()) items.push_back(item);
+        start = end + 1;
+    }
+    return items;
+}
+
+inline bool same_extension(const std::string& path, const std::string& extension) {
+    if (path.size() < extension.size()) return false;
+    return compare_names(std::string_view(path).substr(path.size() - extension.size()), extension) == 0;
+}
+
+// Executable on Windows: an existing file whose extension is one of PATHEXT's.
+inline file_kind probe_program(const std::string& path, const std::vector<std::string>& extensions) {
+    const DWORD attributes = ::GetFileAttributesW(to_wide(path).c_str());
+    if (attributes == INVALID_FILE_ATTRIBUTES) return file_kind::missing;
+    if (attributes & FILE_ATTRIBUTE_DIRECTORY) return file_kind::not_executable;
+    for (const auto& extension : extensions)
+        if (same_extension(path, extension)) return file_kind::executable;
+    return file_kind::not_executable;
+}
+
+// PATH, as-is first when the name has an extension, then with each PATHEXT extension.
+inline file_kind find_in(const std::string& base, const std::vector<std::string>& extensions,
+                         std::string& found) {
+    file_kind best = file_kind::missing;
+    const auto slash = base.find_last_of("/\\");
+    const bool has_extension = base.find('.', slash == std::string::npos ? 0 : slash + 1) != std::string::npos;
+    if (has_extension) {
+        best = probe_program(base, extensions);
+        if (best == file_kind::executable) {
+            found = base;
+            return best;
+        }
+    }
+    for (const auto& extension : extensions) {
+        if (probe_program(base + extension, extensions) == file_kind::executable) {
+            found = base + extension;
+            return file_kind::executable;
+        }
+    }
+    return best;
+}
+
+// One argument as CommandLineToArgvW (and the CRT) will read it back: quoted when it is empty or has
+// a space, tab or quote; backslashes doubled where they precede a quote (or the closing quote).
+inline std::wstring quote_argument(const std::wstring& arg) {
+    if (!arg.empty() && arg.find_first_of(L" \t\n\v\"") == std::wstring::npos) return arg;
+    std::wstring out = L"\"";
+    std::size_t backslashes = 0;
+    for (wchar_t c : arg) {
+        if (c == L'\\') {
+            ++backslashes;
+            continue;
+        }
+        if (c == L'"') out.append(backslashes * 2 + 1, L'\\');
+        else out.append(backslashes, L'\\');
+        backslashes = 0;
+        out += c;
+    }
+    out.append(backslashes * 2, L'\\');
+    out += L'"';
+    return out;
+}
+
+[[noreturn]] inline void throw_spawn_error(DWORD error, const std::string& program) {
+    const std::error_code code(static_cast<int>(error), std::system_category());
+    if (error == ERROR_FILE_NOT_FOUND || error == ERROR_PATH_NOT_FOUND)
+        throw_program_error(file_kind::missing, program, "");
+    if (error == ERROR_BAD_EXE_FORMAT || error == ERROR_ACCESS_DENIED || error == ERROR_EXE_MACHINE_TYPE_MISMATCH)
+        throw make_env_error(errc::command_not_executable, "run", program,
+                             "it cannot be executed: " + code.message(), code);
+    throw make_env_error(errc::os_error, "run", program, "the operating system refused: " + code.message(),
+                         code);
+}
+
+} // namespace detail
+
+/// The file PROGRAM would run as, for a child whose environment is ENV. A name with '/', '\\' or a
+/// drive is used as it is; any other is searched on ENV's PATH (';'-separated). A name without an
+/// extension gets each of ENV's PATHEXT extensions (default .COM;.EXE;.BAT;.CMD) in turn. Unlike
+/// CreateProcess on its own, the parent's directory and the current directory are not searched: the
+/// child's PATH decides. Throws EnvError as on POSIX.
+inline std::string find_program(std::string_view program, const EnvSnapshot& env) {
+    if (program.empty()) throw std::invalid_argument("envguard: cannot run an empty command");
+    const std::string name(program);
+    const std::string* pathext = env.find("PATHEXT");
+    const auto extensions = detail::split_list(pathext ? *pathext : std::string(".COM;.EXE;.BAT;.CMD"), ';');
+    std::string found;
+    if (name.find_first_of("/\\:") != std::string::npos) {
+        const auto kind = detail::find_in(name, extensions, found);
+        if (kind != detail::file_kind::executable) detail::throw_program_error(kind, name, "");
+        return found;
+    }
+    const std::string* path = env.find("PATH");
+    bool saw_not_executable = false;
+    for (const auto& dir : detail::split_list(path ? *path : std::string(), ';')) {
+        const char last = dir.back();
+        const auto kind = detail::find_in(dir + (last == '\\' || last == '/' ? "" : "\\") + name, extensions, found);
+        if (kind == detail::file_kind::executable) return found;
+        saw_not_executable = saw_not_executable || kind == detail::file_kind::not_executable;
+    }
+    detail::throw_program_error(saw_not_executable ? detail::file_kind::not_executable
+                                                   : detail::file_kind::missing,
+                                name, "on the child's PATH (" + (path ? *path : std::string()) + ")");
+}
+
+/// Runs ARGV with exactly the environment ENV (plus SystemRoot, see EnvBlock), waits for it and
+/// returns its exit code. The command line is quoted so that the child's CommandLineToArgvW gets
+/// ARGV back exactly. The parent's environment is never written.
+inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+    detail::require_command(argv);
+    const std::string path = find_program(argv.front(), env);
+    const EnvBlock block(env);
+    std::wstring command_line;
+    for (const auto& arg : argv) {
+        if (!command_line.empty()) command_line += L' ';
+        command_line += detail::quote_argument(detail::to_wide(arg));
+    }
+    std::vector<wchar_t> mutable_line(command_line.begin(), command_line.end());
+    mutable_line.push_back(L'\0');
+    STARTUPINFOW startup{};
+    startup.cb = sizeof startup;
+    PROCESS_INFORMATION process{};
+    if (!::CreateProcessW(detail::to_wide(path).c_str(), mutable_line.data(), nullptr, nullptr, TRUE,
+                          CREATE_UNICODE_ENVIRONMENT, const_cast<wchar_t*>(block.block()), nullptr,
+                          &startup, &process))
+        detail::throw_spawn_error(::GetLastError(), argv.front());
+    ::CloseHandle(process.hThread);
+    ::WaitForSingleObject(process.hProcess, INFINITE);
+    DWORD code = 0;
+    ::GetExitCodeProcess(process.hProcess, &code);
+    ::CloseHandle(process.hProcess);
+    return static_cast<int>(code);
+}
+
+/// Windows has no execve: runs ARGV as run() does, then ends this process with the child's exit code.
+[[noreturn]] inline void exec(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+    const int code = run(argv, env);
+    std::fflush(nullptr);
+    std::exit(code);
+}
+
+#else
 
 namespace detail {
 
@@ -1610,6 +2059,8 @@ inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
     ::execve(path.c_str(), args.data(), block.envp());
     detail::throw_exec_error(errno, argv.front());
 }
+
+#endif
 
 ENVGUARD_NAMESPACE_END
 // ---- end envguard/process.hpp ----

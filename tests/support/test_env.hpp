@@ -6,35 +6,19 @@
 
 #include <doctest/doctest.h>
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <map>
-#include <ostream> // doctest prints std::error_code through operator<<
-#include <optional>
-#include <string>
+#include "raw_env.hpp"
 
-extern "C" {
-extern char** environ;
-}
+#include <map>
+#include <optional>
+#include <ostream> // doctest prints std::error_code through operator<<
+#include <string>
 
 namespace test {
 
-inline std::optional<std::string> raw_get(const char* name) {
-    const char* value = std::getenv(name);
-    return value ? std::optional<std::string>(value) : std::nullopt;
-}
-inline void raw_set(const char* name, const char* value) { ::setenv(name, value, 1); }
-inline void raw_unset(const char* name) { ::unsetenv(name); }
-
-inline std::map<std::string, std::string> raw_environment() {
-    std::map<std::string, std::string> result;
-    for (char** entry = environ; entry && *entry; ++entry) {
-        const char* equals = std::strchr(*entry, '=');
-        if (equals) result.emplace(std::string(*entry, static_cast<std::size_t>(equals - *entry)), equals + 1);
-    }
-    return result;
-}
+inline std::optional<std::string> raw_get(const char* name) { return raw::get(name); }
+inline void raw_set(const char* name, const char* value) { raw::set(name, value); }
+inline void raw_unset(const char* name) { raw::unset(name); }
+inline std::map<std::string, std::string> raw_environment() { return raw::environment(); }
 
 // Sets (or unsets) a variable for the length of a test with plain libc calls, so that a test can
 // prepare a starting state without relying on the guard under test.

@@ -12,6 +12,17 @@ using test::RawVar;
 
 namespace {
 std::optional<std::string> value(const char* v) { return std::optional<std::string>(v); }
+std::optional<std::string> value(const std::string& v) { return v; }
+
+// A path list with the platform's separator (':' on POSIX, ';' on Windows).
+std::string list(std::initializer_list<const char*> entries) {
+    std::string out;
+    for (const char* entry : entries) {
+        if (!out.empty()) out += envguard::detail::path_list_separator;
+        out += entry;
+    }
+    return out;
+}
 
 envguard::EnvOverlay coverage_overlay() {
     envguard::EnvOverlay overlay;
@@ -73,19 +84,19 @@ TEST_CASE("EnvOverlay: prepend_path and append_path leave no dangling separator"
     CHECK(prepend.render({{"P", ""}}).get("P") == value("/new"));
     CHECK(append.render({}).get("P") == value("/new"));
     CHECK(append.render({{"P", ""}}).get("P") == value("/new"));
-    CHECK(prepend.render({{"P", "/a:/b"}}).get("P") == value("/new:/a:/b"));
-    CHECK(append.render({{"P", "/a:/b"}}).get("P") == value("/a:/b:/new"));
+    CHECK(prepend.render({{"P", list({"/a", "/b"})}}).get("P") == value(list({"/new", "/a", "/b"})));
+    CHECK(append.render({{"P", list({"/a", "/b"})}}).get("P") == value(list({"/a", "/b", "/new"})));
 }
 
 TEST_CASE("EnvOverlay: a directory already in the path list is not added again") {
     envguard::EnvOverlay overlay;
     overlay.prepend_path("P", "/b").append_path("P", "/a").prepend_path("P", "/c").prepend_path("P",
                                                                                                 "/c");
-    CHECK(overlay.render({{"P", "/a:/b"}}).get("P") == value("/c:/a:/b"));
+    CHECK(overlay.render({{"P", list({"/a", "/b"})}}).get("P") == value(list({"/c", "/a", "/b"})));
     // only whole entries count: /a is not "in" /ab
     envguard::EnvOverlay partial;
     partial.append_path("P", "/a");
-    CHECK(partial.render({{"P", "/ab:/x/a"}}).get("P") == value("/ab:/x/a:/a"));
+    CHECK(partial.render({{"P", list({"/ab", "/x/a"})}}).get("P") == value(list({"/ab", "/x/a", "/a"})));
 }
 
 TEST_CASE("EnvOverlay: path entries that would corrupt the list are refused, naming the rule") {
@@ -94,9 +105,11 @@ TEST_CASE("EnvOverlay: path entries that would corrupt the list are refused, nam
                          "envguard: cannot prepend to \"PATH\": a directory to add to a path list "
                          "must not be empty (an empty entry means the current directory)",
                          envguard::EnvError);
-    CHECK_THROWS_WITH_AS(overlay.append_path("PATH", "/a:/b"),
-                         "envguard: cannot append to \"PATH\": a directory to add to a path list "
-                         "must not contain ':', the list separator",
+    CHECK_THROWS_WITH_AS(overlay.append_path("PATH", list({"/a", "/b"})),
+                         (std::string("envguard: cannot append to \"PATH\": a directory to add to a path "
+                                      "list must not contain '") +
+                          envguard::detail::path_list_separator + "', the list separator")
+                             .c_str(),
                          envguard::EnvError);
     CHECK(overlay.empty()); // a refused operation is not recorded
 }
@@ -127,7 +140,7 @@ TEST_CASE("EnvOverlay: apply changes the process and its guard undoes it exactly
     RawVar wrapper("RUSTC_WRAPPER", "sccache");
     RawVar incremental("CARGO_INCREMENTAL", std::nullopt);
     RawVar target("CARGO_TARGET_DIR", "/shared/target");
-    RawVar path("PATH", "/usr/bin:/bin");
+    RawVar path("PATH", list({"/usr/bin", "/bin"}));
     const auto before = test::raw_environment();
     {
         envguard::EnvOverlay overlay = coverage_overlay();
@@ -137,7 +150,7 @@ TEST_CASE("EnvOverlay: apply changes the process and its guard undoes it exactly
         CHECK(raw_get("RUSTC_WRAPPER") == value(""));
         CHECK(raw_get("CARGO_INCREMENTAL") == value("1"));
         CHECK(raw_get("CARGO_TARGET_DIR") == std::nullopt);
-        CHECK(raw_get("PATH") == value("/opt/llvm/bin:/usr/bin:/bin"));
+        CHECK(raw_get("PATH") == value(list({"/opt/llvm/bin", "/usr/bin", "/bin"})));
     }
     CHECK(test::raw_environment() == before);
 }

@@ -8,6 +8,10 @@
 
 #include "../config.hpp"
 
+#if ENVGUARD_WINDOWS
+#    include "platform_win32.hpp" // win32_compare_names
+#endif
+
 #include <cstddef>
 #include <string_view>
 
@@ -15,17 +19,8 @@ ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
 #if ENVGUARD_WINDOWS
-inline char fold_name_char(char c) noexcept {
-    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
 inline int compare_names(std::string_view a, std::string_view b) noexcept {
-    const std::size_t n = a.size() < b.size() ? a.size() : b.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto x = static_cast<unsigned char>(fold_name_char(a[i]));
-        const auto y = static_cast<unsigned char>(fold_name_char(b[i]));
-        if (x != y) return x < y ? -1 : 1;
-    }
-    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+    return win32_compare_names(a, b);
 }
 #else
 inline int compare_names(std::string_view a, std::string_view b) noexcept { return a.compare(b); }

@@ -11,7 +11,7 @@
 #include "platform_ops.hpp"
 
 #if ENVGUARD_WINDOWS
-#    error "envguard: the Windows backend (detail/platform_win32.hpp) is not written yet"
+#    include "platform_win32.hpp"
 #else
 #    include "platform_posix.hpp"
 #endif

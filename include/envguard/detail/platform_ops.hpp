@@ -27,6 +27,9 @@ struct platform_ops {
     // at all) are skipped. A repeated name is visited each time it appears: the caller keeps the first,
     // because that is the one a lookup finds (EnvSnapshot::capture does).
     void (*list)(void* context, visit_entry_fn visit);
+    // NAME as the OS spells the variable now (Windows: case-insensitive names keep their spelling);
+    // NAME itself when it is not set, and always on POSIX.
+    std::string (*spelling)(const std::string& name);
 };
 
 } // namespace detail

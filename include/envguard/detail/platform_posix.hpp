@@ -63,8 +63,10 @@ inline void posix_list(void* context, visit_entry_fn visit) {
     }
 }
 
+inline std::string posix_spelling(const std::string& name) { return name; }
+
 inline platform_ops native_platform_ops() noexcept {
-    return platform_ops{&posix_read, &posix_write, &posix_remove, &posix_list};
+    return platform_ops{&posix_read, &posix_write, &posix_remove, &posix_list, &posix_spelling};
 }
 
 } // namespace detail
