@@ -19,7 +19,17 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
+#ifdef _WIN32
+#    include <io.h> // _isatty
+#    define envguard_isatty _isatty
+#    define envguard_popen _popen
+#    define envguard_pclose _pclose
+#else
+#    include <unistd.h>
+#    define envguard_isatty isatty
+#    define envguard_popen popen
+#    define envguard_pclose pclose
+#endif
 
 #include <algorithm>
 #include <cctype>
@@ -248,7 +258,11 @@ nlohmann::json json_wrapper(const launcher::WrapperPrediction& wrapper) {
 // `sccache --show-stats`, briefly: its request and cache lines.
 std::vector<std::string> sccache_stats() {
     std::vector<std::string> lines;
-    std::FILE* pipe = ::popen("sccache --show-stats 2>/dev/null", "r");
+    #ifdef _WIN32
+    std::FILE* pipe = envguard_popen("sccache --show-stats 2>NUL", "r");
+#else
+    std::FILE* pipe = envguard_popen("sccache --show-stats 2>/dev/null", "r");
+#endif
     if (pipe == nullptr) return lines;
     char buffer[512];
     while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) {
@@ -260,7 +274,7 @@ std::vector<std::string> sccache_stats() {
                 std::isdigit(static_cast<unsigned char>(line[line.find_first_not_of(' ', std::string(wanted).size())])))
                 lines.push_back(line);
     }
-    ::pclose(pipe);
+    envguard_pclose(pipe);
     return lines;
 }
 
@@ -319,7 +333,7 @@ int do_check(const CheckCli& cli) {
         return p.will_fail() ? 1 : 0;
     }
 
-    const bool colour = ::isatty(1) != 0;
+    const bool colour = envguard_isatty(1) != 0;
     auto paint = [&](fmt::text_style style, const std::string& text) {
         return colour ? fmt::format(style, "{}", text) : text;
     };

@@ -3,7 +3,15 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <fnmatch.h>
+#ifdef _WIN32
+#    ifndef WIN32_LEAN_AND_MEAN
+#        define WIN32_LEAN_AND_MEAN
+#    endif
+#    include <windows.h>
+#    include <shlwapi.h> // PathMatchSpecA
+#else
+#    include <fnmatch.h>
+#endif
 #include <set>
 #include <sstream>
 
@@ -51,14 +59,19 @@ Crate read_crate(const fs::path& manifest) {
     return crate;
 }
 
-// members = ["crates/*", "tools/x"]: a glob (fnmatch) may stand in the last path component.
+// members = ["crates/*", "tools/x"]: a glob (fnmatch; PathMatchSpec on Windows) may stand in the
+// last path component.
 std::vector<fs::path> expand_member(const fs::path& root, const std::string& pattern) {
     const fs::path full = root / pattern;
     const std::string last = full.filename().string();
     if (last.find_first_of("*?[") == std::string::npos) return {full};
     std::vector<fs::path> found;
     auto matches = [&](const std::string& name) {
+#ifdef _WIN32
+        return ::PathMatchSpecA(name.c_str(), last.c_str()) != FALSE;
+#else
         return ::fnmatch(last.c_str(), name.c_str(), FNM_PERIOD) == 0;
+#endif
     };
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(full.parent_path(), ec))

@@ -5,6 +5,7 @@
 #     examples, the launcher's command line) with g++ and clang++, in C++17 and C++20, warnings as
 #     errors; once (g++ C++17) also the launcher against real cargo, sccache and llvm-22,
 #   - runs it again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#   - cross-compiles it and the launcher for Windows (mingw-w64) and runs them under wine,
 #   - builds and runs it with Meson,
 #   - installs envguard and builds consumers with find_package and pkg-config.
 # Needs Rust's cargo (rustup, found in ~/.cargo/bin) for the launcher's end-to-end tests.
@@ -13,7 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-tools/install_deps.sh sccache llvm-22 || exit 1
+tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine || exit 1
 
 passed=0
 failed=0
@@ -37,6 +38,15 @@ step() {
 cmake_suite() { # compiler standard preset [extra cmake arguments]
   local dir="build/${3}-${1}-cxx${2}"
   cmake --preset "$3" -B "$dir" -DCMAKE_CXX_COMPILER="$1" -DCMAKE_CXX_STANDARD="$2" "${@:4}" >/dev/null &&
+    cmake --build "$dir" &&
+    ctest --test-dir "$dir" --output-on-failure
+}
+
+windows_suite() { # cross-compiled with mingw-w64, run under wine
+  local dir=build/windows-mingw
+  export WINEDEBUG=-all
+  cmake --preset ci -B "$dir" -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/mingw-w64-x86_64.cmake \
+        -DENVGUARD_BUILD_EXAMPLES=OFF >/dev/null &&
     cmake --build "$dir" &&
     ctest --test-dir "$dir" --output-on-failure
 }
@@ -77,6 +87,7 @@ step "suite: g++ C++20" cmake_suite g++ 20 ci
 step "suite: clang++ C++17" cmake_suite clang++ 17 ci
 step "suite: clang++ C++20" cmake_suite clang++ 20 ci
 step "suite: ASan + UBSan (g++ C++17)" cmake_suite g++ 17 sanitize
+step "suite: Windows (mingw-w64 g++, C++17, under wine), with envguard.exe" windows_suite
 step "suite: Meson (c++ C++17)" meson_suite
 step "install + find_package + pkg-config consumers" install_and_consume
 
