@@ -94,7 +94,7 @@ void read_one(const fs::path& file, CargoConfig& config) {
     take_bool(table["profile"]["dev"]["incremental"].node(), file, "profile.dev.incremental",
               config.dev_incremental);
     if (const toml::table* env = table["env"].as_table()) {
-        for (const char* name : {"RUSTC_WRAPPER", "CARGO_INCREMENTAL", "CARGO_TARGET_DIR"}) {
+        for (const char* name : {"RUSTC_WRAPPER", "CARGO_INCREMENTAL", "CARGO_BUILD_INCREMENTAL", "CARGO_TARGET_DIR"}) {
             const toml::node* node = env->get(name);
             if (!node) continue;
             bool seen = false;
@@ -157,23 +157,34 @@ WrapperPrediction predict_wrapper(const envguard::EnvSnapshot& env, const char* 
 
 } // namespace
 
-CargoConfig read_cargo_config(const fs::path& dir, const envguard::EnvSnapshot& env) {
+CargoConfig read_cargo_config(const fs::path& dir, const envguard::EnvSnapshot& env,
+                              const fs::path& workspace_root) {
     CargoConfig config;
     std::set<fs::path> read_dirs;
-    for (fs::path d = fs::absolute(dir).lexically_normal();; d = d.parent_path()) {
+    // cargo walks the real directories: a symlinked project finds the configs around its target.
+    for (fs::path d = fs::weakly_canonical(fs::absolute(dir));; d = d.parent_path()) {
         if (auto file = config_file_in(d / ".cargo", config.notes)) {
             read_one(*file, config);
             read_dirs.insert(fs::weakly_canonical(d / ".cargo"));
         }
         if (d == d.parent_path()) break;
     }
+    // An empty CARGO_HOME counts as unset (cargo's rule); a relative one is taken from DIR.
     fs::path cargo_home;
-    if (const std::string* home = env.find("CARGO_HOME"))
-        cargo_home = *home;
-    else if (const std::string* user = env.find("HOME"))
+    const std::string* home = env.find("CARGO_HOME");
+    if (home && !home->empty())
+        cargo_home = fs::absolute(dir / *home).lexically_normal();
+    else if (const std::string* user = env.find("HOME"); user && !user->empty())
         cargo_home = fs::path(*user) / ".cargo";
     if (!cargo_home.empty() && !read_dirs.count(fs::weakly_canonical(cargo_home)))
         if (auto file = config_file_in(cargo_home, config.notes)) read_one(*file, config);
+    const fs::path manifest = workspace_root / "Cargo.toml";
+    std::error_code ec;
+    if (fs::exists(manifest, ec)) {
+        const toml::table table = parse_config(manifest);
+        take_bool(table["profile"]["dev"]["incremental"].node(), manifest, "profile.dev.incremental",
+                  config.manifest_dev_incremental);
+    }
     return config;
 }
 
@@ -201,10 +212,14 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
         p.incremental = config.build_incremental->value;
         p.incremental_rule = std::string("build.incremental = ") + (p.incremental ? "true" : "false");
         p.incremental_source = config.build_incremental->source;
-    } else if (config.dev_incremental) {
-        p.incremental = config.dev_incremental->value;
+    } else if (const std::string* profile = env.find("CARGO_PROFILE_DEV_INCREMENTAL")) {
+        p.incremental = *profile == "true";
+        p.incremental_rule = "CARGO_PROFILE_DEV_INCREMENTAL=" + quoted(*profile) + " in the environment";
+    } else if (config.dev_incremental || config.manifest_dev_incremental) {
+        const ConfigBool& setting = config.dev_incremental ? *config.dev_incremental : *config.manifest_dev_incremental;
+        p.incremental = setting.value;
         p.incremental_rule = std::string("profile.dev.incremental = ") + (p.incremental ? "true" : "false");
-        p.incremental_source = config.dev_incremental->source;
+        p.incremental_source = setting.source;
     } else {
         p.incremental = true;
         p.incremental_rule = "the dev profile's default";
@@ -212,11 +227,13 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
 
     // What the wrapper process sees: the environment, unless a force [env] entry replaces it; an
     // [env] entry fills in only a variable the environment does not have.
-    const EnvEntry* incremental_entry = env_entry(config, "CARGO_INCREMENTAL");
-    if (incremental_entry && (incremental_entry->force || !env.contains("CARGO_INCREMENTAL")))
-        p.wrapper_sees_incremental = incremental_entry->value;
-    else
-        p.wrapper_sees_incremental = env.get("CARGO_INCREMENTAL");
+    auto seen_by_wrapper = [&](const char* name) {
+        const EnvEntry* entry = env_entry(config, name);
+        if (entry && (entry->force || !env.contains(name))) return std::optional<std::string>(entry->value);
+        return env.get(name);
+    };
+    p.wrapper_sees_incremental = seen_by_wrapper("CARGO_INCREMENTAL");
+    p.wrapper_sees_build_incremental = seen_by_wrapper("CARGO_BUILD_INCREMENTAL");
 
     // Target directory: CARGO_TARGET_DIR > CARGO_BUILD_TARGET_DIR > build.target-dir > <root>/target.
     auto empty_target = [&](const std::string& where) {
@@ -255,7 +272,9 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
     }
 
     // The wrapper that will run, and what it will see.
-    const bool refuses = p.wrapper_sees_incremental == std::optional<std::string>("1");
+    // sccache checks both variables in its own environment.
+    const bool refuses = p.wrapper_sees_incremental == std::optional<std::string>("1") ||
+                         p.wrapper_sees_build_incremental == std::optional<std::string>("1");
     const char* sccache_refuses = ", which (0.5.1 and later) refuses to run with the CARGO_INCREMENTAL=1 "
                                   "it sees (\"sccache: increment compilation is  prohibited.\")";
     for (const auto* w : {&p.wrapper, &p.workspace_wrapper}) {
@@ -264,6 +283,22 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
         const char* key = outer ? "build.rustc-wrapper" : "build.rustc-workspace-wrapper";
         if (!w->program) continue;
         const bool from_config = !w->source.file.empty();
+        // cargo runs the wrapper as given: a name is looked up on PATH, a relative path with a slash
+        // is taken from the directory cargo runs in. One that is not there fails the build.
+        try {
+            const fs::path given(*w->program);
+            (void)envguard::find_program(given.is_relative() && w->program->find('/') != std::string::npos
+                                             ? (dir / given).string()
+                                             : *w->program,
+                                         env);
+        } catch (const envguard::EnvError& error) {
+            p.findings.push_back({Severity::error, variable,
+                                  std::string("cargo will try to run the wrapper ") + quoted(*w->program) +
+                                      " (" + w->rule + ") and fail: " + error.what(),
+                                  std::string("install it, fix the name, or set ") + variable +
+                                      " to the empty string (not unset) to run without it"});
+            continue;
+        }
         const bool fatal = is_sccache(w->program) && refuses;
         std::string problem =
             from_config ? std::string(variable) + " is unset and " + w->source.describe() + " sets " + key +
@@ -299,11 +334,18 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
         p.findings.push_back({Severity::info, entry.name, problem,
                               "set " + entry.name + " in the environment to change what cargo does"});
     }
-    if (p.target_dir && p.target_dir != (workspace_root / "target").lexically_normal())
-        p.findings.push_back({Severity::info, "CARGO_TARGET_DIR",
+    if (p.target_dir && p.target_dir != (workspace_root / "target").lexically_normal()) {
+        const std::string source = env.contains("CARGO_TARGET_DIR")         ? "CARGO_TARGET_DIR"
+                                   : env.contains("CARGO_BUILD_TARGET_DIR") ? "CARGO_BUILD_TARGET_DIR"
+                                                                            : "build.target-dir";
+        p.findings.push_back({Severity::info, source,
                               "the build goes to " + p.target_dir->string() + " (" + p.target_dir_rule +
                                   "), not the workspace's target/",
-                              "unset CARGO_TARGET_DIR to build in the workspace's target/"});
+                              source == "build.target-dir"
+                                  ? "remove build.target-dir from " + p.target_dir_source.describe() +
+                                        " to build in the workspace's target/"
+                                  : "unset " + source + " to build in the workspace's target/"});
+    }
     for (const auto& note : config.notes)
         p.findings.push_back({Severity::warning, "", note, "remove one of the two files"});
     return p;

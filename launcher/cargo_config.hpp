@@ -1,7 +1,7 @@
 // Reads cargo's configuration the way cargo does, and predicts what cargo will do with it and a
 // given environment: which wrapper it runs (and by which rule), whether it builds incrementally,
 // where the build goes, and what will fail. `envguard check` prints this; the differential test in
-// tests/launcher/check_test.sh holds every prediction against real cargo.
+// tests/launcher/check_differential.py holds every prediction against real cargo.
 #pragma once
 
 #include <envguard/envguard.hpp>
@@ -46,15 +46,18 @@ struct CargoConfig {
     std::optional<ConfigString> rustc_workspace_wrapper;
     std::optional<ConfigString> target_dir;
     std::optional<ConfigBool> build_incremental;
-    std::optional<ConfigBool> dev_incremental; // [profile.dev] incremental
-    std::vector<EnvEntry> env;                 // [env] RUSTC_WRAPPER / CARGO_INCREMENTAL / CARGO_TARGET_DIR
+    std::optional<ConfigBool> dev_incremental;          // [profile.dev] incremental, config files
+    std::optional<ConfigBool> manifest_dev_incremental; // [profile.dev] incremental, root Cargo.toml
+    std::vector<EnvEntry> env; // [env] RUSTC_WRAPPER / CARGO_INCREMENTAL / CARGO_BUILD_INCREMENTAL / CARGO_TARGET_DIR
 };
 
 // The files cargo reads from DIR: .cargo/config(.toml) in DIR and each parent, deepest first, then
 // $CARGO_HOME/config(.toml) (CARGO_HOME from ENV, default $HOME/.cargo) unless already read. In one
 // directory with both `config` and `config.toml`, cargo reads `config` (and warns): so do we.
 // Throws ManifestError (file:line:column) for malformed TOML or an unreadable file.
-CargoConfig read_cargo_config(const std::filesystem::path& dir, const envguard::EnvSnapshot& env);
+// WORKSPACE_ROOT's Cargo.toml is read for its [profile.dev] incremental (config files win over it).
+CargoConfig read_cargo_config(const std::filesystem::path& dir, const envguard::EnvSnapshot& env,
+                              const std::filesystem::path& workspace_root);
 
 struct WrapperPrediction {
     std::optional<std::string> program; // nullopt: no wrapper
@@ -68,7 +71,8 @@ struct Prediction {
     bool incremental = false;
     std::string incremental_rule;
     Source incremental_source;
-    std::optional<std::string> wrapper_sees_incremental; // CARGO_INCREMENTAL as the wrapper gets it
+    std::optional<std::string> wrapper_sees_incremental;       // CARGO_INCREMENTAL as the wrapper gets it
+    std::optional<std::string> wrapper_sees_build_incremental; // CARGO_BUILD_INCREMENTAL, likewise
     std::optional<std::filesystem::path> target_dir;     // nullopt: cargo stops with an error
     std::string target_dir_rule;
     Source target_dir_source;
@@ -76,7 +80,8 @@ struct Prediction {
     bool will_fail() const { return envguard::has_errors(findings); }
 };
 
-// The prediction for a build started in DIR (whose workspace root is WORKSPACE_ROOT) with ENV.
+// The prediction for a build started in DIR (whose workspace root is WORKSPACE_ROOT) with ENV: "as if
+// cargo were run in DIR" (relative paths in ENV are taken from DIR).
 Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env,
                    const std::filesystem::path& dir, const std::filesystem::path& workspace_root);
 

@@ -101,6 +101,31 @@ const envguard::Profile& require_profile(const std::string& name) {
     usage_error(fmt::format("envguard: unknown profile \"{}\" (known: {})", name, known));
 }
 
+// An option's value that is really the next option (`-u --dry-run`): refuse it, so that a dry run
+// the user asked for is never taken as a value and a command run instead.
+const CLI::Validator not_an_option(
+    [](std::string& value) -> std::string {
+        if (value.size() > 1 && value.front() == '-')
+            return "needs a value, but got " + value + " (an option?)";
+        return {};
+    },
+    "", "not an option");
+
+// "a,b" -> {"a", "b"}, keeping empty pieces so that the library refuses "a," and ",a" by name.
+std::vector<std::string> split_commas(const std::vector<std::string>& values) {
+    std::vector<std::string> out;
+    for (const auto& value : values) {
+        std::size_t start = 0;
+        for (;;) {
+            const auto comma = value.find(',', start);
+            out.push_back(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+    }
+    return out;
+}
+
 struct RunOptions {
     bool ignore_environment = false;
     std::vector<std::string> unset;
@@ -181,7 +206,7 @@ bool llvm_cov_installed(const envguard::EnvSnapshot& env) {
     } catch (const envguard::EnvError&) {
     }
     std::string cargo_home;
-    if (const std::string* home = env.find("CARGO_HOME"))
+    if (const std::string* home = env.find("CARGO_HOME"); home && !home->empty()) // "" counts as unset
         cargo_home = *home;
     else if (const std::string* user_home = env.find("HOME"))
         cargo_home = *user_home + "/.cargo";
@@ -197,8 +222,8 @@ int do_coverage(const CoverageCli& cli, const std::vector<std::string>& extra) {
                                 "json, fast, ci)",
                                 cli.mode));
     options.mode = *mode;
-    options.packages = cli.packages;
-    options.exclude = cli.exclude;
+    options.packages = split_commas(cli.packages);
+    options.exclude = split_commas(cli.exclude);
     options.clean = cli.clean;
     if (cli.output_path_given) options.output_path = cli.output_path;
     options.extra_args = extra;
@@ -256,12 +281,14 @@ nlohmann::json json_wrapper(const launcher::WrapperPrediction& wrapper) {
 }
 
 // `sccache --show-stats`, briefly: its request and cache lines.
-std::vector<std::string> sccache_stats() {
+// Runs the sccache that cargo would run; note that asking for stats starts sccache's server if it
+// is not running (documented in the README).
+std::vector<std::string> sccache_stats(const std::string& sccache) {
     std::vector<std::string> lines;
     #ifdef _WIN32
-    std::FILE* pipe = envguard_popen("sccache --show-stats 2>NUL", "r");
+    std::FILE* pipe = envguard_popen(("\"" + sccache + "\" --show-stats 2>NUL").c_str(), "r");
 #else
-    std::FILE* pipe = envguard_popen("sccache --show-stats 2>/dev/null", "r");
+    std::FILE* pipe = envguard_popen((shell_quote(sccache) + " --show-stats 2>/dev/null").c_str(), "r");
 #endif
     if (pipe == nullptr) return lines;
     char buffer[512];
@@ -283,22 +310,32 @@ int do_check(const CheckCli& cli) {
         usage_error(fmt::format("envguard: check: unknown format \"{}\" (known: text, json)", cli.format));
     namespace fs = std::filesystem;
     fs::path dir = cli.manifest_path.empty() ? fs::current_path() : fs::path(cli.manifest_path);
-    if (!cli.manifest_path.empty() && !fs::is_directory(dir))
-        dir = dir.parent_path().empty() ? fs::current_path() : dir.parent_path(); // a Cargo.toml path
+    if (!cli.manifest_path.empty()) {
+        std::error_code ec;
+        if (!fs::exists(dir, ec))
+            usage_error(fmt::format("envguard: check: --manifest-path {}: no such file or directory",
+                                    shell_quote(cli.manifest_path)));
+        if (!fs::is_directory(dir, ec)) {
+            if (dir.filename() != "Cargo.toml")
+                usage_error(fmt::format("envguard: check: --manifest-path {}: give a directory or a "
+                                        "Cargo.toml",
+                                        shell_quote(cli.manifest_path)));
+            dir = dir.parent_path().empty() ? fs::current_path() : dir.parent_path();
+        }
+    }
     dir = fs::absolute(dir).lexically_normal();
     const fs::path root = launcher::find_workspace_root(dir).parent_path();
 
     envguard::EnvSnapshot env = envguard::EnvSnapshot::capture();
     if (!cli.profile.empty()) env = require_profile(cli.profile).overlay.render(env);
-    const launcher::CargoConfig config = launcher::read_cargo_config(dir, env);
+    const launcher::CargoConfig config = launcher::read_cargo_config(dir, env, root);
     const launcher::Prediction p = launcher::predict(config, env, dir, root);
     std::vector<std::string> stats;
     const bool wrapper_is_sccache =
         p.wrapper.program && fs::path(*p.wrapper.program).filename().string().find("sccache") != std::string::npos;
     if (wrapper_is_sccache) {
         try {
-            (void)envguard::find_program(*p.wrapper.program, env);
-            stats = sccache_stats();
+            stats = sccache_stats(envguard::find_program(*p.wrapper.program, env));
         } catch (const envguard::EnvError&) {
         }
     }
@@ -409,15 +446,19 @@ int main(int argc, char** argv) {
                   "Start from an empty environment");
     run->add_option("-u,--unset", run_options.unset, "Remove NAME from the environment")
         ->type_name("NAME")
-        ->allow_extra_args(false);
+        ->allow_extra_args(false)
+        ->check(not_an_option);
     run->add_option("--profile", run_options.profile, "Apply a profile first (see `envguard profiles`)")
-        ->type_name("P");
+        ->type_name("P")
+        ->check(not_an_option);
     run->add_option("--prepend-path", run_options.prepend_path, "Put DIR first in the path list NAME")
         ->type_name("NAME=DIR")
-        ->allow_extra_args(false);
+        ->allow_extra_args(false)
+        ->check(not_an_option);
     run->add_option("--append-path", run_options.append_path, "Put DIR last in the path list NAME")
         ->type_name("NAME=DIR")
-        ->allow_extra_args(false);
+        ->allow_extra_args(false)
+        ->check(not_an_option);
     run->add_flag("--dry-run", run_options.dry_run,
                   "Print each variable before -> after and the command; run nothing");
     run->footer("NAME=VALUE sets (NAME= sets to the empty string, not unset). Without COMMAND, prints "
@@ -431,20 +472,22 @@ int main(int argc, char** argv) {
         "coverage", "Run cargo llvm-cov with sccache bypassed: RUSTC_WRAPPER=\"\", CARGO_INCREMENTAL=1, "
                     "no CARGO_TARGET_DIR");
     coverage->add_option("--mode", coverage_cli.mode, "html, open, text, lcov, json, fast or ci")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(not_an_option);
     coverage->add_option("-p,--packages", coverage_cli.packages, "Only these packages (a,b or repeated)")
-        ->delimiter(',')
         ->type_name("PKG,...")
-        ->allow_extra_args(false);
+        ->allow_extra_args(false)
+        ->check(not_an_option);
     coverage->add_option("--exclude", coverage_cli.exclude,
                          "Leave these workspace packages out (fast mode: instead of the pyo3 crates)")
-        ->delimiter(',')
         ->type_name("PKG,...")
-        ->allow_extra_args(false);
+        ->allow_extra_args(false)
+        ->check(not_an_option);
     coverage->add_flag("--clean", coverage_cli.clean, "Run `cargo llvm-cov clean --workspace` first");
     CLI::Option* output_path = coverage->add_option("--output-path", coverage_cli.output_path,
                                                     "Report file for lcov, json and ci modes")
-                                   ->type_name("FILE");
+                                   ->type_name("FILE")
+                                   ->check(not_an_option);
     coverage->add_flag("--dry-run", coverage_cli.dry_run,
                        "Print the environment changes and the commands; run nothing");
     coverage->footer("Arguments after -- go to `cargo llvm-cov` as they are.\nExamples:\n"
@@ -456,10 +499,17 @@ int main(int argc, char** argv) {
     CheckCli check_cli;
     CLI::App* check = app.add_subcommand(
         "check", "Predict what cargo will do here: which wrapper, incremental or not, where the build goes");
-    check->add_option("--profile", check_cli.profile, "Check the environment this profile renders")->type_name("P");
-    check->add_option("--format", check_cli.format, "text (default) or json")->type_name("FORMAT");
-    check->add_option("--manifest-path", check_cli.manifest_path, "The project directory (default: here)")
-        ->type_name("DIR");
+    check->add_option("--profile", check_cli.profile, "Check the environment this profile renders")
+        ->type_name("P")
+        ->check(not_an_option);
+    check->add_option("--format", check_cli.format, "text (default) or json")
+        ->type_name("FORMAT")
+        ->check(not_an_option);
+    check->add_option("--manifest-path", check_cli.manifest_path,
+                      "The project directory or its Cargo.toml; the prediction is for cargo run there "
+                      "(default: here)")
+        ->type_name("DIR")
+        ->check(not_an_option);
     check->footer("Reads .cargo/config(.toml) from here up to / and $CARGO_HOME, like cargo.\nExamples:\n"
                   "  envguard check\n  envguard check --profile coverage\n  envguard check --format json\n"
                   "Exit status: 0 the build will work; 1 an error-level finding; 125 something could not be read.");
@@ -467,6 +517,14 @@ int main(int argc, char** argv) {
     CLI::App* profiles = app.add_subcommand("profiles", "List the built-in profiles and what each does");
     profiles->footer("Example:\n  envguard profiles");
 
+    static const char* const subcommands[] = {"run", "coverage", "check", "profiles"};
+    if (!args.empty() && !args.front().empty() && args.front().front() != '-' &&
+        std::none_of(std::begin(subcommands), std::end(subcommands),
+                     [&](const char* known) { return args.front() == known; })) {
+        fmt::print(stderr, "envguard: unknown subcommand {} (known: run, coverage, check, profiles)\n",
+                   shell_quote(args.front()));
+        return exit_envguard_error;
+    }
     try {
         std::vector<char*> pointers{argv[0]};
         for (auto& arg : args) pointers.push_back(arg.data());
@@ -489,10 +547,18 @@ int main(int argc, char** argv) {
             // refuses it, and so do we (a command starting with '-' goes after --)
             for (const auto& word : words) {
                 if (word.find('=') != std::string::npos) continue;
-                if (word.size() > 1 && word.front() == '-')
-                    usage_error(fmt::format("envguard: run: unknown option {} (a command that starts "
-                                            "with '-' goes after --)",
-                                            shell_quote(word)));
+                if (word.size() > 1 && word.front() == '-') {
+                    const std::string option = word.substr(0, word.find('='));
+                    bool known = false;
+                    for (const CLI::Option* o : run->get_options())
+                        known = known || o->check_name(option);
+                    usage_error(known ? fmt::format("envguard: run: {} must come before NAME=VALUE and the "
+                                                    "command",
+                                                    option)
+                                      : fmt::format("envguard: run: unknown option {} (a command that "
+                                                    "starts with '-' goes after --)",
+                                                    shell_quote(word)));
+                }
                 break;
             }
             // a "--" after the command belongs to the command
@@ -512,6 +578,9 @@ int main(int argc, char** argv) {
                                         join_command(coverage->remaining())));
             return do_coverage(coverage_cli, after_dashes);
         }
+        if ((profiles->parsed() || check->parsed()) && had_dashes)
+            usage_error(fmt::format("envguard: {}: takes no arguments after --",
+                                    profiles->parsed() ? "profiles" : "check"));
         if (profiles->parsed()) return do_profiles();
         if (check->parsed()) return do_check(check_cli);
     } catch (const envguard::EnvError& error) {

@@ -10,7 +10,7 @@
 #    include <windows.h>
 #    include <shlwapi.h> // PathMatchSpecA
 #else
-#    include <fnmatch.h>
+#    include <glob.h>
 #endif
 #include <set>
 #include <sstream>
@@ -59,25 +59,31 @@ Crate read_crate(const fs::path& manifest) {
     return crate;
 }
 
-// members = ["crates/*", "tools/x"]: a glob (fnmatch; PathMatchSpec on Windows) may stand in the
-// last path component.
+// members = ["crates/*", "tools/x"]: globs.
 std::vector<fs::path> expand_member(const fs::path& root, const std::string& pattern) {
     const fs::path full = root / pattern;
-    const std::string last = full.filename().string();
-    if (last.find_first_of("*?[") == std::string::npos) return {full};
+    if (pattern.find_first_of("*?[") == std::string::npos) return {full};
     std::vector<fs::path> found;
-    auto matches = [&](const std::string& name) {
 #ifdef _WIN32
-        return ::PathMatchSpecA(name.c_str(), last.c_str()) != FALSE;
-#else
-        return ::fnmatch(last.c_str(), name.c_str(), FNM_PERIOD) == 0;
-#endif
-    };
+    // Windows: a glob in the last component only (PathMatchSpec).
+    const std::string last = full.filename().string();
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(full.parent_path(), ec))
-        if (entry.is_directory() && matches(entry.path().filename().string()) &&
+        if (entry.is_directory() && ::PathMatchSpecA(entry.path().filename().string().c_str(), last.c_str()) &&
             fs::exists(entry.path() / "Cargo.toml"))
             found.push_back(entry.path());
+#else
+    // glob(3), as cargo's glob crate: a pattern may stand in any component ("crates/*/impl").
+    glob_t matches{};
+    if (::glob(full.string().c_str(), 0, nullptr, &matches) == 0) {
+        for (std::size_t i = 0; i < matches.gl_pathc; ++i) {
+            const fs::path path(matches.gl_pathv[i]);
+            std::error_code ec;
+            if (fs::is_directory(path, ec) && fs::exists(path / "Cargo.toml", ec)) found.push_back(path);
+        }
+    }
+    ::globfree(&matches);
+#endif
     std::sort(found.begin(), found.end());
     return found;
 }
@@ -96,9 +102,26 @@ fs::path find_workspace_root(const fs::path& start_dir) {
     }
     if (nearest.empty())
         throw ManifestError("envguard: no Cargo.toml in " + dir.string() + " or any parent directory");
+    // package.workspace names the root explicitly.
+    const toml::table own = parse_manifest(nearest);
+    if (auto explicit_root = own["package"]["workspace"].value<std::string>())
+        return (nearest.parent_path() / *explicit_root / "Cargo.toml").lexically_normal();
     for (fs::path d = nearest.parent_path();; d = d.parent_path()) {
         const fs::path candidate = d / "Cargo.toml";
-        if (fs::exists(candidate) && parse_manifest(candidate).contains("workspace")) return candidate;
+        if (fs::exists(candidate)) {
+            const toml::table table = candidate == nearest ? own : parse_manifest(candidate);
+            if (table.contains("workspace")) {
+                // A package the root's workspace.exclude covers is a workspace of its own.
+                if (const toml::array* exclude = table["workspace"]["exclude"].as_array())
+                    for (const auto& item : *exclude)
+                        if (auto path = item.value<std::string>()) {
+                            const fs::path excluded = (d / *path).lexically_normal();
+                            const fs::path relative = nearest.parent_path().lexically_relative(excluded);
+                            if (!relative.empty() && *relative.begin() != "..") return nearest;
+                        }
+                return candidate;
+            }
+        }
         if (d == d.parent_path()) break;
     }
     return nearest;

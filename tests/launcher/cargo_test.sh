@@ -123,14 +123,16 @@ expect_eq "arguments after -- are passed on" "$(printf 'args: --workspace --all-
 # fast: a workspace whose pyo3 crates (direct, and through another member) are excluded
 ws=$scratch/ws
 mkdir -p "$ws"/crates/{core,py,app,tools}/src
-printf '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n' > "$ws/Cargo.toml"
+printf '[workspace]\nmembers = ["crates/*", "nested/*/impl"]\nresolver = "2"\n' > "$ws/Cargo.toml"
+mkdir -p "$ws/nested/deep/impl/src"
+printf '[package]\nname = "ws-deep"\nversion = "0.1.0"\n[dependencies]\npyo3 = "0.22"\n' > "$ws/nested/deep/impl/Cargo.toml"
 printf '[package]\nname = "ws-core"\nversion = "0.1.0"\n' > "$ws/crates/core/Cargo.toml"
 printf '[package]\nname = "ws-py"\nversion = "0.1.0"\n[dependencies]\npyo3 = { version = "0.22", features = ["extension-module"] }\nws-core = { path = "../core" }\n' > "$ws/crates/py/Cargo.toml"
 printf '[package]\nname = "ws-app"\nversion = "0.1.0"\n[dependencies]\nws-py = { path = "../py" }\n' > "$ws/crates/app/Cargo.toml"
 printf '[package]\nname = "ws-tools"\nversion = "0.1.0"\n[target.'"'"'cfg(unix)'"'"'.dev-dependencies]\nws-core = { path = "../core" }\n' > "$ws/crates/tools/Cargo.toml"
 cd "$ws/crates/core"
-expect_eq "--mode fast excludes the crates that depend on pyo3, found from the Cargo.toml files" \
-  "$(printf 'args: --workspace --exclude ws-app --exclude ws-py --all-features --html\n%s' "$expected_env")" "$(coverage --mode fast)"
+expect_eq "--mode fast excludes the crates that depend on pyo3, found from the Cargo.toml files (globs in any component)" \
+  "$(printf 'args: --workspace --exclude ws-app --exclude ws-py --exclude ws-deep --all-features --html\n%s' "$expected_env")" "$(coverage --mode fast)"
 expect_eq "--mode fast --exclude uses the crates given instead" \
   "$(printf 'args: --workspace --exclude ws-tools --all-features --html\n%s' "$expected_env")" "$(coverage --mode fast --exclude ws-tools)"
 printf '[package\nname = "broken"\n' > "$ws/crates/tools/Cargo.toml"

@@ -22,7 +22,7 @@ import sys
 import tempfile
 
 ENVGUARD = os.environ["ENVGUARD"]
-CARGO_VARIABLES = ["RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER",
+CARGO_VARIABLES = ["RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER", "CARGO_PROFILE_DEV_INCREMENTAL",
                    "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER", "CARGO_INCREMENTAL", "CARGO_BUILD_INCREMENTAL",
                    "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "CARGO_HOME"]
 OUTER = {"wA", "wB", "wC", "wH", "wO", "wconf", "wtoml", "sccache"}  # outer-wrapper names
@@ -63,22 +63,26 @@ def setup():
         "#!/bin/sh\n"
         "# emulates sccache 0.5.1-0.10's start-up check, then runs the compiler\n"
         'if [ "$1" = "--show-stats" ]; then echo "Compile requests                      0"; exit 0; fi\n'
-        'if [ "$CARGO_INCREMENTAL" = "1" ]; then\n'
+        'if [ "$CARGO_INCREMENTAL" = "1" ] || [ "$CARGO_BUILD_INCREMENTAL" = "1" ]; then\n'
         '  echo "sccache: increment compilation is  prohibited." >&2; exit 1\n'
         "fi\n"
         f'echo "sccache $*" >> "{log}"\n'
         'exec "$@"\n')
     fake.chmod(0o755)
     (crate / "src").mkdir(parents=True)
-    (crate / "Cargo.toml").write_text(
-        '[package]\nname = "scratch"\nversion = "0.1.0"\nedition = "2021"\n\n[workspace]\n')
+    (crate / "Cargo.toml").write_text(MANIFEST)
     (crate / "src" / "lib.rs").write_text("pub fn answer() -> u32 { 42 }\n")
     home.mkdir()
 
 
+MANIFEST = '[package]\nname = "scratch"\nversion = "0.1.0"\nedition = "2021"\n\n[workspace]\n'
+fake_home = scratch / "fakehome"
+
+
 def reset():
+    (crate / "Cargo.toml").write_text(MANIFEST)
     for path in [outer_dir / ".cargo", crate / ".cargo", home / "config.toml", crate / "target",
-                 scratch / "elsewhere", crate / "td-config", tree / "td-outer"]:
+                 scratch / "elsewhere", crate / "td-config", tree / "td-outer", fake_home]:
         if path.is_dir():
             shutil.rmtree(path)
         elif path.exists():
@@ -215,6 +219,17 @@ SCENARIOS = [
     ("[build] incremental = false + CARGO_INCREMENTAL=1", {CRATE_CFG: "[build]\nincremental = false\n"},
      {"CARGO_INCREMENTAL": "1"}, False),
     ("[profile.dev] incremental = false", {CRATE_CFG: "[profile.dev]\nincremental = false\n"}, {}, False),
+    ("[profile.dev] incremental = false in Cargo.toml itself",
+     {crate / "Cargo.toml": MANIFEST + "\n[profile.dev]\nincremental = false\n"}, {}, False),
+    ("CARGO_PROFILE_DEV_INCREMENTAL=false", {}, {"CARGO_PROFILE_DEV_INCREMENTAL": "false"}, False),
+    ("config [profile.dev] incremental = true over Cargo.toml's false",
+     {crate / "Cargo.toml": MANIFEST + "\n[profile.dev]\nincremental = false\n",
+      CRATE_CFG: "[profile.dev]\nincremental = true\n"}, {}, False),
+    ("CARGO_HOME=\"\" counts as unset: $HOME/.cargo is read",
+     {fake_home / ".cargo" / "config.toml": build("rustc-wrapper", f"{W}/wH")},
+     {"CARGO_HOME": "", "HOME": str(fake_home)}, False),
+    ("a configured wrapper that does not exist fails the build",
+     {CRATE_CFG: build("rustc-wrapper", "no-such-wrapper-xyz")}, {}, False),
     ("[env] CARGO_INCREMENTAL=\"0\" does not turn cargo's incremental off",
      {CRATE_CFG: '[env]\nCARGO_INCREMENTAL = "0"\n'}, {}, False),
     ("sccache wrapper, incremental off", {CRATE_CFG: build("rustc-wrapper", "sccache")},
@@ -225,6 +240,8 @@ SCENARIOS = [
      {"CARGO_INCREMENTAL": "1", "RUSTC_WRAPPER": ""}, False),
     ("sccache wrapper + [env] CARGO_INCREMENTAL=\"1\": sccache refuses",
      {CRATE_CFG: build("rustc-wrapper", "sccache") + '[env]\nCARGO_INCREMENTAL = "1"\n'}, {}, False),
+    ("sccache wrapper + [env] CARGO_BUILD_INCREMENTAL=\"1\": sccache refuses",
+     {CRATE_CFG: build("rustc-wrapper", "sccache") + '[env]\nCARGO_BUILD_INCREMENTAL = "1"\n'}, {}, False),
     ("sccache + force [env] CARGO_INCREMENTAL=\"0\" + CARGO_INCREMENTAL=1: the wrapper sees 0",
      {CRATE_CFG: build("rustc-wrapper", "sccache") + '[env]\nCARGO_INCREMENTAL = { value = "0", force = true }\n'},
      {"CARGO_INCREMENTAL": "1"}, False),

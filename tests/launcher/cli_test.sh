@@ -112,14 +112,35 @@ expect_status "no Cargo.toml anywhere up: exit 125" 125 "$ENVGUARD" check --mani
 expect_status "an unknown --format: exit 125" 125 "$ENVGUARD" check --format xml
 printf '[package]\nname = "p"\nversion = "0.1.0"\n' > "$project/Cargo.toml"
 printf '[build]\nrustc-wrapper = "sccache"\n' > "$project/.cargo/config.toml"
+# a stand-in sccache on a PATH of its own (the real one's --show-stats would start a server)
+mkdir -p "$scratch/no-programs"
+printf '#!/bin/sh\n[ "$1" = --show-stats ] && echo "Compile requests                      7"\nexit 0\n' > "$scratch/no-programs/sccache"
+chmod +x "$scratch/no-programs/sccache"
 expect_status "the seed's failing case (sccache configured, CARGO_INCREMENTAL=1): exit 1" 1 \
   env -u RUSTC_WRAPPER CARGO_INCREMENTAL=1 PATH="$scratch/no-programs" "$ENVGUARD" check --manifest-path "$project"
 expect_contains "  ...with the finding and its fix" 'RUSTC_WRAPPER is unset and' "$out"
 expect_contains "  ...(fix)" "Set RUSTC_WRAPPER to the empty string (not unset)" "$out"
+expect_contains "  ...and sccache's stats, from the sccache cargo would run" "Compile requests                      7" "$out"
+rm "$scratch/no-programs/sccache"
+expect_status "a configured wrapper that is not installed: exit 1" 1 \
+  env -u RUSTC_WRAPPER PATH="$scratch/no-programs" "$ENVGUARD" check --manifest-path "$project"
+expect_contains "  ...saying cargo will fail to run it" 'cargo will try to run the wrapper "sccache"' "$out"
+printf '#!/bin/sh\nexit 0\n' > "$scratch/no-programs/sccache" && chmod +x "$scratch/no-programs/sccache"
 expect_status "...and with --profile coverage: exit 0" 0 \
   env -u RUSTC_WRAPPER CARGO_INCREMENTAL=1 PATH="$scratch/no-programs" "$ENVGUARD" check --profile coverage --manifest-path "$project"
 out=$(env -u RUSTC_WRAPPER CARGO_INCREMENTAL=1 PATH="$scratch/no-programs" "$ENVGUARD" check --format json --manifest-path "$project")
 expect_eq "check --format json: the documented fields" "envguard-check/1|sccache|True|True" \
   "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("|".join(str(x) for x in [d["schema"], d["wrapper"]["program"], d["incremental"]["enabled"], d["will_fail"]]))')"
+
+echo "# check: which workspace a crate belongs to (target directory = <root>/target)"
+target_of() { "$ENVGUARD" check --format json --manifest-path "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_dir"]["path"])'; }
+ws=$scratch/ws-layouts
+mkdir -p "$ws/excl/inner/src" "$ws/explicit/root" "$ws/explicit/member/src"
+printf '[workspace]\nexclude = ["inner"]\n' > "$ws/excl/Cargo.toml"
+printf '[package]\nname = "inner"\nversion = "0.1.0"\n' > "$ws/excl/inner/Cargo.toml"
+expect_eq "a crate in workspace.exclude is its own workspace" "$ws/excl/inner/target" "$(target_of "$ws/excl/inner")"
+printf '[workspace]\nmembers = ["../member"]\n' > "$ws/explicit/root/Cargo.toml"
+printf '[package]\nname = "member"\nversion = "0.1.0"\nworkspace = "../root"\n' > "$ws/explicit/member/Cargo.toml"
+expect_eq "package.workspace names the root" "$ws/explicit/root/target" "$(target_of "$ws/explicit/member")"
 
 finish
