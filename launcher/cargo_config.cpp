@@ -5,7 +5,6 @@
 #include <toml++/toml.h>
 
 #include <set>
-#include <sstream>
 
 namespace launcher {
 namespace fs = std::filesystem;
@@ -21,19 +20,7 @@ std::string Source::describe() const {
 
 namespace {
 
-toml::table parse_config(const fs::path& path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec))
-        throw ManifestError("envguard: cannot read " + path.string() + ": it is a directory, not a file");
-    try {
-        return toml::parse_file(path.string());
-    } catch (const toml::parse_error& error) {
-        std::ostringstream message;
-        message << "envguard: cannot read " << path.string() << ":" << error.source().begin.line << ":"
-                << error.source().begin.column << ": " << error.description();
-        throw ManifestError(message.str());
-    }
-}
+toml::table parse_config(const fs::path& path) { return parse_toml_file(path); }
 
 Source source_of(const fs::path& file, const toml::node& node) {
     return Source{file, static_cast<long>(node.source().begin.line)};

@@ -20,16 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-toml::table parse_manifest(const fs::path& path) {
-    try {
-        return toml::parse_file(path.string());
-    } catch (const toml::parse_error& error) {
-        std::ostringstream message;
-        message << "envguard: cannot read " << path.string() << ":" << error.source().begin.line << ":"
-                << error.source().begin.column << ": " << error.description();
-        throw ManifestError(message.str());
-    }
-}
+toml::table parse_manifest(const fs::path& path) { return parse_toml_file(path); }
 
 void collect_dependency_names(const toml::table& table, std::vector<std::string>& out) {
     for (const char* key : {"dependencies", "dev-dependencies", "build-dependencies"}) {
@@ -89,6 +80,20 @@ std::vector<fs::path> expand_member(const fs::path& root, const std::string& pat
 }
 
 } // namespace
+
+toml::table parse_toml_file(const fs::path& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec))
+        throw ManifestError("envguard: cannot read " + path.string() + ": it is a directory, not a file");
+    try {
+        return toml::parse_file(path.string());
+    } catch (const toml::parse_error& error) {
+        std::ostringstream message;
+        message << "envguard: cannot read " << path.string() << ":" << error.source().begin.line << ":"
+                << error.source().begin.column << ": " << error.description();
+        throw ManifestError(message.str());
+    }
+}
 
 fs::path find_workspace_root(const fs::path& start_dir) {
     fs::path dir = fs::absolute(start_dir).lexically_normal();

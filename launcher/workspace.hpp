@@ -2,6 +2,8 @@
 // pyo3, read from the Cargo.toml files with toml++ (the `fast` coverage mode excludes those).
 #pragma once
 
+#include <toml++/toml.h>
+
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -25,6 +27,10 @@ class ManifestError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+// A TOML file, parsed; ManifestError names the file, line and column of a syntax error, or says the
+// path is a directory or cannot be read.
+toml::table parse_toml_file(const std::filesystem::path& path);
 
 // The root manifest of the workspace that contains START_DIR, found as cargo finds it: the nearest
 // Cargo.toml upwards, then the nearest ancestor manifest with a [workspace] table (or that manifest).

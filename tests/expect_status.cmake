@@ -1,5 +1,6 @@
-# cmake -DSTATUS=<n> [-DREGEX=<regex>] -P expect_status.cmake -- <command> [args...]
-# Passes when the command exits with exactly STATUS and (if given) its output matches REGEX.
+# cmake -DSTATUS=<n>|nonzero [-DREGEX=<regex>] -P expect_status.cmake -- <command> [args...]
+# Passes when the command exits with STATUS (any failure for "nonzero") and, if given, its output
+# matches REGEX: it did what was expected, for the right reason.
 set(command "")
 set(seen_separator FALSE)
 math(EXPR last "${CMAKE_ARGC} - 1")
@@ -11,7 +12,9 @@ foreach(i RANGE 1 ${last})
   endif()
 endforeach()
 execute_process(COMMAND ${command} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT rc EQUAL STATUS)
+if(STATUS STREQUAL "nonzero" AND rc EQUAL 0)
+  message(FATAL_ERROR "expected failure, but the command succeeded:\n${out}\n${err}")
+elseif(NOT STATUS STREQUAL "nonzero" AND NOT rc EQUAL STATUS)
   message(FATAL_ERROR "expected exit status ${STATUS}, got ${rc}\n--- output ---\n${out}\n${err}")
 endif()
 if(DEFINED REGEX AND NOT "${out}${err}" MATCHES "${REGEX}")

@@ -80,12 +80,12 @@ private:
 
 namespace detail {
 
-// A name as it appears in a message: quoted, with control bytes escaped so that a NUL or a newline in
-// bad input cannot cut the message short or forge another line, and shortened when huge.
-inline std::string quote_for_message(std::string_view text) {
-    constexpr std::size_t max_shown = 200;
+// TEXT in double quotes with quotes, backslashes and control bytes escaped, so that a NUL or a newline
+// in bad input cannot cut a message short or forge another line, and an empty value shows as "".
+// Shortened after MAX_SHOWN bytes (names in error messages), or never (values in printed recipes).
+inline std::string quote_escaped(std::string_view text, std::size_t max_shown = std::string_view::npos) {
     std::string out;
-    out.reserve(text.size() < max_shown ? text.size() + 2 : max_shown + 32);
+    out.reserve((text.size() < max_shown ? text.size() : max_shown) + 32);
     out += '"';
     std::size_t shown = 0;
     for (char c : text) {
@@ -118,6 +118,9 @@ inline std::string quote_for_message(std::string_view text) {
     }
     return out;
 }
+
+// A name as it appears in a message: escaped, and shortened when huge.
+inline std::string quote_for_message(std::string_view text) { return quote_escaped(text, 200); }
 
 // "envguard: cannot <action> "<name>": <rule>"
 inline EnvError make_env_error(errc code, std::string_view action, std::string_view name,

@@ -31,31 +31,8 @@ inline constexpr char path_list_separator = ';';
 inline constexpr char path_list_separator = ':';
 #endif
 
-// VALUE in double quotes for display, with quotes, backslashes and control bytes escaped, so that a
-// printed recipe cannot be misread (an empty value shows as "", never as nothing).
-inline std::string quote_value(std::string_view value) {
-    std::string out = "\"";
-    for (char c : value) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (byte < 0x20 || byte == 0x7f) {
-            static const char digits[] = "0123456789abcdef";
-            out += "\\x";
-            out += digits[byte >> 4];
-            out += digits[byte & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
-    return out;
-}
+// VALUE as a printed recipe shows it: quoted and escaped, never shortened.
+inline std::string quote_value(std::string_view value) { return quote_escaped(value); }
 
 inline bool path_list_contains(std::string_view list, std::string_view dir) noexcept {
     std::size_t start = 0;

@@ -34,8 +34,6 @@
 
 ENVGUARD_NAMESPACE_BEGIN
 
-#if ENVGUARD_WINDOWS
-
 namespace detail {
 
 enum class file_kind { missing, not_executable, executable };
@@ -55,6 +53,13 @@ inline void require_command(const std::vector<std::string>& argv) {
     if (argv.empty() || argv.front().empty())
         throw std::invalid_argument("envguard: cannot run an empty command");
 }
+
+} // namespace detail
+
+
+#if ENVGUARD_WINDOWS
+
+namespace detail {
 
 inline std::vector<std::string> split_list(const std::string& text, char separator) {
     std::vector<std::string> items;
@@ -220,24 +225,11 @@ inline std::string default_search_path() {
     return path;
 }
 
-enum class file_kind { missing, not_executable, executable };
-
 inline file_kind probe_program(const std::string& path) noexcept {
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) return file_kind::missing;
     if (!S_ISREG(info.st_mode) || ::access(path.c_str(), X_OK) != 0) return file_kind::not_executable;
     return file_kind::executable;
-}
-
-// WHERE is empty for a program given as a path, or "on the child's PATH (...)" for a name.
-[[noreturn]] inline void throw_program_error(file_kind kind, std::string_view program,
-                                             const std::string& where) {
-    if (kind == file_kind::not_executable)
-        throw make_env_error(errc::command_not_executable, "run", program,
-                             where.empty() ? std::string("it is not an executable file")
-                                           : "found " + where + ", but it is not an executable file");
-    throw make_env_error(errc::command_not_found, "run", program,
-                         where.empty() ? std::string("no such file") : "not found " + where);
 }
 
 inline std::vector<char*> argv_pointers(const std::vector<std::string>& argv) {
@@ -246,11 +238,6 @@ inline std::vector<char*> argv_pointers(const std::vector<std::string>& argv) {
     for (const auto& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
     pointers.push_back(nullptr);
     return pointers;
-}
-
-inline void require_command(const std::vector<std::string>& argv) {
-    if (argv.empty() || argv.front().empty())
-        throw std::invalid_argument("envguard: cannot run an empty command");
 }
 
 [[noreturn]] inline void throw_exec_error(int error, const std::string& program) {

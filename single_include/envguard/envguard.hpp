@@ -135,12 +135,12 @@ private:
 
 namespace detail {
 
-// A name as it appears in a message: quoted, with control bytes escaped so that a NUL or a newline in
-// bad input cannot cut the message short or forge another line, and shortened when huge.
-inline std::string quote_for_message(std::string_view text) {
-    constexpr std::size_t max_shown = 200;
+// TEXT in double quotes with quotes, backslashes and control bytes escaped, so that a NUL or a newline
+// in bad input cannot cut a message short or forge another line, and an empty value shows as "".
+// Shortened after MAX_SHOWN bytes (names in error messages), or never (values in printed recipes).
+inline std::string quote_escaped(std::string_view text, std::size_t max_shown = std::string_view::npos) {
     std::string out;
-    out.reserve(text.size() < max_shown ? text.size() + 2 : max_shown + 32);
+    out.reserve((text.size() < max_shown ? text.size() : max_shown) + 32);
     out += '"';
     std::size_t shown = 0;
     for (char c : text) {
@@ -173,6 +173,9 @@ inline std::string quote_for_message(std::string_view text) {
     }
     return out;
 }
+
+// A name as it appears in a message: escaped, and shortened when huge.
+inline std::string quote_for_message(std::string_view text) { return quote_escaped(text, 200); }
 
 // "envguard: cannot <action> "<name>": <rule>"
 inline EnvError make_env_error(errc code, std::string_view action, std::string_view name,
@@ -1377,31 +1380,8 @@ inline constexpr char path_list_separator = ';';
 inline constexpr char path_list_separator = ':';
 #endif
 
-// VALUE in double quotes for display, with quotes, backslashes and control bytes escaped, so that a
-// printed recipe cannot be misread (an empty value shows as "", never as nothing).
-inline std::string quote_value(std::string_view value) {
-    std::string out = "\"";
-    for (char c : value) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (byte < 0x20 || byte == 0x7f) {
-            static const char digits[] = "0123456789abcdef";
-            out += "\\x";
-            out += digits[byte >> 4];
-            out += digits[byte & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
-    return out;
-}
+// VALUE as a printed recipe shows it: quoted and escaped, never shortened.
+inline std::string quote_value(std::string_view value) { return quote_escaped(value); }
 
 inline bool path_list_contains(std::string_view list, std::string_view dir) noexcept {
     std::size_t start = 0;
@@ -1761,8 +1741,6 @@ ENVGUARD_NAMESPACE_END
 
 ENVGUARD_NAMESPACE_BEGIN
 
-#if ENVGUARD_WINDOWS
-
 namespace detail {
 
 enum class file_kind { missing, not_executable, executable };
@@ -1782,6 +1760,13 @@ inline void require_command(const std::vector<std::string>& argv) {
     if (argv.empty() || argv.front().empty())
         throw std::invalid_argument("envguard: cannot run an empty command");
 }
+
+} // namespace detail
+
+
+#if ENVGUARD_WINDOWS
+
+namespace detail {
 
 inline std::vector<std::string> split_list(const std::string& text, char separator) {
     std::vector<std::string> items;
@@ -1947,24 +1932,11 @@ inline std::string default_search_path() {
     return path;
 }
 
-enum class file_kind { missing, not_executable, executable };
-
 inline file_kind probe_program(const std::string& path) noexcept {
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) return file_kind::missing;
     if (!S_ISREG(info.st_mode) || ::access(path.c_str(), X_OK) != 0) return file_kind::not_executable;
     return file_kind::executable;
-}
-
-// WHERE is empty for a program given as a path, or "on the child's PATH (...)" for a name.
-[[noreturn]] inline void throw_program_error(file_kind kind, std::string_view program,
-                                             const std::string& where) {
-    if (kind == file_kind::not_executable)
-        throw make_env_error(errc::command_not_executable, "run", program,
-                             where.empty() ? std::string("it is not an executable file")
-                                           : "found " + where + ", but it is not an executable file");
-    throw make_env_error(errc::command_not_found, "run", program,
-                         where.empty() ? std::string("no such file") : "not found " + where);
 }
 
 inline std::vector<char*> argv_pointers(const std::vector<std::string>& argv) {
@@ -1973,11 +1945,6 @@ inline std::vector<char*> argv_pointers(const std::vector<std::string>& argv) {
     for (const auto& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
     pointers.push_back(nullptr);
     return pointers;
-}
-
-inline void require_command(const std::vector<std::string>& argv) {
-    if (argv.empty() || argv.front().empty())
-        throw std::invalid_argument("envguard: cannot run an empty command");
 }
 
 [[noreturn]] inline void throw_exec_error(int error, const std::string& program) {
