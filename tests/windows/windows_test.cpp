@@ -136,20 +136,22 @@ TEST_CASE("windows: argv round-trips through the command line a child splits") {
 }
 
 TEST_CASE("windows: =C: entries are refused for writes and passed on to children") {
-    CHECK_THROWS_WITH_AS(envguard::set("=C:", "C:\\"), "envguard: cannot set \"=C:\": a variable name must not start with '='",
+    CHECK_THROWS_WITH_AS(envguard::set("=C:", "C:\\"),
+                         "envguard: cannot set \"=C:\": a variable name must not start with '='",
                          envguard::EnvError);
-    envguard::EnvSnapshot env = envguard::EnvSnapshot::capture();
-    // Plant one in the snapshot the way the OS holds them, and check the child's block has it.
-    bool had_drive_entry = false;
-    for (const auto& entry : env) had_drive_entry = had_drive_entry || entry.first.rfind("=", 0) == 0;
+    // Plant a hidden per-drive entry the way cmd.exe does (straight through Win32), then check that
+    // a snapshot keeps it and a child's block carries it.
+    REQUIRE(::SetEnvironmentVariableW(L"=Q:", L"Q:\\envguard") != FALSE);
+    const envguard::EnvSnapshot env = envguard::EnvSnapshot::capture();
+    ::SetEnvironmentVariableW(L"=Q:", nullptr);
+    CHECK(env.get("=Q:") == value("Q:\\envguard"));
     const auto block = child({"block"}, env);
-    if (had_drive_entry) {
-        bool passed = false;
-        for (const auto& line : block) passed = passed || line.rfind("=", 0) == 0;
-        CHECK(passed);
+    bool passed = false, has_system_root = false;
+    for (const auto& line : block) {
+        passed = passed || line == "=Q:=Q:\\envguard";
+        has_system_root = has_system_root || line.rfind("SystemRoot=", 0) == 0;
     }
-    bool has_system_root = false;
-    for (const auto& line : block) has_system_root = has_system_root || line.rfind("SystemRoot=", 0) == 0;
+    CHECK(passed);
     CHECK(has_system_root);
 }
 
