@@ -618,7 +618,12 @@ inline rule_violation check_name(std::string_view name) noexcept {
             return {errc::invalid_name, "a variable name must not contain a NUL character"};
     }
 #if ENVGUARD_WINDOWS
-    if (utf16_length(name) < 0) return {errc::invalid_name, "a variable name must be valid UTF-8"};
+    const long long units = utf16_length(name);
+    if (units < 0) return {errc::invalid_name, "a variable name must be valid UTF-8"};
+    // Longer names are accepted by SetEnvironmentVariableW and then missing from the block that
+    // children get (seen under wine): refuse them rather than lose them.
+    if (units > max_windows_value_units)
+        return {errc::invalid_name, "a variable name must not be longer than 32,767 UTF-16 characters"};
 #endif
     return {errc::invalid_name, nullptr};
 }
