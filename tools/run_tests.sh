@@ -4,7 +4,7 @@
 #   - builds and runs the suite (both header forms, ODR, strict-warnings consumer, compile-fail,
 #     examples, the launcher's command line) with g++ and clang++, in C++17 and C++20, warnings as
 #     errors; once (g++ C++17) also the launcher against real cargo, sccache and llvm-22,
-#   - runs it again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#   - runs it again under AddressSanitizer + UndefinedBehaviorSanitizer, and under ThreadSanitizer,
 #   - cross-compiles it and the launcher for Windows (mingw-w64) and runs them under wine,
 #   - builds and runs it with Meson,
 #   - installs envguard and builds consumers with find_package and pkg-config.
@@ -16,6 +16,7 @@ root=$PWD
 
 tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine || exit 1
 
+export TSAN_OPTIONS=halt_on_error=1 # a data race fails the run (only the tsan build reads it)
 passed=0
 failed=0
 failed_steps=()
@@ -87,6 +88,7 @@ step "suite: g++ C++20" cmake_suite g++ 20 ci
 step "suite: clang++ C++17" cmake_suite clang++ 17 ci
 step "suite: clang++ C++20" cmake_suite clang++ 20 ci
 step "suite: ASan + UBSan (g++ C++17)" cmake_suite g++ 17 sanitize
+step "suite: ThreadSanitizer (clang++ C++17)" cmake_suite clang++ 17 tsan
 step "suite: Windows (mingw-w64 g++, C++17, under wine), with envguard.exe" windows_suite
 step "suite: Meson (c++ C++17)" meson_suite
 step "install + find_package + pkg-config consumers" install_and_consume

@@ -81,3 +81,39 @@ TEST_CASE("EnvLock: threads changing the environment through exclusive guards ne
     CHECK(inconsistencies.load() == 0);
     CHECK(test::raw_get("ENVGUARD_T_COUNTER") == std::optional<std::string>("0"));
 }
+
+TEST_CASE("threads: exclusive guards, reads and locked snapshot scopes from several threads") {
+    // Run under ThreadSanitizer too (the tsan preset): envguard against envguard must be race-free.
+    test::RawVar shared("ENVGUARD_T_SHARED", "0");
+    const auto before = test::raw_environment();
+    std::atomic<int> wrong{0};
+    auto guard_loop = [&](const char* name, const char* mine) {
+        for (int i = 0; i < 300; ++i) {
+            envguard::ScopedEnv env(envguard::exclusive, {{name, mine}, {"ENVGUARD_T_SHARED", mine}});
+            if (envguard::get("ENVGUARD_T_SHARED") != std::optional<std::string>(mine)) ++wrong;
+        }
+    };
+    auto read_loop = [&] {
+        for (int i = 0; i < 1000; ++i) {
+            const auto value = envguard::get("ENVGUARD_T_SHARED");
+            if (!value) ++wrong; // always set: "0", "a" or "b"
+        }
+    };
+    auto snapshot_loop = [&] {
+        for (int i = 0; i < 100; ++i) {
+            envguard::EnvLock lock; // a whole-environment restore must not interleave with others
+            envguard::SnapshotGuard isolate;
+            envguard::set("ENVGUARD_T_SNAPSHOT_THREAD", "x");
+        }
+    };
+    std::thread a(guard_loop, "ENVGUARD_T_A_THREAD", "a");
+    std::thread b(guard_loop, "ENVGUARD_T_B_THREAD", "b");
+    std::thread c(read_loop);
+    std::thread d(snapshot_loop);
+    a.join();
+    b.join();
+    c.join();
+    d.join();
+    CHECK(wrong.load() == 0);
+    CHECK(test::raw_environment() == before);
+}

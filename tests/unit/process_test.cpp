@@ -68,6 +68,33 @@ TEST_CASE("run: the child gets exactly the given environment, empty values inclu
     CHECK(test::raw_environment() == before); // the parent was not written
 }
 
+extern "C" {
+extern char** environ;
+}
+
+TEST_CASE("run: render + run writes nothing to the parent: its environ array is untouched") {
+    test::RawVar wrapper("RUSTC_WRAPPER", std::string("sccache"));
+    char** const array = environ;
+    std::vector<char*> entries;
+    std::vector<std::string> texts;
+    for (char** e = environ; *e; ++e) {
+        entries.push_back(*e);
+        texts.emplace_back(*e);
+    }
+    envguard::EnvOverlay overlay;
+    overlay.set_empty("RUSTC_WRAPPER").set("CARGO_INCREMENTAL", "1").unset("HOME");
+    CHECK(envguard::run({"/bin/sh", "-c", "test -z \"$RUSTC_WRAPPER\""},
+                        overlay.render(envguard::EnvSnapshot::capture())) == 0);
+    CHECK(environ == array); // the same array...
+    std::size_t i = 0;
+    for (char** e = environ; *e; ++e, ++i) {
+        REQUIRE(i < entries.size());
+        CHECK(*e == entries[i]);     // ...the same strings...
+        CHECK(texts[i] == *e);       // ...with the same contents
+    }
+    CHECK(i == entries.size());
+}
+
 TEST_CASE("run: not found and not executable are different errors that name the program") {
     ScratchBin bin;
     const auto env = child_with_path(bin.dir);
