@@ -272,6 +272,7 @@ struct platform_ops {
     // unset. NAME has been validated. May throw std::bad_alloc while assigning.
     bool (*read)(const std::string& name, std::string& value);
     // Sets NAME to VALUE, which may be empty. Returns 0, or the OS error number (errno / GetLastError).
+    // Never throws (write and remove run on noexcept paths: rollback and destructors).
     int (*write)(const std::string& name, const std::string& value);
     // Removes NAME; removing an unset variable succeeds. Returns 0 or the OS error number.
     int (*remove)(const std::string& name);
@@ -412,7 +413,7 @@ inline std::string win32_spelling(const std::string& name) {
     return to_utf8(win32_spelling_wide(to_wide(name)));
 }
 
-inline int win32_write(const std::string& name, const std::string& value) {
+inline int win32_write(const std::string& name, const std::string& value) noexcept try {
     const std::wstring wide_name = win32_spelling_wide(to_wide(name));
     const std::wstring wide_value = to_wide(value);
     // The CRT copy first: for a value, _wputenv_s stores it (in the CRT and the OS block); for "" it
@@ -421,9 +422,11 @@ inline int win32_write(const std::string& name, const std::string& value) {
     if (!::SetEnvironmentVariableW(wide_name.c_str(), wide_value.c_str()))
         return static_cast<int>(::GetLastError());
     return 0;
+} catch (...) { // converting allocates; the seam's write reports, it never throws
+    return ERROR_NOT_ENOUGH_MEMORY;
 }
 
-inline int win32_remove(const std::string& name) {
+inline int win32_remove(const std::string& name) noexcept try {
     const std::wstring wide_name = to_wide(name);
     (void)::_wputenv_s(wide_name.c_str(), L""); // the CRT's copy
     if (!::SetEnvironmentVariableW(wide_name.c_str(), nullptr)) {
@@ -431,6 +434,8 @@ inline int win32_remove(const std::string& name) {
         if (error != ERROR_ENVVAR_NOT_FOUND) return static_cast<int>(error);
     }
     return 0;
+} catch (...) {
+    return ERROR_NOT_ENOUGH_MEMORY;
 }
 
 // Every entry of the OS block, hidden per-drive directories ("=C:=C:\work") included: a child must

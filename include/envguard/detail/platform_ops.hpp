@@ -20,6 +20,7 @@ struct platform_ops {
     // unset. NAME has been validated. May throw std::bad_alloc while assigning.
     bool (*read)(const std::string& name, std::string& value);
     // Sets NAME to VALUE, which may be empty. Returns 0, or the OS error number (errno / GetLastError).
+    // Never throws (write and remove run on noexcept paths: rollback and destructors).
     int (*write)(const std::string& name, const std::string& value);
     // Removes NAME; removing an unset variable succeeds. Returns 0 or the OS error number.
     int (*remove)(const std::string& name);

@@ -1,0 +1,108 @@
+// Allocation failure: every allocation can fail (operator new throws std::bad_alloc after n of them),
+// and for every n each multi-variable operation either completes or leaves the environment exactly
+// as it was (the strong guarantee). Its own program, because it replaces the global operator new.
+// POSIX only: on Windows every write converts to UTF-16, which allocates, so a rollback or restore
+// can itself fail under memory exhaustion there (it is reported; see the README's Windows section).
+#include "../support/test_env.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <new>
+#include <optional>
+#include <string>
+
+namespace {
+long g_allocations_left = -1; // -1: unlimited
+bool g_failed = false;
+int g_reported = 0; // restore failures sent to the handler
+} // namespace
+
+void* operator new(std::size_t size) {
+    if (g_allocations_left == 0) {
+        g_failed = true;
+        throw std::bad_alloc();
+    }
+    if (g_allocations_left > 0) --g_allocations_left;
+    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+// Runs OPERATION with the nth allocation failing, for n = 0, 1, ... until a run succeeds with no
+// failure. Each run that fails must leave the environment as it was. Returns the allocations needed.
+template <class Operation>
+long for_every_failing_allocation(Operation operation) {
+    for (long n = 0; n < 100000; ++n) {
+        const auto before = test::raw_environment();
+        g_failed = false;
+        g_reported = 0;
+        bool threw = false;
+        g_allocations_left = n;
+        try {
+            operation();
+        } catch (const std::bad_alloc&) {
+            threw = true;
+        }
+        g_allocations_left = -1;
+        if (!threw && !g_failed) return n;
+        CAPTURE(n);
+        if (threw) {
+            CHECK(test::raw_environment() == before); // the strong guarantee
+            continue;
+        }
+        // The allocation failed inside a destructor's restore, which reports and never throws; POSIX
+        // restores allocate nothing through operator new, so the environment must be back.
+        CHECK(test::raw_environment() == before);
+    }
+    FAIL("never succeeded");
+    return -1;
+}
+
+struct Start {
+    test::RawVar a{"ENVGUARD_AL_A", std::string("a0")};
+    test::RawVar b{"ENVGUARD_AL_B", std::string("")};
+    test::RawVar c{"ENVGUARD_AL_C", std::nullopt};
+};
+} // namespace
+
+TEST_CASE("allocation failure: ScopedEnv's list constructor and restore keep the strong guarantee") {
+    Start start;
+    static auto count = [](const envguard::EnvError&) noexcept { ++g_reported; };
+    auto previous = envguard::set_restore_failure_handler(count);
+    const long needed = for_every_failing_allocation([] {
+        envguard::ScopedEnv env{{"ENVGUARD_AL_A", ""}, {"ENVGUARD_AL_B", "1"}, {"ENVGUARD_AL_C", "c"}};
+    });
+    envguard::set_restore_failure_handler(previous);
+    CHECK(needed > 3);
+}
+
+TEST_CASE("allocation failure: EnvOverlay::apply keeps the strong guarantee") {
+    Start start;
+    envguard::EnvOverlay overlay;
+    overlay.set_empty("ENVGUARD_AL_A").unset("ENVGUARD_AL_B").set("ENVGUARD_AL_C", "").prepend_path(
+        "ENVGUARD_AL_A", "/x");
+    static auto count = [](const envguard::EnvError&) noexcept { ++g_reported; };
+    auto previous = envguard::set_restore_failure_handler(count);
+    CHECK(for_every_failing_allocation([&] { auto guard = overlay.apply(); }) > 3);
+    envguard::set_restore_failure_handler(previous);
+}
+
+TEST_CASE("allocation failure: EnvSnapshot::restore keeps the strong guarantee") {
+    Start start;
+    const auto snapshot = envguard::EnvSnapshot::capture();
+    test::raw_set("ENVGUARD_AL_A", "changed");
+    test::raw_unset("ENVGUARD_AL_B");
+    const auto changed = test::raw_environment();
+    CHECK(for_every_failing_allocation([&] {
+              snapshot.restore();
+              // put the change back for the next round, with no allocation through envguard
+              test::raw_set("ENVGUARD_AL_A", "changed");
+              test::raw_unset("ENVGUARD_AL_B");
+          }) > 3);
+    CHECK(test::raw_environment() == changed);
+    test::raw_set("ENVGUARD_AL_A", "a0");
+    test::raw_set("ENVGUARD_AL_B", "");
+}
