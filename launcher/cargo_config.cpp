@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 
+#include <cstdio>
 #include <set>
 
 namespace launcher {
@@ -144,6 +145,15 @@ WrapperPrediction predict_wrapper(const envguard::EnvSnapshot& env, const char* 
 
 } // namespace
 
+const std::string* home_directory(const envguard::EnvSnapshot& env) {
+#ifdef _WIN32
+    // cargo (the home crate) takes USERPROFILE on Windows, where HOME is normally unset.
+    if (const std::string* profile = env.find("USERPROFILE"); profile && !profile->empty()) return profile;
+#endif
+    const std::string* home = env.find("HOME");
+    return home && !home->empty() ? home : nullptr;
+}
+
 CargoConfig read_cargo_config(const fs::path& dir, const envguard::EnvSnapshot& env,
                               const fs::path& workspace_root) {
     CargoConfig config;
@@ -161,7 +171,7 @@ CargoConfig read_cargo_config(const fs::path& dir, const envguard::EnvSnapshot& 
     const std::string* home = env.find("CARGO_HOME");
     if (home && !home->empty())
         cargo_home = fs::absolute(dir / *home).lexically_normal();
-    else if (const std::string* user = env.find("HOME"); user && !user->empty())
+    else if (const std::string* user = home_directory(env))
         cargo_home = fs::path(*user) / ".cargo";
     if (!cargo_home.empty() && !read_dirs.count(fs::weakly_canonical(cargo_home)))
         if (auto file = config_file_in(cargo_home, config.notes)) read_one(*file, config);
@@ -175,8 +185,15 @@ CargoConfig read_cargo_config(const fs::path& dir, const envguard::EnvSnapshot& 
     return config;
 }
 
+std::optional<std::array<int, 3>> parse_version(const std::string& text) {
+    std::array<int, 3> version{};
+    const char* start = text.rfind("sccache ", 0) == 0 ? text.c_str() + 8 : text.c_str();
+    if (std::sscanf(start, "%d.%d.%d", &version[0], &version[1], &version[2]) == 3) return version;
+    return std::nullopt;
+}
+
 Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, const fs::path& dir,
-                   const fs::path& workspace_root) {
+                   const fs::path& workspace_root, const std::optional<std::string>& sccache_version) {
     using envguard::Finding;
     using envguard::Severity;
     Prediction p;
@@ -286,13 +303,20 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
                                       " to the empty string (not unset) to run without it"});
             continue;
         }
-        const bool fatal = is_sccache(w->program) && refuses;
+        const auto version = sccache_version ? parse_version(*sccache_version) : std::nullopt;
+        const bool predates_check = version && *version < std::array<int, 3>{0, 5, 1};
+        const bool fatal = is_sccache(w->program) && refuses && !predates_check;
         std::string problem =
             from_config ? std::string(variable) + " is unset and " + w->source.describe() + " sets " + key +
                               " = " + quoted(*w->program) + ": cargo will run " + base_name(*w->program)
                         : "cargo will run " + quoted(*w->program) + " as the wrapper (" + w->rule + ")";
         if (fatal) problem += sccache_refuses;
-        p.findings.push_back({fatal ? Severity::error : (from_config ? Severity::warning : Severity::info),
+        if (is_sccache(w->program) && refuses && predates_check)
+            problem += "; it sees CARGO_INCREMENTAL=1, which this sccache (" + *sccache_version +
+                       ") accepts without caching, but sccache 0.5.1 and later refuse";
+        p.findings.push_back({fatal ? Severity::error
+                                    : (from_config || predates_check) ? Severity::warning
+                                                                      : Severity::info,
                               variable, problem,
                               std::string("Set ") + variable + " to the empty string (not unset)" +
                                   (fatal ? ", or CARGO_INCREMENTAL=0 to keep the cache" : "") + "."});

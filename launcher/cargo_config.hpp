@@ -6,6 +6,7 @@
 
 #include <envguard/envguard.hpp>
 
+#include <array>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -59,6 +60,9 @@ struct CargoConfig {
 CargoConfig read_cargo_config(const std::filesystem::path& dir, const envguard::EnvSnapshot& env,
                               const std::filesystem::path& workspace_root);
 
+// The user's home directory as cargo finds it (USERPROFILE, then HOME, on Windows), or nullptr.
+const std::string* home_directory(const envguard::EnvSnapshot& env);
+
 struct WrapperPrediction {
     std::optional<std::string> program; // nullopt: no wrapper
     std::string rule;                   // why, in words
@@ -82,7 +86,13 @@ struct Prediction {
 
 // The prediction for a build started in DIR (whose workspace root is WORKSPACE_ROOT) with ENV: "as if
 // cargo were run in DIR" (relative paths in ENV are taken from DIR).
+// SCCACHE_VERSION: what `sccache --version` printed for the sccache cargo would run, when known.
+// sccache refuses CARGO_INCREMENTAL=1 from 0.5.1 on; an older one runs anyway (uncached).
 Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env,
-                   const std::filesystem::path& dir, const std::filesystem::path& workspace_root);
+                   const std::filesystem::path& dir, const std::filesystem::path& workspace_root,
+                   const std::optional<std::string>& sccache_version = std::nullopt);
+
+// "sccache 0.4.0-pre.6" or "0.4.0-pre.6" -> {0, 4, 0}; nullopt when there is no version in TEXT.
+std::optional<std::array<int, 3>> parse_version(const std::string& text);
 
 } // namespace launcher

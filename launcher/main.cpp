@@ -20,7 +20,8 @@
 #include <nlohmann/json.hpp>
 
 #ifdef _WIN32
-#    include <io.h> // _isatty
+#    include <shellapi.h> // CommandLineToArgvW (windows.h comes with envguard's Windows backend)
+#    include <io.h>       // _isatty
 #    define envguard_isatty _isatty
 #    define envguard_popen _popen
 #    define envguard_pclose _pclose
@@ -208,7 +209,7 @@ bool llvm_cov_installed(const envguard::EnvSnapshot& env) {
     std::string cargo_home;
     if (const std::string* home = env.find("CARGO_HOME"); home && !home->empty()) // "" counts as unset
         cargo_home = *home;
-    else if (const std::string* user_home = env.find("HOME"))
+    else if (const std::string* user_home = launcher::home_directory(env))
         cargo_home = *user_home + "/.cargo";
     std::error_code ec;
     return !cargo_home.empty() && std::filesystem::exists(cargo_home + "/bin/cargo-llvm-cov", ec);
@@ -281,27 +282,37 @@ nlohmann::json json_wrapper(const launcher::WrapperPrediction& wrapper) {
 }
 
 // `sccache --show-stats`, briefly: its request and cache lines.
-// Runs the sccache that cargo would run; note that asking for stats starts sccache's server if it
-// is not running (documented in the README).
-std::vector<std::string> sccache_stats(const std::string& sccache) {
+// The output lines of `SCCACHE ARGUMENT` (stderr dropped).
+std::vector<std::string> output_of(const std::string& program, const char* argument) {
     std::vector<std::string> lines;
     #ifdef _WIN32
-    std::FILE* pipe = envguard_popen(("\"" + sccache + "\" --show-stats 2>NUL").c_str(), "r");
+    // cmd /c strips one pair of quotes around the whole line: quote it once more, for paths with ( ) &
+    std::FILE* pipe = envguard_popen(("\"\"" + program + "\" " + argument + " 2>NUL\"").c_str(), "r");
 #else
-    std::FILE* pipe = envguard_popen((shell_quote(sccache) + " --show-stats 2>/dev/null").c_str(), "r");
+    std::FILE* pipe = envguard_popen((shell_quote(program) + " " + argument + " 2>/dev/null").c_str(), "r");
 #endif
     if (pipe == nullptr) return lines;
     char buffer[512];
     while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) {
         std::string line(buffer);
         while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-        for (const char* wanted : {"Compile requests ", "Cache hits ", "Cache misses "})
-            if (line.rfind(wanted, 0) == 0 &&
-                line.find_first_not_of(' ', std::string(wanted).size()) != std::string::npos &&
-                std::isdigit(static_cast<unsigned char>(line[line.find_first_not_of(' ', std::string(wanted).size())])))
-                lines.push_back(line);
+        lines.push_back(line);
     }
     envguard_pclose(pipe);
+    return lines;
+}
+
+// sccache's request and cache counts. Asking for them starts sccache's server if it is not running
+// (documented in the README).
+std::vector<std::string> sccache_stats(const std::string& sccache) {
+    std::vector<std::string> lines;
+    for (const auto& line : output_of(sccache, "--show-stats"))
+        for (const char* wanted : {"Compile requests ", "Cache hits ", "Cache misses "}) {
+            const std::size_t digits = line.find_first_not_of(' ', std::string(wanted).size());
+            if (line.rfind(wanted, 0) == 0 && digits != std::string::npos &&
+                std::isdigit(static_cast<unsigned char>(line[digits])))
+                lines.push_back(line);
+        }
     return lines;
 }
 
@@ -329,13 +340,18 @@ int do_check(const CheckCli& cli) {
     envguard::EnvSnapshot env = envguard::EnvSnapshot::capture();
     if (!cli.profile.empty()) env = require_profile(cli.profile).overlay.render(env);
     const launcher::CargoConfig config = launcher::read_cargo_config(dir, env, root);
-    const launcher::Prediction p = launcher::predict(config, env, dir, root);
+    launcher::Prediction p = launcher::predict(config, env, dir, root);
     std::vector<std::string> stats;
     const bool wrapper_is_sccache =
         p.wrapper.program && fs::path(*p.wrapper.program).filename().string().find("sccache") != std::string::npos;
     if (wrapper_is_sccache) {
         try {
-            stats = sccache_stats(envguard::find_program(*p.wrapper.program, env));
+            const std::string sccache = envguard::find_program(*p.wrapper.program, env);
+            // Whether it refuses CARGO_INCREMENTAL=1 depends on its version: predict again knowing it.
+            const auto version = output_of(sccache, "--version");
+            if (!version.empty() && launcher::parse_version(version.front()))
+                p = launcher::predict(config, env, dir, root, version.front().substr(std::string("sccache ").size()));
+            stats = sccache_stats(sccache);
         } catch (const envguard::EnvError&) {
         }
     }
@@ -423,7 +439,20 @@ int do_profiles() {
 int main(int argc, char** argv) {
     // What follows the first "--" is the command (run) or extra cargo llvm-cov arguments (coverage);
     // it is kept away from CLI11 so that it is passed on exactly as given.
+#ifdef _WIN32
+    // The CRT's argv is in the ANSI code page; envguard's API is UTF-8: take the real command line.
+    std::vector<std::string> args;
+    std::string program_name = argc > 0 ? argv[0] : "envguard";
+    {
+        int count = 0;
+        wchar_t** wide = ::CommandLineToArgvW(::GetCommandLineW(), &count);
+        for (int i = 1; wide != nullptr && i < count; ++i) args.push_back(envguard::detail::to_utf8(wide[i]));
+        if (wide != nullptr) ::LocalFree(wide);
+    }
+#else
     std::vector<std::string> args(argv + 1, argv + argc);
+    std::string program_name = argc > 0 ? argv[0] : "envguard";
+#endif
     std::vector<std::string> after_dashes;
     bool had_dashes = false;
     for (std::size_t i = 0; i < args.size(); ++i)
@@ -526,7 +555,7 @@ int main(int argc, char** argv) {
         return exit_envguard_error;
     }
     try {
-        std::vector<char*> pointers{argv[0]};
+        std::vector<char*> pointers{program_name.data()};
         for (auto& arg : args) pointers.push_back(arg.data());
         app.parse(static_cast<int>(pointers.size()), pointers.data());
     } catch (const CLI::CallForHelp& e) {

@@ -54,6 +54,7 @@ echo "== 5. \`envguard coverage --mode lcov --dry-run\`: what \`envguard coverag
 "$envguard" coverage --mode lcov --dry-run | sed 's/^/   /'
 echo
 echo "== 6. \`envguard check\` with CARGO_INCREMENTAL=1: the old guide's failing case, predicted"
+echo "   (an error with sccache 0.5.1 and later; Debian 12's sccache 0.4 runs uncached, so a warning)"
 CARGO_INCREMENTAL=1 "$envguard" check | sed 's/^/   /' || echo "   (exit status $?: an error-level finding)"
 echo
 echo "== 7. \`envguard check --profile coverage\` with CARGO_INCREMENTAL=1: the fix"

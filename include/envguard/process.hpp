@@ -137,7 +137,8 @@ inline std::wstring quote_argument(const std::wstring& arg) {
     const std::error_code code(static_cast<int>(error), std::system_category());
     if (error == ERROR_FILE_NOT_FOUND || error == ERROR_PATH_NOT_FOUND)
         throw_program_error(file_kind::missing, program, "");
-    if (error == ERROR_BAD_EXE_FORMAT || error == ERROR_ACCESS_DENIED || error == ERROR_EXE_MACHINE_TYPE_MISMATCH)
+    if (error == ERROR_BAD_EXE_FORMAT || error == ERROR_ACCESS_DENIED ||
+        error == ERROR_EXE_MACHINE_TYPE_MISMATCH || error == 740 /* ERROR_ELEVATION_REQUIRED */)
         throw make_env_error(errc::command_not_executable, "run", program,
                              "it cannot be executed: " + code.message(), code);
     throw make_env_error(errc::os_error, "run", program, "the operating system refused: " + code.message(),
@@ -180,12 +181,27 @@ inline std::string find_program(std::string_view program, const EnvSnapshot& env
 /// ARGV back exactly. The parent's environment is never written.
 inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
     detail::require_command(argv);
+    for (const auto& arg : argv)
+        if (auto bad = detail::check_value(arg))
+            throw detail::make_env_error(bad.code, "pass the argument", arg,
+                                         std::string(bad.rule) + " (to reach the child intact)");
     const std::string path = find_program(argv.front(), env);
+    // A batch file runs under cmd.exe, which does not follow CommandLineToArgvW's quoting and expands
+    // %VAR% even inside quotes: refuse what cmd would reinterpret rather than let an argument become a
+    // command. The first word is the resolved file, so cmd does not look the name up again.
+    const bool batch = detail::same_extension(path, ".bat") || detail::same_extension(path, ".cmd");
+    if (batch)
+        for (std::size_t i = 1; i < argv.size(); ++i)
+            if (argv[i].find_first_of("\"%\r\n") != std::string::npos)
+                throw detail::make_env_error(errc::invalid_value, "pass the argument", argv[i],
+                                             "an argument to a batch file (" + path +
+                                                 ") must not contain '\"', '%', CR or LF: cmd.exe "
+                                                 "would reinterpret it");
     const EnvBlock block(env);
     std::wstring command_line;
-    for (const auto& arg : argv) {
+    for (std::size_t i = 0; i < argv.size(); ++i) {
         if (!command_line.empty()) command_line += L' ';
-        command_line += detail::quote_argument(detail::to_wide(arg));
+        command_line += detail::quote_argument(detail::to_wide(i == 0 && batch ? path : argv[i]));
     }
     std::vector<wchar_t> mutable_line(command_line.begin(), command_line.end());
     mutable_line.push_back(L'\0');
@@ -197,15 +213,25 @@ inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
                           &startup, &process))
         detail::throw_spawn_error(::GetLastError(), argv.front());
     ::CloseHandle(process.hThread);
-    ::WaitForSingleObject(process.hProcess, INFINITE);
     DWORD code = 0;
-    ::GetExitCodeProcess(process.hProcess, &code);
+    const bool waited = ::WaitForSingleObject(process.hProcess, INFINITE) == WAIT_OBJECT_0 &&
+                        ::GetExitCodeProcess(process.hProcess, &code);
+    const DWORD error = waited ? 0 : ::GetLastError();
     ::CloseHandle(process.hProcess);
-    return static_cast<int>(code);
+    if (!waited) detail::throw_spawn_error(error == 0 ? ERROR_GEN_FAILURE : error, argv.front());
+    return static_cast<int>(code); // NTSTATUS codes (0xC000...) come back as negative ints
 }
 
-/// Windows has no execve: runs ARGV as run() does, then ends this process with the child's exit code.
+namespace detail {
+// While the child runs, Ctrl+C and Ctrl+Break go to it (the whole console gets them); this process
+// only waits, so that the shell sees the child's own exit code, as with execve.
+inline BOOL WINAPI ignore_console_interrupt(DWORD) noexcept { return TRUE; }
+} // namespace detail
+
+/// Windows has no execve: runs ARGV as run() does (ignoring Ctrl+C meanwhile, which the child gets),
+/// then ends this process with the child's exit code.
 [[noreturn]] inline void exec(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+    ::SetConsoleCtrlHandler(&detail::ignore_console_interrupt, TRUE);
     const int code = run(argv, env);
     std::fflush(nullptr);
     std::exit(code);

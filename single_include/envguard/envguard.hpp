@@ -608,8 +608,9 @@ inline long long utf16_length(std::string_view text) noexcept {
     return units;
 }
 
-// The longest value Windows stores (SetEnvironmentVariableW), in UTF-16 code units.
-inline constexpr long long max_windows_value_units = 32767;
+// The longest value Windows keeps whole, in UTF-16 code units: 32,767 including the terminating NUL
+// (a 32,767-unit value comes back one unit short under wine).
+inline constexpr long long max_windows_value_units = 32766;
 
 inline rule_violation check_name(std::string_view name) noexcept {
     if (name.empty()) return {errc::invalid_name, "a variable name must not be empty"};
@@ -628,7 +629,7 @@ inline rule_violation check_name(std::string_view name) noexcept {
     // Longer names are accepted by SetEnvironmentVariableW and then missing from the block that
     // children get (seen under wine): refuse them rather than lose them.
     if (units > max_windows_value_units)
-        return {errc::invalid_name, "a variable name must not be longer than 32,767 UTF-16 characters"};
+        return {errc::invalid_name, "a variable name must not be longer than 32,766 UTF-16 characters"};
 #endif
     return {errc::invalid_name, nullptr};
 }
@@ -640,7 +641,7 @@ inline rule_violation check_value(std::string_view value) noexcept {
     const long long units = utf16_length(value);
     if (units < 0) return {errc::invalid_value, "a value must be valid UTF-8"};
     if (units > max_windows_value_units)
-        return {errc::value_too_long, "a value must not be longer than 32,767 UTF-16 characters"};
+        return {errc::value_too_long, "a value must not be longer than 32,766 UTF-16 characters"};
 #endif
     return {errc::invalid_value, nullptr};
 }
@@ -1854,7 +1855,8 @@ inline std::wstring quote_argument(const std::wstring& arg) {
     const std::error_code code(static_cast<int>(error), std::system_category());
     if (error == ERROR_FILE_NOT_FOUND || error == ERROR_PATH_NOT_FOUND)
         throw_program_error(file_kind::missing, program, "");
-    if (error == ERROR_BAD_EXE_FORMAT || error == ERROR_ACCESS_DENIED || error == ERROR_EXE_MACHINE_TYPE_MISMATCH)
+    if (error == ERROR_BAD_EXE_FORMAT || error == ERROR_ACCESS_DENIED ||
+        error == ERROR_EXE_MACHINE_TYPE_MISMATCH || error == 740 /* ERROR_ELEVATION_REQUIRED */)
         throw make_env_error(errc::command_not_executable, "run", program,
                              "it cannot be executed: " + code.message(), code);
     throw make_env_error(errc::os_error, "run", program, "the operating system refused: " + code.message(),
@@ -1897,12 +1899,27 @@ inline std::string find_program(std::string_view program, const EnvSnapshot& env
 /// ARGV back exactly. The parent's environment is never written.
 inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
     detail::require_command(argv);
+    for (const auto& arg : argv)
+        if (auto bad = detail::check_value(arg))
+            throw detail::make_env_error(bad.code, "pass the argument", arg,
+                                         std::string(bad.rule) + " (to reach the child intact)");
     const std::string path = find_program(argv.front(), env);
+    // A batch file runs under cmd.exe, which does not follow CommandLineToArgvW's quoting and expands
+    // %VAR% even inside quotes: refuse what cmd would reinterpret rather than let an argument become a
+    // command. The first word is the resolved file, so cmd does not look the name up again.
+    const bool batch = detail::same_extension(path, ".bat") || detail::same_extension(path, ".cmd");
+    if (batch)
+        for (std::size_t i = 1; i < argv.size(); ++i)
+            if (argv[i].find_first_of("\"%\r\n") != std::string::npos)
+                throw detail::make_env_error(errc::invalid_value, "pass the argument", argv[i],
+                                             "an argument to a batch file (" + path +
+                                                 ") must not contain '\"', '%', CR or LF: cmd.exe "
+                                                 "would reinterpret it");
     const EnvBlock block(env);
     std::wstring command_line;
-    for (const auto& arg : argv) {
+    for (std::size_t i = 0; i < argv.size(); ++i) {
         if (!command_line.empty()) command_line += L' ';
-        command_line += detail::quote_argument(detail::to_wide(arg));
+        command_line += detail::quote_argument(detail::to_wide(i == 0 && batch ? path : argv[i]));
     }
     std::vector<wchar_t> mutable_line(command_line.begin(), command_line.end());
     mutable_line.push_back(L'\0');
@@ -1914,15 +1931,25 @@ inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
                           &startup, &process))
         detail::throw_spawn_error(::GetLastError(), argv.front());
     ::CloseHandle(process.hThread);
-    ::WaitForSingleObject(process.hProcess, INFINITE);
     DWORD code = 0;
-    ::GetExitCodeProcess(process.hProcess, &code);
+    const bool waited = ::WaitForSingleObject(process.hProcess, INFINITE) == WAIT_OBJECT_0 &&
+                        ::GetExitCodeProcess(process.hProcess, &code);
+    const DWORD error = waited ? 0 : ::GetLastError();
     ::CloseHandle(process.hProcess);
-    return static_cast<int>(code);
+    if (!waited) detail::throw_spawn_error(error == 0 ? ERROR_GEN_FAILURE : error, argv.front());
+    return static_cast<int>(code); // NTSTATUS codes (0xC000...) come back as negative ints
 }
 
-/// Windows has no execve: runs ARGV as run() does, then ends this process with the child's exit code.
+namespace detail {
+// While the child runs, Ctrl+C and Ctrl+Break go to it (the whole console gets them); this process
+// only waits, so that the shell sees the child's own exit code, as with execve.
+inline BOOL WINAPI ignore_console_interrupt(DWORD) noexcept { return TRUE; }
+} // namespace detail
+
+/// Windows has no execve: runs ARGV as run() does (ignoring Ctrl+C meanwhile, which the child gets),
+/// then ends this process with the child's exit code.
 [[noreturn]] inline void exec(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+    ::SetConsoleCtrlHandler(&detail::ignore_console_interrupt, TRUE);
     const int code = run(argv, env);
     std::fflush(nullptr);
     std::exit(code);

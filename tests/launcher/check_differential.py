@@ -63,6 +63,7 @@ def setup():
         "#!/bin/sh\n"
         "# emulates sccache 0.5.1-0.10's start-up check, then runs the compiler\n"
         'if [ "$1" = "--show-stats" ]; then echo "Compile requests                      0"; exit 0; fi\n'
+        'if [ "$1" = "--version" ]; then echo "sccache 0.10.0"; exit 0; fi\n'
         'if [ "$CARGO_INCREMENTAL" = "1" ] || [ "$CARGO_BUILD_INCREMENTAL" = "1" ]; then\n'
         '  echo "sccache: increment compilation is  prohibited." >&2; exit 1\n'
         "fi\n"

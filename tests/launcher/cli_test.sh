@@ -121,6 +121,11 @@ expect_status "the seed's failing case (sccache configured, CARGO_INCREMENTAL=1)
 expect_contains "  ...with the finding and its fix" 'RUSTC_WRAPPER is unset and' "$out"
 expect_contains "  ...(fix)" "Set RUSTC_WRAPPER to the empty string (not unset)" "$out"
 expect_contains "  ...and sccache's stats, from the sccache cargo would run" "Compile requests                      7" "$out"
+printf '#!/bin/sh\n[ "$1" = --version ] && echo "sccache 0.4.0-pre.6"\nexit 0\n' > "$scratch/no-programs/sccache"
+expect_status "...but an sccache older than 0.5.1 does not refuse: exit 0, with a warning" 0 \
+  env -u RUSTC_WRAPPER CARGO_INCREMENTAL=1 PATH="$scratch/no-programs" "$ENVGUARD" check --manifest-path "$project"
+expect_contains "  ...naming its version" "which this sccache (0.4.0-pre.6) accepts without caching" "$out"
+printf '#!/bin/sh\n[ "$1" = --show-stats ] && echo "Compile requests                      7"\nexit 0\n' > "$scratch/no-programs/sccache"
 rm "$scratch/no-programs/sccache"
 expect_status "a configured wrapper that is not installed: exit 1" 1 \
   env -u RUSTC_WRAPPER PATH="$scratch/no-programs" "$ENVGUARD" check --manifest-path "$project"

@@ -58,8 +58,9 @@ inline long long utf16_length(std::string_view text) noexcept {
     return units;
 }
 
-// The longest value Windows stores (SetEnvironmentVariableW), in UTF-16 code units.
-inline constexpr long long max_windows_value_units = 32767;
+// The longest value Windows keeps whole, in UTF-16 code units: 32,767 including the terminating NUL
+// (a 32,767-unit value comes back one unit short under wine).
+inline constexpr long long max_windows_value_units = 32766;
 
 inline rule_violation check_name(std::string_view name) noexcept {
     if (name.empty()) return {errc::invalid_name, "a variable name must not be empty"};
@@ -78,7 +79,7 @@ inline rule_violation check_name(std::string_view name) noexcept {
     // Longer names are accepted by SetEnvironmentVariableW and then missing from the block that
     // children get (seen under wine): refuse them rather than lose them.
     if (units > max_windows_value_units)
-        return {errc::invalid_name, "a variable name must not be longer than 32,767 UTF-16 characters"};
+        return {errc::invalid_name, "a variable name must not be longer than 32,766 UTF-16 characters"};
 #endif
     return {errc::invalid_name, nullptr};
 }
@@ -90,7 +91,7 @@ inline rule_violation check_value(std::string_view value) noexcept {
     const long long units = utf16_length(value);
     if (units < 0) return {errc::invalid_value, "a value must be valid UTF-8"};
     if (units > max_windows_value_units)
-        return {errc::value_too_long, "a value must not be longer than 32,767 UTF-16 characters"};
+        return {errc::value_too_long, "a value must not be longer than 32,766 UTF-16 characters"};
 #endif
     return {errc::invalid_value, nullptr};
 }
