@@ -18,6 +18,12 @@ bool g_failed = false;
 int g_reported = 0; // restore failures sent to the handler
 } // namespace
 
+// GCC, optimizing, inlines these and then warns that free() meets memory from "operator new": that is
+// the point of a replacement built on malloc.
+#if defined(__GNUC__) && !defined(__clang__)
+#    pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 void* operator new(std::size_t size) {
     if (g_allocations_left == 0) {
         g_failed = true;
