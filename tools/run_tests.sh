@@ -9,7 +9,7 @@
 #   - builds and runs it with Meson,
 #   - installs envguard and builds consumers with find_package and pkg-config.
 # Needs Rust's cargo (rustup, found in ~/.cargo/bin) for the launcher's end-to-end tests.
-# Usage: tools/run_tests.sh            (about 10 minutes on 2 cores)
+# Usage: tools/run_tests.sh            (about 12 minutes on 2 cores)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
