@@ -1,7 +1,8 @@
 // Allocation failure: every allocation can fail (operator new throws std::bad_alloc after n of them),
 // and for every n each multi-variable operation either completes or leaves the environment exactly
 // as it was (the strong guarantee). Its own program, because it replaces the global operator new.
-// POSIX only: on Windows every write converts to UTF-16, which allocates, so a rollback or restore
+// Not in sanitizer builds: ASan and TSan bring their own operator new. POSIX only: on Windows every
+// write converts to UTF-16, which allocates, so a rollback or restore
 // can itself fail under memory exhaustion there (it is reported; see the README's Windows section).
 #include "../support/test_env.hpp"
 
@@ -33,8 +34,11 @@ void* operator new(std::size_t size) {
     if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
     throw std::bad_alloc();
 }
+void* operator new[](std::size_t size) { return operator new(size); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 // Runs OPERATION with the nth allocation failing, for n = 0, 1, ... until a run succeeds with no
