@@ -88,17 +88,37 @@ extern "C" {
 extern char** environ;
 }
 
+namespace {
+// Puts ENTRIES in front of the real environ for its lifetime, the way a program that edits environ by
+// hand would, and puts the real one back however the scope is left.
+class PlantedEnviron {
+public:
+    explicit PlantedEnviron(std::vector<std::string>& entries) : saved_(environ) {
+        for (auto& entry : entries) array_.push_back(&entry[0]);
+        for (char** e = saved_; *e; ++e) array_.push_back(*e);
+        array_.push_back(nullptr);
+        environ = array_.data();
+    }
+    ~PlantedEnviron() { environ = saved_; }
+    PlantedEnviron(const PlantedEnviron&) = delete;
+    PlantedEnviron& operator=(const PlantedEnviron&) = delete;
+
+private:
+    char** saved_;
+    std::vector<char*> array_;
+};
+} // namespace
+
 TEST_CASE("hostile input: an environ with entries without '=' and repeated names is tolerated") {
-    char** saved = environ;
     std::vector<std::string> storage{"ENVGUARD_H_DUP=first", "NO_EQUALS_SIGN_HERE", "ENVGUARD_H_DUP=second"};
-    std::vector<char*> planted;
-    for (auto& entry : storage) planted.push_back(&entry[0]);
-    for (char** e = saved; *e; ++e) planted.push_back(*e);
-    planted.push_back(nullptr);
-    environ = planted.data();
-    const auto snapshot = envguard::EnvSnapshot::capture();
-    const auto dup = envguard::get("ENVGUARD_H_DUP");
-    environ = saved;
+    std::optional<envguard::EnvSnapshot> captured;
+    std::optional<std::string> dup;
+    {
+        PlantedEnviron planted(storage);
+        captured = envguard::EnvSnapshot::capture();
+        dup = envguard::get("ENVGUARD_H_DUP");
+    }
+    const envguard::EnvSnapshot& snapshot = *captured;
     CHECK(snapshot.get("ENVGUARD_H_DUP") == std::optional<std::string>("first")); // as getenv finds it
     CHECK(dup == std::optional<std::string>("first"));
     CHECK_FALSE(snapshot.contains("NO_EQUALS_SIGN_HERE"));
@@ -108,17 +128,13 @@ TEST_CASE("hostile input: an environ with entries without '=' and repeated names
 }
 
 TEST_CASE("hostile input: 100,000 variables are captured, looked up and rendered for a child") {
-    char** saved = environ;
     std::vector<std::string> storage;
     storage.reserve(100000);
     for (int i = 0; i < 100000; ++i) storage.push_back("ENVGUARD_H_N" + std::to_string(i) + "=v" + std::to_string(i));
-    std::vector<char*> planted;
-    for (auto& entry : storage) planted.push_back(&entry[0]);
-    for (char** e = saved; *e; ++e) planted.push_back(*e);
-    planted.push_back(nullptr);
-    environ = planted.data();
-    const auto snapshot = envguard::EnvSnapshot::capture();
-    environ = saved;
+    const envguard::EnvSnapshot snapshot = [&] {
+        PlantedEnviron planted(storage);
+        return envguard::EnvSnapshot::capture();
+    }();
     CHECK(snapshot.size() >= 100000);
     CHECK(snapshot.get("ENVGUARD_H_N99999") == std::optional<std::string>("v99999"));
     CHECK(snapshot.get("ENVGUARD_H_N0") == std::optional<std::string>("v0"));
