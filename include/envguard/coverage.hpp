@@ -30,10 +30,12 @@ enum class CoverageMode {
     ci,   ///< lcov.info, for uploading
 };
 
+/// Every CoverageMode, in the order `envguard coverage --help` lists them.
 inline constexpr CoverageMode all_coverage_modes[] = {
     CoverageMode::html, CoverageMode::open, CoverageMode::text, CoverageMode::lcov,
     CoverageMode::json, CoverageMode::fast, CoverageMode::ci};
 
+/// The mode's name as `envguard coverage --mode` spells it ("html", "open", ...).
 inline std::string_view to_string(CoverageMode mode) noexcept {
     switch (mode) {
     case CoverageMode::html: return "html";
@@ -54,8 +56,9 @@ inline std::optional<CoverageMode> parse_coverage_mode(std::string_view name) no
     return std::nullopt;
 }
 
+/// What CoverageProfile::commands builds: the mode and the options of `envguard coverage`.
 struct CoverageOptions {
-    CoverageMode mode = CoverageMode::html;
+    CoverageMode mode = CoverageMode::html; ///< which report to produce
     std::vector<std::string> packages;      ///< `-p a -p b` instead of `--workspace`
     std::vector<std::string> exclude;       ///< `--exclude x` after `--workspace` (fast: the pyo3 crates)
     bool clean = false;                     ///< run `cargo llvm-cov clean --workspace` first
@@ -64,8 +67,14 @@ struct CoverageOptions {
     std::vector<std::string> extra_args;    ///< appended to the main command as they are
 };
 
-enum class Severity { info, warning, error };
+/// How bad a Finding is: an error means the build will fail or silently do the wrong thing.
+enum class Severity {
+    info,    ///< worth knowing, nothing goes wrong
+    warning, ///< works here, but is fragile or slow (e.g. an sccache that will refuse it when upgraded)
+    error,   ///< the build fails or does something other than intended
+};
 
+/// The severity's name: "info", "warning" or "error".
 inline std::string_view to_string(Severity severity) noexcept {
     switch (severity) {
     case Severity::info: return "info";
@@ -77,17 +86,19 @@ inline std::string_view to_string(Severity severity) noexcept {
 
 /// One thing `check` noticed: how bad, about which variable, what is wrong, what to do.
 struct Finding {
-    Severity severity;
-    std::string variable;
-    std::string problem;
-    std::string fix;
+    Severity severity;   ///< how bad
+    std::string variable; ///< the variable the finding is about, e.g. "RUSTC_WRAPPER"
+    std::string problem;  ///< what is wrong, one sentence
+    std::string fix;      ///< what to do about it, one sentence
 
+    /// Equal when all four fields are.
     friend bool operator==(const Finding& a, const Finding& b) {
         return a.severity == b.severity && a.variable == b.variable && a.problem == b.problem &&
                a.fix == b.fix;
     }
 };
 
+/// True when any of FINDINGS is a Severity::error.
 inline bool has_errors(const std::vector<Finding>& findings) noexcept {
     for (const auto& finding : findings)
         if (finding.severity == Severity::error) return true;
@@ -212,7 +223,9 @@ public:
         return CoverageProfile("coverage-cached", std::move(overlay));
     }
 
+    /// "coverage" or "coverage-cached": the name of the matching built-in Profile.
     const std::string& name() const noexcept { return name_; }
+    /// The environment changes, to apply() to this process or render() for a child.
     const EnvOverlay& overlay() const noexcept { return overlay_; }
 
     /// What in ENV (typically overlay().render(current)) will go wrong; see check_coverage_environment.

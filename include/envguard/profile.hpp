@@ -16,10 +16,11 @@
 
 ENVGUARD_NAMESPACE_BEGIN
 
+/// A named overlay: what `envguard run --profile NAME` applies to the child's environment.
 struct Profile {
-    std::string name;
-    std::string description;
-    EnvOverlay overlay;
+    std::string name;        ///< what --profile takes, e.g. "coverage"
+    std::string description; ///< one line, shown by `envguard profiles`
+    EnvOverlay overlay;      ///< the changes, in order
     bool cargo_checks = true; ///< run check_coverage_environment on the rendered environment
 
     /// The findings for an environment this profile rendered.
