@@ -7,14 +7,15 @@
 #   - runs it again under AddressSanitizer + UndefinedBehaviorSanitizer, and under ThreadSanitizer,
 #   - cross-compiles it and the launcher for Windows (mingw-w64) and runs them under wine,
 #   - builds and runs it with Meson,
-#   - builds and runs a consumer in each setup the README shows (tools/test_consumers.sh).
+#   - builds and runs a consumer in each setup the README shows (tools/test_consumers.sh),
+#   - builds the Debian package, installs it, uses it from /usr and removes it (tools/test_package.sh).
 # Needs Rust's cargo (rustup, found in ~/.cargo/bin) for the launcher's end-to-end tests.
 # Usage: tools/run_tests.sh            (about 12 minutes on 2 cores)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine help2man dpkg-dev man-db groff-base || exit 1
+tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine help2man dpkg-dev man-db groff-base bash-completion || exit 1
 
 export TSAN_OPTIONS=halt_on_error=1 # a data race fails the run (only the tsan build reads it)
 passed=0
@@ -62,6 +63,10 @@ consumers() { # find_package (and 2 refused), add_subdirectory, FetchContent, pk
   bash tools/test_consumers.sh
 }
 
+debian_package() { # CPack .deb from the g++ C++17 build: apt-get install, use from /usr, apt-get remove
+  bash tools/test_package.sh build/ci-g++-cxx17
+}
+
 step "single header is up to date" python3 tools/amalgamate.py --check
 step "version agrees everywhere" python3 tools/check_version.py
 step "suite: g++ C++17, with the launcher against real cargo, sccache and llvm-22" \
@@ -74,6 +79,7 @@ step "suite: ThreadSanitizer (clang++ C++17)" cmake_suite clang++ 17 tsan
 step "suite: Windows (mingw-w64 g++, C++17, under wine), with envguard.exe" windows_suite
 step "suite: Meson (c++ C++17)" meson_suite
 step "consumers: find_package, add_subdirectory, FetchContent, pkg-config, Meson subproject, single header" consumers
+step "Debian package: build, apt-get install, envguard --version, consumers against /usr, man, completion, remove" debian_package
 
 echo
 if [ "$failed" -ne 0 ]; then
