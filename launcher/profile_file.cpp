@@ -174,7 +174,8 @@ private:
                                 string_of(*text, "set." + std::string(var->str()) +
                                                      " must be a string in quotes"),
                                 var->source()};
-                    validate(entry.where, [&] { envguard::EnvOverlay().set(entry.name, entry.value); });
+                    // a bad name is shown at the name, a bad value at the value
+                    validate(entry.where, text->source(), [&] { envguard::EnvOverlay().set(entry.name, entry.value); });
                     claim(entry, "set");
                     profile.set.push_back(entry);
                 }
@@ -219,16 +220,21 @@ private:
     }
 
     // The library's own checks (names, values, path entries); their messages name the rule.
+    // WHERE locates a bad name, VALUE_WHERE a bad value.
     template <class F>
-    void validate(const toml::source_region& where, F&& change) const {
+    void validate(const toml::source_region& where, const toml::source_region& value_where, F&& change) const {
         try {
             change();
         } catch (const envguard::EnvError& error) {
             std::string message = error.what();
             const std::string prefix = "envguard: ";
             if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
-            fail(where, message);
+            fail(error.code() == envguard::errc::invalid_name ? where : value_where, message);
         }
+    }
+    template <class F>
+    void validate(const toml::source_region& where, F&& change) const {
+        validate(where, where, std::forward<F>(change));
     }
 
     // A variable is set, set to empty or unset once per profile.
