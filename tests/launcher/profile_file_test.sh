@@ -18,6 +18,11 @@ cp "$example" "$project/envguard.toml"
 line_of() { grep -n -F "$1" "$2" | head -1 | cut -d: -f1; } # the line a header is on
 in_deeper() { (cd "$project/sub/deeper" && "$@"); }
 
+echo "# the README shows examples/envguard.toml as it is"
+readme=$(dirname "$example")/../README.md
+expect_eq "the README's example envguard.toml is examples/envguard.toml" "$(cat "$example")" \
+  "$(python3 -c 'import sys; t=open(sys.argv[1]).read(); t=t[t.index("### Profiles in a file"):]; t=t[t.index("```toml\n")+8:]; print(t[:t.index("```\n")], end="")' "$readme")"
+
 echo "# the example file, found from a subdirectory two levels down"
 out=$(in_deeper "$ENVGUARD" profiles)
 expect_contains "profiles lists a built-in with its origin" "coverage (built-in)" "$out"
