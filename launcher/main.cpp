@@ -1,15 +1,16 @@
 // envguard — the command-line launcher.
 //
-//   envguard run [-i] [-u NAME]... [--profile P] [--prepend-path NAME=DIR]... [--append-path NAME=DIR]...
+//   envguard run [-i] [-u NAME]... [--profile P] [--config FILE] [--prepend-path NAME=DIR]... [--append-path NAME=DIR]...
 //                [--dry-run] [NAME=VALUE]... [--] [COMMAND [ARG]...]
 //   envguard coverage [--mode M] [-p PKG,...] [--exclude PKG,...] [--clean] [--output-path FILE]
 //                     [--dry-run] [-- EXTRA cargo llvm-cov ARGS]
-//   envguard profiles
+//   envguard profiles [--config FILE]
 //
 // Built on envguard's public headers only. The child's environment is computed with render() and
 // handed to the child (execve, or spawn-and-wait for several commands); the launcher never changes
 // its own environment.
 #include "cargo_config.hpp"
+#include "profile_file.hpp"
 #include "workspace.hpp"
 
 #include <envguard/envguard.hpp>
@@ -95,11 +96,10 @@ std::pair<std::string, std::string> split_name_dir(const std::string& text, cons
     return {text.substr(0, equals), text.substr(equals + 1)};
 }
 
-const envguard::Profile& require_profile(const std::string& name) {
-    if (const envguard::Profile* profile = envguard::find_builtin_profile(name)) return *profile;
-    std::string known;
-    for (const auto& p : envguard::builtin_profiles()) known += (known.empty() ? "" : ", ") + p.name;
-    usage_error(fmt::format("envguard: unknown profile \"{}\" (known: {})", name, known));
+// A built-in, or a [profile.NAME] from envguard.toml (read only for a name that is not built in, or
+// when --config names a file): see launcher/profile_file.hpp.
+envguard::Profile require_profile(const std::string& name, const std::string& config_file) {
+    return launcher::resolve_profile(name, config_file);
 }
 
 // An option's value that is really the next option (`-u --dry-run`): refuse it, so that a dry run
@@ -131,6 +131,7 @@ struct RunOptions {
     bool ignore_environment = false;
     std::vector<std::string> unset;
     std::string profile;
+    std::string config_file;
     std::vector<std::string> prepend_path;
     std::vector<std::string> append_path;
     bool dry_run = false;
@@ -141,7 +142,8 @@ int do_run(const RunOptions& options, const std::vector<std::string>& words) {
     envguard::EnvOverlay overlay;
     if (options.ignore_environment) overlay.clear();
     if (!options.profile.empty()) {
-        for (const auto& op : require_profile(options.profile).overlay.operations()) {
+        const envguard::Profile profile = require_profile(options.profile, options.config_file);
+        for (const auto& op : profile.overlay.operations()) {
             using Kind = envguard::EnvOverlay::Kind;
             switch (op.kind) {
             case Kind::set: overlay.set(op.name, op.value); break;
@@ -266,6 +268,7 @@ int do_coverage(const CoverageCli& cli, const std::vector<std::string>& extra) {
 
 struct CheckCli {
     std::string profile;
+    std::string config_file;
     std::string format = "text";
     std::string manifest_path;
 };
@@ -338,7 +341,7 @@ int do_check(const CheckCli& cli) {
     const fs::path root = launcher::find_workspace_root(dir).parent_path();
 
     envguard::EnvSnapshot env = envguard::EnvSnapshot::capture();
-    if (!cli.profile.empty()) env = require_profile(cli.profile).overlay.render(env);
+    if (!cli.profile.empty()) env = require_profile(cli.profile, cli.config_file).overlay.render(env);
     const launcher::CargoConfig config = launcher::read_cargo_config(dir, env, root);
     launcher::Prediction p = launcher::predict(config, env, dir, root);
     std::vector<std::string> stats;
@@ -426,11 +429,8 @@ int do_check(const CheckCli& cli) {
     return errors == 0 ? 0 : 1;
 }
 
-int do_profiles() {
-    for (const auto& profile : envguard::builtin_profiles()) {
-        fmt::print("{} (built-in)\n  {}\n", profile.name, profile.description);
-        for (const auto& op : profile.overlay.operations()) fmt::print("    {}\n", op.to_string());
-    }
+int do_profiles(const std::string& config_file) {
+    fmt::print("{}", launcher::profiles_listing(config_file));
     return 0;
 }
 
@@ -479,6 +479,10 @@ int main(int argc, char** argv) {
         ->check(not_an_option);
     run->add_option("--profile", run_options.profile, "Apply a profile first (see `envguard profiles`)")
         ->type_name("P")
+        ->check(not_an_option);
+    run->add_option("--config", run_options.config_file, "Read profiles from FILE only (default: envguard.toml "
+                                                         "here and upwards, then the user's)")
+        ->type_name("FILE")
         ->check(not_an_option);
     run->add_option("--prepend-path", run_options.prepend_path, "Put DIR first in the path list NAME")
         ->type_name("NAME=DIR")
@@ -531,6 +535,9 @@ int main(int argc, char** argv) {
     check->add_option("--profile", check_cli.profile, "Check the environment this profile renders")
         ->type_name("P")
         ->check(not_an_option);
+    check->add_option("--config", check_cli.config_file, "Read profiles from FILE only")
+        ->type_name("FILE")
+        ->check(not_an_option);
     check->add_option("--format", check_cli.format, "text (default) or json")
         ->type_name("FORMAT")
         ->check(not_an_option);
@@ -543,8 +550,15 @@ int main(int argc, char** argv) {
                   "  envguard check\n  envguard check --profile coverage\n  envguard check --format json\n"
                   "Exit status: 0 the build will work; 1 an error-level finding; 125 something could not be read.");
 
-    CLI::App* profiles = app.add_subcommand("profiles", "List the built-in profiles and what each does");
-    profiles->footer("Example:\n  envguard profiles");
+    CLI::App* profiles = app.add_subcommand(
+        "profiles", "List the profiles, built-in and from envguard.toml files, and what each does");
+    std::string profiles_config_file;
+    profiles->add_option("--config", profiles_config_file, "Read profiles from FILE only")
+        ->type_name("FILE")
+        ->check(not_an_option);
+    profiles->footer("[profile.NAME] tables in envguard.toml here or in a parent directory, or in "
+                     "$XDG_CONFIG_HOME/envguard/ (~/.config/envguard/), add profiles.\nExample:\n"
+                     "  envguard profiles");
 
     static const char* const subcommands[] = {"run", "coverage", "check", "profiles"};
     if (!args.empty() && !args.front().empty() && args.front().front() != '-' &&
@@ -610,7 +624,7 @@ int main(int argc, char** argv) {
         if ((profiles->parsed() || check->parsed()) && had_dashes)
             usage_error(fmt::format("envguard: {}: takes no arguments after --",
                                     profiles->parsed() ? "profiles" : "check"));
-        if (profiles->parsed()) return do_profiles();
+        if (profiles->parsed()) return do_profiles(profiles_config_file);
         if (check->parsed()) return do_check(check_cli);
     } catch (const envguard::EnvError& error) {
         return report(error);
