@@ -9,6 +9,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "detail/needs_exceptions.hpp"
 #include "detail/platform.hpp"
 #include "snapshot.hpp"
 
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 #if ENVGUARD_WINDOWS
@@ -124,3 +126,4 @@ private:
 #endif
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS

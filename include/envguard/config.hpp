@@ -25,6 +25,32 @@
 #    define ENVGUARD_WINDOWS 0
 #endif
 
+// Whether C++ exceptions are enabled. 0 under -fno-exceptions (GCC, Clang) or without /EHsc (MSVC):
+// then only the headers that never throw are available (config, version, error, lock, env and
+// nothrow_scoped_env; see "Without exceptions" in the README), and every other envguard header stops
+// the build with #error (split headers) or is left out (the single header). Define it to 0 to get the
+// same subset with exceptions on; defining it to 1 when the compiler has exceptions off is an error.
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#    define ENVGUARD_COMPILER_HAS_EXCEPTIONS 1
+#else
+#    define ENVGUARD_COMPILER_HAS_EXCEPTIONS 0
+#endif
+#ifndef ENVGUARD_HAS_EXCEPTIONS
+#    define ENVGUARD_HAS_EXCEPTIONS ENVGUARD_COMPILER_HAS_EXCEPTIONS
+#elif ENVGUARD_HAS_EXCEPTIONS && !ENVGUARD_COMPILER_HAS_EXCEPTIONS
+#    error "envguard: ENVGUARD_HAS_EXCEPTIONS is 1 but this compiler has exceptions disabled (-fno-exceptions)"
+#endif
+
+// Internal: a try/catch (...) pair that becomes if (true) { ... } else { ... } without exceptions,
+// where nothing can be caught (allocation failure then ends the program inside the standard library).
+#if ENVGUARD_HAS_EXCEPTIONS
+#    define ENVGUARD_TRY try
+#    define ENVGUARD_CATCH_ALL catch (...)
+#else
+#    define ENVGUARD_TRY if (true)
+#    define ENVGUARD_CATCH_ALL else
+#endif
+
 // The API lives in an inline namespace so that a future incompatible v2 can coexist at link level.
 #define ENVGUARD_NAMESPACE_BEGIN \
     namespace envguard {         \

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "detail/needs_exceptions.hpp"
 #include "overlay.hpp"
 #include "snapshot.hpp"
 
@@ -17,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 /// What `cargo llvm-cov` produces.
@@ -308,3 +310,4 @@ private:
 };
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS

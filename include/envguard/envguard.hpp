@@ -12,6 +12,8 @@
 #include "error.hpp"
 #include "lock.hpp"
 #include "env.hpp"
+#include "restore_failure.hpp"
+#include "nothrow_scoped_env.hpp"
 #include "scoped_env.hpp"
 #include "snapshot.hpp"
 #include "overlay.hpp"

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "detail/needs_exceptions.hpp"
 #include "detail/names.hpp"
 #include "detail/validate.hpp"
 #include "error.hpp"
@@ -21,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
@@ -240,3 +242,4 @@ inline EnvOverlay EnvSnapshot::diff(const EnvSnapshot& target) const {
 }
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS

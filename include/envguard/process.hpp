@@ -9,6 +9,7 @@
 
 #include "block.hpp"
 #include "config.hpp"
+#include "detail/needs_exceptions.hpp"
 #include "detail/names.hpp"
 #include "error.hpp"
 #include "snapshot.hpp"
@@ -32,6 +33,7 @@
 #    include <unistd.h>
 #endif
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
@@ -349,3 +351,4 @@ inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
 #endif
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "detail/needs_exceptions.hpp"
 #include "coverage.hpp"
 #include "overlay.hpp"
 #include "snapshot.hpp"
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 /// A named overlay: what `envguard run --profile NAME` applies to the child's environment.
@@ -59,3 +61,4 @@ inline const Profile* find_builtin_profile(std::string_view name) {
 }
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS

@@ -7,12 +7,14 @@
 #pragma once
 
 #include "config.hpp"
+#include "detail/needs_exceptions.hpp"
 #include "detail/names.hpp"
 #include "detail/platform.hpp"
 #include "detail/validate.hpp"
 #include "env.hpp"
 #include "error.hpp"
 #include "lock.hpp"
+#include "restore_failure.hpp"
 
 #include <atomic>
 #include <cstddef>
@@ -25,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 /// One requested change: a value (possibly "") sets NAME, std::nullopt unsets it.
@@ -40,34 +43,7 @@ struct SavedVariable {
     std::optional<std::string> original;
 };
 
-/// Called by a destructor (ScopedEnv, SnapshotGuard) when it could not restore a variable: a
-/// destructor must not throw, and a lost variable must not pass in silence either.
-using restore_failure_handler = void (*)(const EnvError& error) noexcept;
-
 namespace detail {
-
-inline void print_restore_failure(const EnvError& error) noexcept {
-    std::fputs(error.what(), stderr);
-    std::fputs(" (while restoring the environment)\n", stderr);
-}
-
-inline std::atomic<restore_failure_handler>& restore_failure_handler_slot() noexcept {
-    static std::atomic<restore_failure_handler> slot{&print_restore_failure};
-    return slot;
-}
-
-// Reports a restore failure from a noexcept path. Building the EnvError allocates; if even that
-// fails, a fixed line still reaches stderr.
-inline void report_restore_failure(std::error_code ec, int os_error, const std::string& name,
-                                   const std::optional<std::string>& value) noexcept {
-    try {
-        const EnvError error = write_error(ec, os_error, name, value);
-        restore_failure_handler_slot().load()(error);
-    } catch (...) {
-        std::fputs("envguard: could not restore an environment variable (out of memory)\n",
-                   stderr);
-    }
-}
 
 // A change with the state it replaces: what rollback and restore write back.
 struct planned_change {
@@ -105,13 +81,6 @@ struct adopt_plan_t {
 };
 
 } // namespace detail
-
-/// Replaces the function called when a destructor cannot restore a variable; returns the previous
-/// one. The default prints the error's message as one line on stderr. nullptr restores the default.
-inline restore_failure_handler set_restore_failure_handler(restore_failure_handler handler) noexcept {
-    if (handler == nullptr) handler = &detail::print_restore_failure;
-    return detail::restore_failure_handler_slot().exchange(handler);
-}
 
 /// The RAII guard. Applies changes now, remembers each name's original state the first time it
 /// touches it, and restores all of them, in reverse order, when it is destroyed.
@@ -282,3 +251,4 @@ private:
 };
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "detail/needs_exceptions.hpp"
 #include "detail/names.hpp"
 #include "detail/platform.hpp"
 #include "detail/validate.hpp"
@@ -23,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 class EnvOverlay; // overlay.hpp; EnvSnapshot::diff returns one and EnvOverlay::render returns us
@@ -214,6 +216,7 @@ private:
 };
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS
 
 // EnvSnapshot::diff needs the complete EnvOverlay and EnvOverlay::render needs the complete
 // EnvSnapshot; the cycle is closed by defining diff in overlay.hpp and including it here, so that

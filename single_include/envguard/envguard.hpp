@@ -48,6 +48,32 @@
 #    define ENVGUARD_WINDOWS 0
 #endif
 
+// Whether C++ exceptions are enabled. 0 under -fno-exceptions (GCC, Clang) or without /EHsc (MSVC):
+// then only the headers that never throw are available (config, version, error, lock, env and
+// nothrow_scoped_env; see "Without exceptions" in the README), and every other envguard header stops
+// the build with #error (split headers) or is left out (the single header). Define it to 0 to get the
+// same subset with exceptions on; defining it to 1 when the compiler has exceptions off is an error.
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#    define ENVGUARD_COMPILER_HAS_EXCEPTIONS 1
+#else
+#    define ENVGUARD_COMPILER_HAS_EXCEPTIONS 0
+#endif
+#ifndef ENVGUARD_HAS_EXCEPTIONS
+#    define ENVGUARD_HAS_EXCEPTIONS ENVGUARD_COMPILER_HAS_EXCEPTIONS
+#elif ENVGUARD_HAS_EXCEPTIONS && !ENVGUARD_COMPILER_HAS_EXCEPTIONS
+#    error "envguard: ENVGUARD_HAS_EXCEPTIONS is 1 but this compiler has exceptions disabled (-fno-exceptions)"
+#endif
+
+// Internal: a try/catch (...) pair that becomes if (true) { ... } else { ... } without exceptions,
+// where nothing can be caught (allocation failure then ends the program inside the standard library).
+#if ENVGUARD_HAS_EXCEPTIONS
+#    define ENVGUARD_TRY try
+#    define ENVGUARD_CATCH_ALL catch (...)
+#else
+#    define ENVGUARD_TRY if (true)
+#    define ENVGUARD_CATCH_ALL else
+#endif
+
 // The API lives in an inline namespace so that a future incompatible v2 can coexist at link level.
 #define ENVGUARD_NAMESPACE_BEGIN \
     namespace envguard {         \
@@ -245,6 +271,11 @@ ENVGUARD_NAMESPACE_END
 // to the empty string, anything else is a value. Every function validates its input before it touches
 // anything, so a bad name or value changes nothing. Each throwing function has an overload taking
 // std::error_code& that never throws.
+//
+// Both forms share one core that reports every failure as a value (detail::env_failure): the
+// std::error_code overloads hand its code on, the throwing ones build their EnvError from it. Nothing
+// on the error_code path throws or builds an exception, so those overloads, and this header, work
+// without exceptions (-fno-exceptions), where the throwing overloads are left out.
 
 // ---- begin envguard/detail/platform.hpp ----
 //
@@ -358,12 +389,13 @@ inline int win32_compare_names(std::string_view a, std::string_view b) noexcept 
         }
         return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
     }
-    try {
+    ENVGUARD_TRY {
         const std::wstring x = to_wide(a), y = to_wide(b);
         const int order = ::CompareStringOrdinal(x.data(), static_cast<int>(x.size()), y.data(),
                                                  static_cast<int>(y.size()), TRUE);
         return order == CSTR_LESS_THAN ? -1 : (order == CSTR_EQUAL ? 0 : 1);
-    } catch (...) {
+    }
+    ENVGUARD_CATCH_ALL {
         return a.compare(b); // out of memory: byte order, still a strict weak order
     }
 }
@@ -413,29 +445,35 @@ inline std::string win32_spelling(const std::string& name) {
     return to_utf8(win32_spelling_wide(to_wide(name)));
 }
 
-inline int win32_write(const std::string& name, const std::string& value) noexcept try {
-    const std::wstring wide_name = win32_spelling_wide(to_wide(name));
-    const std::wstring wide_value = to_wide(value);
-    // The CRT copy first: for a value, _wputenv_s stores it (in the CRT and the OS block); for "" it
-    // can only remove the CRT's entry (and the OS one, which the next call creates again, empty).
-    (void)::_wputenv_s(wide_name.c_str(), wide_value.c_str());
-    if (!::SetEnvironmentVariableW(wide_name.c_str(), wide_value.c_str()))
-        return static_cast<int>(::GetLastError());
-    return 0;
-} catch (...) { // converting allocates; the seam's write reports, it never throws
-    return ERROR_NOT_ENOUGH_MEMORY;
+inline int win32_write(const std::string& name, const std::string& value) noexcept {
+    ENVGUARD_TRY {
+        const std::wstring wide_name = win32_spelling_wide(to_wide(name));
+        const std::wstring wide_value = to_wide(value);
+        // The CRT copy first: for a value, _wputenv_s stores it (in the CRT and the OS block); for ""
+        // it can only remove the CRT's entry (and the OS one, which the next call creates again, empty).
+        (void)::_wputenv_s(wide_name.c_str(), wide_value.c_str());
+        if (!::SetEnvironmentVariableW(wide_name.c_str(), wide_value.c_str()))
+            return static_cast<int>(::GetLastError());
+        return 0;
+    }
+    ENVGUARD_CATCH_ALL { // converting allocates; the seam's write reports, it never throws
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
 }
 
-inline int win32_remove(const std::string& name) noexcept try {
-    const std::wstring wide_name = to_wide(name);
-    (void)::_wputenv_s(wide_name.c_str(), L""); // the CRT's copy
-    if (!::SetEnvironmentVariableW(wide_name.c_str(), nullptr)) {
-        const DWORD error = ::GetLastError();
-        if (error != ERROR_ENVVAR_NOT_FOUND) return static_cast<int>(error);
+inline int win32_remove(const std::string& name) noexcept {
+    ENVGUARD_TRY {
+        const std::wstring wide_name = to_wide(name);
+        (void)::_wputenv_s(wide_name.c_str(), L""); // the CRT's copy
+        if (!::SetEnvironmentVariableW(wide_name.c_str(), nullptr)) {
+            const DWORD error = ::GetLastError();
+            if (error != ERROR_ENVVAR_NOT_FOUND) return static_cast<int>(error);
+        }
+        return 0;
     }
-    return 0;
-} catch (...) {
-    return ERROR_NOT_ENOUGH_MEMORY;
+    ENVGUARD_CATCH_ALL {
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
 }
 
 // Every entry of the OS block, hidden per-drive directories ("=C:=C:\work") included: a child must
@@ -646,6 +684,15 @@ inline rule_violation check_value(std::string_view value) noexcept {
     return {errc::invalid_value, nullptr};
 }
 
+// A name and, for a change that sets, its value: the first rule they break. Never throws and never
+// allocates: the non-throwing core (env.hpp) reports bad.code, the throwing wrappers build their
+// message from bad.rule, so both forms refuse exactly the same input.
+inline rule_violation check_name_and_value(std::string_view name, std::string_view value) noexcept {
+    if (auto bad = check_name(name)) return bad;
+    return check_value(value);
+}
+
+#if ENVGUARD_HAS_EXCEPTIONS
 // Checks a name (and, when given, a value) and throws the EnvError that names both the variable and
 // the rule. Called before anything is changed, so bad input never changes the environment.
 inline void require_valid(std::string_view action, std::string_view name) {
@@ -655,24 +702,7 @@ inline void require_valid(std::string_view action, std::string_view name, std::s
     require_valid(action, name);
     if (auto bad = check_value(value)) throw make_env_error(bad.code, action, name, bad.rule);
 }
-
-// The same checks for the std::error_code overloads; returns true when valid.
-inline bool valid_or_report(std::string_view name, std::error_code& ec) noexcept {
-    if (auto bad = check_name(name)) {
-        ec = make_error_code(bad.code);
-        return false;
-    }
-    return true;
-}
-inline bool valid_or_report(std::string_view name, std::string_view value,
-                            std::error_code& ec) noexcept {
-    if (!valid_or_report(name, ec)) return false;
-    if (auto bad = check_value(value)) {
-        ec = make_error_code(bad.code);
-        return false;
-    }
-    return true;
-}
+#endif
 
 } // namespace detail
 ENVGUARD_NAMESPACE_END
@@ -695,14 +725,15 @@ inline std::error_code os_error_code(int os_error) noexcept {
 }
 
 inline std::error_code raw_read(const std::string& name, std::optional<std::string>& out) noexcept {
-    try {
+    ENVGUARD_TRY {
         std::string value;
         if (platform().read(name, value))
             out = std::move(value);
         else
             out.reset();
         return {};
-    } catch (const std::bad_alloc&) {
+    }
+    ENVGUARD_CATCH_ALL { // std::bad_alloc, the only thing the seam's read may throw
         return std::make_error_code(std::errc::not_enough_memory);
     }
 }
@@ -738,103 +769,156 @@ inline EnvError write_error(std::error_code ec, int os_error, const std::string&
                                   quote_for_message(name) + ": " + ec.message());
 }
 
+// How a core operation failed, as a value: the error code the std::error_code overloads report, and
+// what the throwing overloads need for the same EnvError as always: the rule that bad input broke
+// (then code is envguard's invalid_name/invalid_value/value_too_long), or the OS's error number.
+struct env_failure {
+    std::error_code code;
+    const char* rule = nullptr;
+    int os_error = 0;
+    explicit operator bool() const noexcept { return static_cast<bool>(code); }
+};
+
+inline env_failure bad_input(rule_violation bad) noexcept {
+    return {make_error_code(bad.code), bad.rule, 0};
+}
+
+// The core of get(): validates, then reads under the lock. Reports envguard's failures as a value;
+// may throw only what the standard library throws on the way (std::bad_alloc for the key or the
+// value, std::system_error from the mutex), which without exceptions ends the program instead.
+inline env_failure read_core(std::string_view name, std::optional<std::string>& out) {
+    out.reset();
+    if (auto bad = check_name(name)) return bad_input(bad);
+    const std::string key(name);
+    EnvLock lock;
+    std::string value;
+    if (platform().read(key, value)) out = std::move(value);
+    return {};
+}
+
+// The core of set/unset/assign: validates everything before it touches anything, writes, and on a
+// failed write leaves the variable as it found it. Throws as read_core may, never after the write.
+inline env_failure assign_core(std::string_view name, const std::optional<std::string>& value) {
+    if (auto bad = value ? check_name_and_value(name, *value) : check_name(name)) return bad_input(bad);
+    const std::string key(name);
+    EnvLock lock;
+    // Only an empty value needs its previous state: it is what a failed read-back must put back.
+    std::optional<std::string> before;
+    if (value && value->empty()) {
+        std::string old;
+        if (platform().read(key, old)) before = std::move(old);
+    }
+    env_failure failure;
+    failure.code = raw_write(key, value, failure.os_error);
+    if (failure.code == errc::empty_became_unset) {
+        int ignored = 0;
+        (void)raw_write(key, before, ignored);
+    }
+    return failure;
+}
+
+// Runs a core operation for an error_code overload: its failure becomes EC, and so does whatever
+// the standard library threw on the way, so that the overload keeps its noexcept promise.
+template <class Core>
+inline void run_core(std::error_code& ec, Core&& core) noexcept {
+#if ENVGUARD_HAS_EXCEPTIONS
+    try {
+        ec = core().code;
+    } catch (const std::system_error& error) { // the mutex
+        ec = error.code();
+    } catch (...) { // std::bad_alloc
+        ec = std::make_error_code(std::errc::not_enough_memory);
+    }
+#else
+    ec = core().code;
+#endif
+}
+
+#if ENVGUARD_HAS_EXCEPTIONS
+// The EnvError for a failure of the core, worded as the throwing API has always worded it.
+[[noreturn]] inline void throw_failure(const env_failure& failure, std::string_view action,
+                                       std::string_view name,
+                                       const std::optional<std::string>& value) {
+    if (failure.rule != nullptr)
+        throw make_env_error(static_cast<errc>(failure.code.value()), action, name, failure.rule);
+    throw write_error(failure.code, failure.os_error, std::string(name), value);
+}
+#endif
+
 } // namespace detail
 
+#if ENVGUARD_HAS_EXCEPTIONS
 /// The value of NAME: std::nullopt when unset, "" when set to the empty string.
 /// Throws EnvError (errc::invalid_name) for a name that no variable can have.
 inline std::optional<std::string> get(std::string_view name) {
-    detail::require_valid("read", name);
-    const std::string key(name);
-    EnvLock lock;
     std::optional<std::string> value;
-    if (auto ec = detail::raw_read(key, value)) throw std::bad_alloc();
+    if (auto failure = detail::read_core(name, value))
+        detail::throw_failure(failure, "read", name, std::nullopt);
     return value;
 }
+#endif
 
 /// As get(name); on error returns std::nullopt and sets ec (ec is cleared on success).
 inline std::optional<std::string> get(std::string_view name, std::error_code& ec) noexcept {
-    ec.clear();
-    if (!detail::valid_or_report(name, ec)) return std::nullopt;
-    try {
-        const std::string key(name);
-        EnvLock lock;
-        std::optional<std::string> value;
-        ec = detail::raw_read(key, value);
-        return value;
-    } catch (...) { // std::bad_alloc for the key, std::system_error from the mutex
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return std::nullopt;
-    }
+    std::optional<std::string> value;
+    detail::run_core(ec, [&] { return detail::read_core(name, value); });
+    if (ec) value.reset();
+    return value;
 }
 
+#if ENVGUARD_HAS_EXCEPTIONS
 /// True when NAME is set, to any value including "".
 inline bool is_set(std::string_view name) { return get(name).has_value(); }
+#endif
 
 inline bool is_set(std::string_view name, std::error_code& ec) noexcept {
     return get(name, ec).has_value();
 }
 
 namespace detail {
+#if ENVGUARD_HAS_EXCEPTIONS
 inline void assign_checked(std::string_view name, const std::optional<std::string>& value) {
-    if (value)
-        require_valid("set", name, *value);
-    else
-        require_valid("unset", name);
-    const std::string key(name);
-    EnvLock lock;
-    // Only an empty value needs its previous state: it is what a failed read-back must put back.
-    std::optional<std::string> before;
-    if (value && value->empty()) {
-        if (auto ec = raw_read(key, before)) throw std::bad_alloc();
-    }
-    int os_error = 0;
-    if (auto ec = raw_write(key, value, os_error)) {
-        if (ec == errc::empty_became_unset) {
-            int ignored = 0;
-            (void)raw_write(key, before, ignored);
-        }
-        throw write_error(ec, os_error, key, value);
-    }
+    if (auto failure = assign_core(name, value))
+        throw_failure(failure, value ? "set" : "unset", name, value);
 }
+#endif
 
 inline void assign_checked(std::string_view name, const std::optional<std::string>& value,
                            std::error_code& ec) noexcept {
-    ec.clear();
-    try {
-        assign_checked(name, value);
-    } catch (const EnvError& error) {
-        ec = error.code();
-    } catch (...) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-    }
+    run_core(ec, [&] { return assign_core(name, value); });
 }
 } // namespace detail
 
+#if ENVGUARD_HAS_EXCEPTIONS
 /// Sets NAME to VALUE. An empty VALUE sets the variable to the empty string (it does not unset it),
 /// and is read back to prove it: a platform that deleted it instead is errc::empty_became_unset.
 inline void set(std::string_view name, std::string_view value) {
     detail::assign_checked(name, std::optional<std::string>(std::in_place, value));
 }
+#endif
 
 inline void set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
-    try {
-        detail::assign_checked(name, std::optional<std::string>(std::in_place, value), ec);
-    } catch (...) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-    }
+    // The value is copied inside the core, where an allocation failure becomes EC.
+    detail::run_core(ec, [&] {
+        return detail::assign_core(name, std::optional<std::string>(std::in_place, value));
+    });
 }
 
+#if ENVGUARD_HAS_EXCEPTIONS
 /// Removes NAME. Removing a variable that is not set is not an error.
 inline void unset(std::string_view name) { detail::assign_checked(name, std::nullopt); }
+#endif
 
 inline void unset(std::string_view name, std::error_code& ec) noexcept {
     detail::assign_checked(name, std::nullopt, ec);
 }
 
+#if ENVGUARD_HAS_EXCEPTIONS
 /// The three-state setter: a value (possibly "") sets, std::nullopt unsets. The inverse of get().
 inline void assign(std::string_view name, const std::optional<std::string>& value) {
     detail::assign_checked(name, value);
 }
+#endif
 
 inline void assign(std::string_view name, const std::optional<std::string>& value,
                    std::error_code& ec) noexcept {
@@ -843,11 +927,67 @@ inline void assign(std::string_view name, const std::optional<std::string>& valu
 
 ENVGUARD_NAMESPACE_END
 // ---- end envguard/env.hpp ----
-// ---- begin envguard/scoped_env.hpp ----
+// ---- begin envguard/restore_failure.hpp ----
 //
-// ScopedEnv: change variables now, get every one of them back exactly when the guard ends, also
-// during stack unwinding. "Exactly" means in three states: a variable that was unset is unset again,
-// one that was "" is "" again, a value comes back byte for byte.
+// What a guard's destructor does with a variable it could not restore: it must not throw, and a lost
+// variable must not pass in silence either. Shared by every guard (ScopedEnv, SnapshotGuard,
+// NothrowScopedEnv), and free of exceptions, so that it works under -fno-exceptions too.
+
+
+#include <atomic>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <system_error>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+/// Called by a destructor (ScopedEnv, SnapshotGuard, NothrowScopedEnv) when it could not restore a
+/// variable: a destructor must not throw, and a lost variable must not pass in silence either.
+using restore_failure_handler = void (*)(const EnvError& error) noexcept;
+
+namespace detail {
+
+inline void print_restore_failure(const EnvError& error) noexcept {
+    std::fputs(error.what(), stderr);
+    std::fputs(" (while restoring the environment)\n", stderr);
+}
+
+inline std::atomic<restore_failure_handler>& restore_failure_handler_slot() noexcept {
+    static std::atomic<restore_failure_handler> slot{&print_restore_failure};
+    return slot;
+}
+
+// Reports a restore failure from a noexcept path. Building the EnvError allocates; if even that
+// fails, a fixed line still reaches stderr (without exceptions, allocation failure ends the program).
+inline void report_restore_failure(std::error_code ec, int os_error, const std::string& name,
+                                   const std::optional<std::string>& value) noexcept {
+    ENVGUARD_TRY {
+        const EnvError error = write_error(ec, os_error, name, value);
+        restore_failure_handler_slot().load()(error);
+    }
+    ENVGUARD_CATCH_ALL {
+        std::fputs("envguard: could not restore an environment variable (out of memory)\n",
+                   stderr);
+    }
+}
+
+} // namespace detail
+
+/// Replaces the function called when a destructor cannot restore a variable; returns the previous
+/// one. The default prints the error's message as one line on stderr. nullptr restores the default.
+inline restore_failure_handler set_restore_failure_handler(restore_failure_handler handler) noexcept {
+    if (handler == nullptr) handler = &detail::print_restore_failure;
+    return detail::restore_failure_handler_slot().exchange(handler);
+}
+
+ENVGUARD_NAMESPACE_END
+// ---- end envguard/restore_failure.hpp ----
+// ---- begin envguard/nothrow_scoped_env.hpp ----
+//
+// NothrowScopedEnv: ScopedEnv's guarantee (every variable it changed comes back exactly, in three
+// states, when it ends) for code that reports errors through std::error_code, including code built
+// with -fno-exceptions, where ScopedEnv (whose constructors throw) is not available.
 
 // ---- begin envguard/detail/names.hpp ----
 //
@@ -887,6 +1027,176 @@ struct name_less {
 ENVGUARD_NAMESPACE_END
 // ---- end envguard/detail/names.hpp ----
 
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+/// A guard whose changes report through std::error_code and never throw. Starts empty; each
+/// successful set/set_empty/unset/assign remembers the name's original state the first time it
+/// touches it, and the destructor restores all of them in reverse order (failures go to the
+/// restore-failure handler, as for ScopedEnv). A failed call changes nothing and is not remembered:
+///
+///     envguard::NothrowScopedEnv env;
+///     std::error_code ec;
+///     env.set_empty("RUSTC_WRAPPER", ec);            // set to empty, NOT unset
+///     if (!ec) env.unset("CARGO_TARGET_DIR", ec);
+///     if (ec) return ec;                              // RUSTC_WRAPPER comes back here already
+///
+/// Nesting follows ScopedEnv's rule: destroy guards on the same name in reverse order of creation.
+class [[nodiscard]] NothrowScopedEnv {
+public:
+    NothrowScopedEnv() noexcept = default;
+
+    /// Holds EnvLock from now until the guard has restored (or released) its changes, as
+    /// ScopedEnv(envguard::exclusive) does. Destroy it on the thread that created it.
+    explicit NothrowScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
+
+    NothrowScopedEnv(NothrowScopedEnv&& other) noexcept
+        : saved_(std::move(other.saved_)), lock_(std::move(other.lock_)) {
+        other.saved_.clear();
+    }
+    // As for ScopedEnv: move-assignment would have to restore first, copying would restore twice.
+    NothrowScopedEnv& operator=(NothrowScopedEnv&&) = delete;
+    NothrowScopedEnv(const NothrowScopedEnv&) = delete;
+    NothrowScopedEnv& operator=(const NothrowScopedEnv&) = delete;
+
+    /// Restores every name it changed, in reverse order. A name that cannot be restored goes to the
+    /// restore-failure handler, and every other name is still restored.
+    ~NothrowScopedEnv() { restore_all(nullptr); }
+
+    /// Sets NAME to VALUE ("" sets the empty string, read back to prove it was not deleted).
+    /// On error sets EC (errc::invalid_name, invalid_value, value_too_long, os_error,
+    /// empty_became_unset, or std::errc::not_enough_memory) and changes nothing; EC is cleared
+    /// on success.
+    void set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
+        detail::run_core(ec, [&] {
+            return change(name, std::optional<std::string>(std::in_place, value));
+        });
+    }
+    /// Sets NAME to the empty string: set, not unset.
+    void set_empty(std::string_view name, std::error_code& ec) noexcept { set(name, {}, ec); }
+    /// Removes NAME.
+    void unset(std::string_view name, std::error_code& ec) noexcept {
+        detail::run_core(ec, [&] { return change(name, std::nullopt); });
+    }
+    /// The three-state form: a value sets, std::nullopt unsets.
+    void assign(std::string_view name, const std::optional<std::string>& value,
+                std::error_code& ec) noexcept {
+        detail::run_core(ec, [&] { return change(name, value); });
+    }
+
+    /// Restores now, in reverse order, and makes the guard inactive. Tries every name; each one
+    /// that could not be restored goes to the restore-failure handler (which names it), and EC is
+    /// the error of the first such name (cleared when all were restored).
+    void restore(std::error_code& ec) noexcept {
+        ec.clear();
+        restore_all(&ec);
+    }
+
+    /// Keeps the changes: the guard forgets them and restores nothing.
+    void release() noexcept {
+        saved_.clear();
+        if (lock_.owns_lock()) lock_.unlock();
+    }
+
+    /// True while the guard has changes it will undo.
+    bool active() const noexcept { return !saved_.empty(); }
+
+    /// How many names it will restore.
+    std::size_t size() const noexcept { return saved_.size(); }
+
+private:
+    struct saved_variable {
+        std::string name;
+        std::optional<std::string> original;
+    };
+
+    // The core of every change: validates first, writes, and remembers the original only after a
+    // successful write. Everything that can allocate happens before the write, so that an
+    // allocation failure (an error code with exceptions, the end of the program without) never
+    // leaves a change the guard does not know about.
+    detail::env_failure change(std::string_view name, const std::optional<std::string>& value) {
+        if (auto bad = value ? detail::check_name_and_value(name, *value) : detail::check_name(name))
+            return detail::bad_input(bad);
+        EnvLock lock;
+        std::string key(name);
+        std::optional<std::string> before;
+        {
+            std::string old;
+            if (detail::platform().read(key, old)) before = std::move(old);
+        }
+        // A set variable is remembered under the OS's spelling (Windows: "Path", whatever the
+        // caller wrote), so that a restore after an unset brings that spelling back.
+        if (before) key = detail::platform().spelling(key);
+        const bool first_touch = find(key) == nullptr;
+        if (first_touch) saved_.reserve(saved_.size() + 1); // no allocation after the write
+        detail::env_failure failure;
+        failure.code = detail::raw_write(key, value, failure.os_error);
+        if (failure) {
+            if (failure.code == errc::empty_became_unset) { // put back what was there
+                int ignored = 0;
+                (void)detail::raw_write(key, before, ignored);
+            }
+            return failure;
+        }
+        if (first_touch) saved_.push_back({std::move(key), std::move(before)});
+        return failure;
+    }
+
+    const saved_variable* find(std::string_view name) const noexcept {
+        for (const auto& entry : saved_)
+            if (detail::same_name(entry.name, name)) return &entry;
+        return nullptr;
+    }
+
+    // Restores in reverse order; every failure goes to the handler, and the first one also to
+    // FIRST_ERROR when given.
+    void restore_all(std::error_code* first_error) noexcept {
+        if (!saved_.empty()) {
+            std::unique_lock<std::recursive_mutex> lock(detail::env_mutex());
+            for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+                int os_error = 0;
+                const auto ec = detail::raw_write(it->name, it->original, os_error);
+                if (!ec) continue;
+                detail::report_restore_failure(ec, os_error, it->name, it->original);
+                if (first_error != nullptr && !*first_error) *first_error = ec;
+            }
+            saved_.clear();
+        }
+        if (lock_.owns_lock()) lock_.unlock();
+    }
+
+    std::vector<saved_variable> saved_;
+    std::unique_lock<std::recursive_mutex> lock_; // owns the mutex only for envguard::exclusive
+};
+
+ENVGUARD_NAMESPACE_END
+// ---- end envguard/nothrow_scoped_env.hpp ----
+// ---- begin envguard/scoped_env.hpp ----
+//
+// ScopedEnv: change variables now, get every one of them back exactly when the guard ends, also
+// during stack unwinding. "Exactly" means in three states: a variable that was unset is unset again,
+// one that was "" is "" again, a value comes back byte for byte.
+
+// ---- begin envguard/detail/needs_exceptions.hpp ----
+//
+// Included first by every envguard header that throws. Built without exceptions, the split headers
+// stop here with a message that says what to use instead; the single header leaves those parts out
+// (each such header wraps its body in #if ENVGUARD_HAS_EXCEPTIONS), keeping the rest usable.
+
+
+#if !ENVGUARD_HAS_EXCEPTIONS && !ENVGUARD_SINGLE_HEADER
+#    error "envguard: this header needs C++ exceptions, which are off (-fno-exceptions or ENVGUARD_HAS_EXCEPTIONS=0). Without exceptions use envguard/env.hpp (get, set, unset, is_set, assign with std::error_code&) and envguard/nothrow_scoped_env.hpp (NothrowScopedEnv); see \"Without exceptions\" in envguard's README."
+#endif
+// ---- end envguard/detail/needs_exceptions.hpp ----
+
 #include <atomic>
 #include <cstddef>
 #include <cstdio>
@@ -898,6 +1208,7 @@ ENVGUARD_NAMESPACE_END
 #include <utility>
 #include <vector>
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 /// One requested change: a value (possibly "") sets NAME, std::nullopt unsets it.
@@ -913,34 +1224,7 @@ struct SavedVariable {
     std::optional<std::string> original;
 };
 
-/// Called by a destructor (ScopedEnv, SnapshotGuard) when it could not restore a variable: a
-/// destructor must not throw, and a lost variable must not pass in silence either.
-using restore_failure_handler = void (*)(const EnvError& error) noexcept;
-
 namespace detail {
-
-inline void print_restore_failure(const EnvError& error) noexcept {
-    std::fputs(error.what(), stderr);
-    std::fputs(" (while restoring the environment)\n", stderr);
-}
-
-inline std::atomic<restore_failure_handler>& restore_failure_handler_slot() noexcept {
-    static std::atomic<restore_failure_handler> slot{&print_restore_failure};
-    return slot;
-}
-
-// Reports a restore failure from a noexcept path. Building the EnvError allocates; if even that
-// fails, a fixed line still reaches stderr.
-inline void report_restore_failure(std::error_code ec, int os_error, const std::string& name,
-                                   const std::optional<std::string>& value) noexcept {
-    try {
-        const EnvError error = write_error(ec, os_error, name, value);
-        restore_failure_handler_slot().load()(error);
-    } catch (...) {
-        std::fputs("envguard: could not restore an environment variable (out of memory)\n",
-                   stderr);
-    }
-}
 
 // A change with the state it replaces: what rollback and restore write back.
 struct planned_change {
@@ -978,13 +1262,6 @@ struct adopt_plan_t {
 };
 
 } // namespace detail
-
-/// Replaces the function called when a destructor cannot restore a variable; returns the previous
-/// one. The default prints the error's message as one line on stderr. nullptr restores the default.
-inline restore_failure_handler set_restore_failure_handler(restore_failure_handler handler) noexcept {
-    if (handler == nullptr) handler = &detail::print_restore_failure;
-    return detail::restore_failure_handler_slot().exchange(handler);
-}
 
 /// The RAII guard. Applies changes now, remembers each name's original state the first time it
 /// touches it, and restores all of them, in reverse order, when it is destroyed.
@@ -1155,6 +1432,7 @@ private:
 };
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/scoped_env.hpp ----
 // ---- begin envguard/snapshot.hpp ----
 //
@@ -1172,6 +1450,7 @@ ENVGUARD_NAMESPACE_END
 #include <utility>
 #include <vector>
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 class EnvOverlay; // overlay.hpp; EnvSnapshot::diff returns one and EnvOverlay::render returns us
@@ -1363,6 +1642,7 @@ private:
 };
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS
 
 // EnvSnapshot::diff needs the complete EnvOverlay and EnvOverlay::render needs the complete
 // EnvSnapshot; the cycle is closed by defining diff in overlay.hpp and including it here, so that
@@ -1381,6 +1661,7 @@ ENVGUARD_NAMESPACE_END
 #include <utility>
 #include <vector>
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
@@ -1600,6 +1881,7 @@ inline EnvOverlay EnvSnapshot::diff(const EnvSnapshot& target) const {
 }
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/overlay.hpp ----
 // ---- end envguard/snapshot.hpp ----
 // ---- begin envguard/block.hpp ----
@@ -1615,6 +1897,7 @@ ENVGUARD_NAMESPACE_END
 #include <string>
 #include <vector>
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 #if ENVGUARD_WINDOWS
@@ -1723,6 +2006,7 @@ private:
 #endif
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/block.hpp ----
 // ---- begin envguard/process.hpp ----
 //
@@ -1750,6 +2034,7 @@ ENVGUARD_NAMESPACE_END
 #    include <unistd.h>
 #endif
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
@@ -2067,6 +2352,7 @@ inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
 #endif
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/process.hpp ----
 // ---- begin envguard/coverage.hpp ----
 //
@@ -2082,6 +2368,7 @@ ENVGUARD_NAMESPACE_END
 #include <string_view>
 #include <vector>
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 /// What `cargo llvm-cov` produces.
@@ -2373,6 +2660,7 @@ private:
 };
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/coverage.hpp ----
 // ---- begin envguard/profile.hpp ----
 //
@@ -2384,6 +2672,7 @@ ENVGUARD_NAMESPACE_END
 #include <string_view>
 #include <vector>
 
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
 /// A named overlay: what `envguard run --profile NAME` applies to the child's environment.
@@ -2429,5 +2718,6 @@ inline const Profile* find_builtin_profile(std::string_view name) {
 }
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/profile.hpp ----
 // ---- end envguard/envguard.hpp ----

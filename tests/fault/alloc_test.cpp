@@ -116,3 +116,40 @@ TEST_CASE("allocation failure: EnvSnapshot::restore keeps the strong guarantee")
     test::raw_set("ENVGUARD_AL_A", "a0");
     test::raw_set("ENVGUARD_AL_B", "");
 }
+
+TEST_CASE("allocation failure: the error_code API and NothrowScopedEnv report it and change nothing") {
+    Start start;
+    const std::string long_value(100, 'v'); // longer than any small-string buffer: copying allocates
+    long n = 0;
+    for (; n < 1000; ++n) {
+        const auto before = test::raw_environment();
+        std::error_code set_ec, unset_ec, get_ec, guard_ec;
+        g_failed = false;
+        g_allocations_left = n;
+        envguard::set("ENVGUARD_AL_C", long_value, set_ec);
+        if (!set_ec) envguard::unset("ENVGUARD_AL_C", unset_ec);
+        std::optional<std::string> read;
+        if (!set_ec && !unset_ec) read = envguard::get("ENVGUARD_AL_A", get_ec);
+        {
+            envguard::NothrowScopedEnv env;
+            env.set("ENVGUARD_AL_A", long_value, guard_ec);
+            if (!guard_ec) env.set_empty("ENVGUARD_AL_B_WITH_A_LONG_NAME_TO_ALLOCATE", guard_ec);
+            if (!guard_ec) env.unset("ENVGUARD_AL_A", guard_ec);
+        }
+        g_allocations_left = -1;
+        CAPTURE(n);
+        bool any_reported = false;
+        for (const auto& ec : {set_ec, unset_ec, get_ec, guard_ec}) {
+            if (ec) {
+                CHECK(ec == std::errc::not_enough_memory);
+                any_reported = true;
+            }
+        }
+        CHECK(any_reported == g_failed); // a failed allocation is reported, never swallowed
+        CHECK(test::raw_environment() == before); // each call completed or changed nothing
+        if (!get_ec && !set_ec && !unset_ec) CHECK(read == std::optional<std::string>("a0"));
+        if (!g_failed) break;
+    }
+    CHECK(n > 3);
+    CHECK(n < 1000); // and in the end every call succeeded
+}

@@ -70,12 +70,13 @@ inline int win32_compare_names(std::string_view a, std::string_view b) noexcept 
         }
         return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
     }
-    try {
+    ENVGUARD_TRY {
         const std::wstring x = to_wide(a), y = to_wide(b);
         const int order = ::CompareStringOrdinal(x.data(), static_cast<int>(x.size()), y.data(),
                                                  static_cast<int>(y.size()), TRUE);
         return order == CSTR_LESS_THAN ? -1 : (order == CSTR_EQUAL ? 0 : 1);
-    } catch (...) {
+    }
+    ENVGUARD_CATCH_ALL {
         return a.compare(b); // out of memory: byte order, still a strict weak order
     }
 }
@@ -125,29 +126,35 @@ inline std::string win32_spelling(const std::string& name) {
     return to_utf8(win32_spelling_wide(to_wide(name)));
 }
 
-inline int win32_write(const std::string& name, const std::string& value) noexcept try {
-    const std::wstring wide_name = win32_spelling_wide(to_wide(name));
-    const std::wstring wide_value = to_wide(value);
-    // The CRT copy first: for a value, _wputenv_s stores it (in the CRT and the OS block); for "" it
-    // can only remove the CRT's entry (and the OS one, which the next call creates again, empty).
-    (void)::_wputenv_s(wide_name.c_str(), wide_value.c_str());
-    if (!::SetEnvironmentVariableW(wide_name.c_str(), wide_value.c_str()))
-        return static_cast<int>(::GetLastError());
-    return 0;
-} catch (...) { // converting allocates; the seam's write reports, it never throws
-    return ERROR_NOT_ENOUGH_MEMORY;
+inline int win32_write(const std::string& name, const std::string& value) noexcept {
+    ENVGUARD_TRY {
+        const std::wstring wide_name = win32_spelling_wide(to_wide(name));
+        const std::wstring wide_value = to_wide(value);
+        // The CRT copy first: for a value, _wputenv_s stores it (in the CRT and the OS block); for ""
+        // it can only remove the CRT's entry (and the OS one, which the next call creates again, empty).
+        (void)::_wputenv_s(wide_name.c_str(), wide_value.c_str());
+        if (!::SetEnvironmentVariableW(wide_name.c_str(), wide_value.c_str()))
+            return static_cast<int>(::GetLastError());
+        return 0;
+    }
+    ENVGUARD_CATCH_ALL { // converting allocates; the seam's write reports, it never throws
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
 }
 
-inline int win32_remove(const std::string& name) noexcept try {
-    const std::wstring wide_name = to_wide(name);
-    (void)::_wputenv_s(wide_name.c_str(), L""); // the CRT's copy
-    if (!::SetEnvironmentVariableW(wide_name.c_str(), nullptr)) {
-        const DWORD error = ::GetLastError();
-        if (error != ERROR_ENVVAR_NOT_FOUND) return static_cast<int>(error);
+inline int win32_remove(const std::string& name) noexcept {
+    ENVGUARD_TRY {
+        const std::wstring wide_name = to_wide(name);
+        (void)::_wputenv_s(wide_name.c_str(), L""); // the CRT's copy
+        if (!::SetEnvironmentVariableW(wide_name.c_str(), nullptr)) {
+            const DWORD error = ::GetLastError();
+            if (error != ERROR_ENVVAR_NOT_FOUND) return static_cast<int>(error);
+        }
+        return 0;
     }
-    return 0;
-} catch (...) {
-    return ERROR_NOT_ENOUGH_MEMORY;
+    ENVGUARD_CATCH_ALL {
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
 }
 
 // Every entry of the OS block, hidden per-drive directories ("=C:=C:\work") included: a child must

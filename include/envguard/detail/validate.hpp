@@ -96,6 +96,15 @@ inline rule_violation check_value(std::string_view value) noexcept {
     return {errc::invalid_value, nullptr};
 }
 
+// A name and, for a change that sets, its value: the first rule they break. Never throws and never
+// allocates: the non-throwing core (env.hpp) reports bad.code, the throwing wrappers build their
+// message from bad.rule, so both forms refuse exactly the same input.
+inline rule_violation check_name_and_value(std::string_view name, std::string_view value) noexcept {
+    if (auto bad = check_name(name)) return bad;
+    return check_value(value);
+}
+
+#if ENVGUARD_HAS_EXCEPTIONS
 // Checks a name (and, when given, a value) and throws the EnvError that names both the variable and
 // the rule. Called before anything is changed, so bad input never changes the environment.
 inline void require_valid(std::string_view action, std::string_view name) {
@@ -105,24 +114,7 @@ inline void require_valid(std::string_view action, std::string_view name, std::s
     require_valid(action, name);
     if (auto bad = check_value(value)) throw make_env_error(bad.code, action, name, bad.rule);
 }
-
-// The same checks for the std::error_code overloads; returns true when valid.
-inline bool valid_or_report(std::string_view name, std::error_code& ec) noexcept {
-    if (auto bad = check_name(name)) {
-        ec = make_error_code(bad.code);
-        return false;
-    }
-    return true;
-}
-inline bool valid_or_report(std::string_view name, std::string_view value,
-                            std::error_code& ec) noexcept {
-    if (!valid_or_report(name, ec)) return false;
-    if (auto bad = check_value(value)) {
-        ec = make_error_code(bad.code);
-        return false;
-    }
-    return true;
-}
+#endif
 
 } // namespace detail
 ENVGUARD_NAMESPACE_END

@@ -1,0 +1,168 @@
+// envguard — RAII guards for process environment variables.
+// SPDX-License-Identifier: MIT
+//
+// NothrowScopedEnv: ScopedEnv's guarantee (every variable it changed comes back exactly, in three
+// states, when it ends) for code that reports errors through std::error_code, including code built
+// with -fno-exceptions, where ScopedEnv (whose constructors throw) is not available.
+#pragma once
+
+#include "config.hpp"
+#include "detail/names.hpp"
+#include "detail/platform.hpp"
+#include "detail/validate.hpp"
+#include "env.hpp"
+#include "error.hpp"
+#include "lock.hpp"
+#include "restore_failure.hpp"
+
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+/// A guard whose changes report through std::error_code and never throw. Starts empty; each
+/// successful set/set_empty/unset/assign remembers the name's original state the first time it
+/// touches it, and the destructor restores all of them in reverse order (failures go to the
+/// restore-failure handler, as for ScopedEnv). A failed call changes nothing and is not remembered:
+///
+///     envguard::NothrowScopedEnv env;
+///     std::error_code ec;
+///     env.set_empty("RUSTC_WRAPPER", ec);            // set to empty, NOT unset
+///     if (!ec) env.unset("CARGO_TARGET_DIR", ec);
+///     if (ec) return ec;                              // RUSTC_WRAPPER comes back here already
+///
+/// Nesting follows ScopedEnv's rule: destroy guards on the same name in reverse order of creation.
+class [[nodiscard]] NothrowScopedEnv {
+public:
+    NothrowScopedEnv() noexcept = default;
+
+    /// Holds EnvLock from now until the guard has restored (or released) its changes, as
+    /// ScopedEnv(envguard::exclusive) does. Destroy it on the thread that created it.
+    explicit NothrowScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
+
+    NothrowScopedEnv(NothrowScopedEnv&& other) noexcept
+        : saved_(std::move(other.saved_)), lock_(std::move(other.lock_)) {
+        other.saved_.clear();
+    }
+    // As for ScopedEnv: move-assignment would have to restore first, copying would restore twice.
+    NothrowScopedEnv& operator=(NothrowScopedEnv&&) = delete;
+    NothrowScopedEnv(const NothrowScopedEnv&) = delete;
+    NothrowScopedEnv& operator=(const NothrowScopedEnv&) = delete;
+
+    /// Restores every name it changed, in reverse order. A name that cannot be restored goes to the
+    /// restore-failure handler, and every other name is still restored.
+    ~NothrowScopedEnv() { restore_all(nullptr); }
+
+    /// Sets NAME to VALUE ("" sets the empty string, read back to prove it was not deleted).
+    /// On error sets EC (errc::invalid_name, invalid_value, value_too_long, os_error,
+    /// empty_became_unset, or std::errc::not_enough_memory) and changes nothing; EC is cleared
+    /// on success.
+    void set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
+        detail::run_core(ec, [&] {
+            return change(name, std::optional<std::string>(std::in_place, value));
+        });
+    }
+    /// Sets NAME to the empty string: set, not unset.
+    void set_empty(std::string_view name, std::error_code& ec) noexcept { set(name, {}, ec); }
+    /// Removes NAME.
+    void unset(std::string_view name, std::error_code& ec) noexcept {
+        detail::run_core(ec, [&] { return change(name, std::nullopt); });
+    }
+    /// The three-state form: a value sets, std::nullopt unsets.
+    void assign(std::string_view name, const std::optional<std::string>& value,
+                std::error_code& ec) noexcept {
+        detail::run_core(ec, [&] { return change(name, value); });
+    }
+
+    /// Restores now, in reverse order, and makes the guard inactive. Tries every name; each one
+    /// that could not be restored goes to the restore-failure handler (which names it), and EC is
+    /// the error of the first such name (cleared when all were restored).
+    void restore(std::error_code& ec) noexcept {
+        ec.clear();
+        restore_all(&ec);
+    }
+
+    /// Keeps the changes: the guard forgets them and restores nothing.
+    void release() noexcept {
+        saved_.clear();
+        if (lock_.owns_lock()) lock_.unlock();
+    }
+
+    /// True while the guard has changes it will undo.
+    bool active() const noexcept { return !saved_.empty(); }
+
+    /// How many names it will restore.
+    std::size_t size() const noexcept { return saved_.size(); }
+
+private:
+    struct saved_variable {
+        std::string name;
+        std::optional<std::string> original;
+    };
+
+    // The core of every change: validates first, writes, and remembers the original only after a
+    // successful write. Everything that can allocate happens before the write, so that an
+    // allocation failure (an error code with exceptions, the end of the program without) never
+    // leaves a change the guard does not know about.
+    detail::env_failure change(std::string_view name, const std::optional<std::string>& value) {
+        if (auto bad = value ? detail::check_name_and_value(name, *value) : detail::check_name(name))
+            return detail::bad_input(bad);
+        EnvLock lock;
+        std::string key(name);
+        std::optional<std::string> before;
+        {
+            std::string old;
+            if (detail::platform().read(key, old)) before = std::move(old);
+        }
+        // A set variable is remembered under the OS's spelling (Windows: "Path", whatever the
+        // caller wrote), so that a restore after an unset brings that spelling back.
+        if (before) key = detail::platform().spelling(key);
+        const bool first_touch = find(key) == nullptr;
+        if (first_touch) saved_.reserve(saved_.size() + 1); // no allocation after the write
+        detail::env_failure failure;
+        failure.code = detail::raw_write(key, value, failure.os_error);
+        if (failure) {
+            if (failure.code == errc::empty_became_unset) { // put back what was there
+                int ignored = 0;
+                (void)detail::raw_write(key, before, ignored);
+            }
+            return failure;
+        }
+        if (first_touch) saved_.push_back({std::move(key), std::move(before)});
+        return failure;
+    }
+
+    const saved_variable* find(std::string_view name) const noexcept {
+        for (const auto& entry : saved_)
+            if (detail::same_name(entry.name, name)) return &entry;
+        return nullptr;
+    }
+
+    // Restores in reverse order; every failure goes to the handler, and the first one also to
+    // FIRST_ERROR when given.
+    void restore_all(std::error_code* first_error) noexcept {
+        if (!saved_.empty()) {
+            std::unique_lock<std::recursive_mutex> lock(detail::env_mutex());
+            for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+                int os_error = 0;
+                const auto ec = detail::raw_write(it->name, it->original, os_error);
+                if (!ec) continue;
+                detail::report_restore_failure(ec, os_error, it->name, it->original);
+                if (first_error != nullptr && !*first_error) *first_error = ec;
+            }
+            saved_.clear();
+        }
+        if (lock_.owns_lock()) lock_.unlock();
+    }
+
+    std::vector<saved_variable> saved_;
+    std::unique_lock<std::recursive_mutex> lock_; // owns the mutex only for envguard::exclusive
+};
+
+ENVGUARD_NAMESPACE_END
