@@ -1,0 +1,23 @@
+# cmake -DEXAMPLE=<file> -DREADME=<file> -P readme_shows.cmake
+# The README must show the three lines after "// Isolate every test in three lines:" in EXAMPLE exactly
+# as they are there, so that what people copy is what CTest builds and runs.
+file(STRINGS "${EXAMPLE}" lines)
+set(snippet "")
+set(taking 0)
+foreach(line IN LISTS lines)
+  if(taking GREATER 0)
+    string(APPEND snippet "${line}\n")
+    math(EXPR taking "${taking} - 1")
+  elseif(line STREQUAL "// Isolate every test in three lines:")
+    set(taking 3)
+  endif()
+endforeach()
+if(snippet STREQUAL "")
+  message(FATAL_ERROR "${EXAMPLE}: no \"// Isolate every test in three lines:\" marker")
+endif()
+file(READ "${README}" readme)
+string(FIND "${readme}" "${snippet}" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "${README} does not show these lines of ${EXAMPLE} as they are:\n${snippet}")
+endif()
+message(STATUS "the README shows the three lines as in ${EXAMPLE}")
