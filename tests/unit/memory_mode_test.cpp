@@ -170,13 +170,29 @@ TEST_CASE("memory mode: reclaim rolls back all or nothing and frees what it made
     for (int n = 1; n <= 3; ++n) {
         CAPTURE(n);
         test::FaultPlatform faults(n);
-        CHECK_THROWS_AS((envguard::ScopedEnv{{"ENVGUARD_T_MEMA", "1"},
-                                             {"ENVGUARD_T_MEMB", "2"},
-                                             {"ENVGUARD_T_MEMC", ""}}),
+        CHECK_THROWS_AS(([] {
+                            envguard::ScopedEnv env{{"ENVGUARD_T_MEMA", "1"},
+                                                    {"ENVGUARD_T_MEMB", "2"},
+                                                    {"ENVGUARD_T_MEMC", ""}};
+                        }()),
                         envguard::EnvError);
         CHECK(test::raw_environment() == before);
         CHECK(owned_count() == 0);
     }
+}
+
+#else // _WIN32
+
+TEST_CASE("memory mode: reclaim has no effect on Windows; values stay exact and nothing is owned") {
+    ModeScope mode(envguard::MemoryMode::reclaim);
+    RawVar x("ENVGUARD_T_MEM", std::string("original"));
+    {
+        envguard::ScopedEnv env{{"ENVGUARD_T_MEM", ""}, {"ENVGUARD_T_MEM2", "v"}};
+        CHECK(raw_get("ENVGUARD_T_MEM") == std::optional<std::string>(""));
+        CHECK(owned_count() == 0);
+    }
+    CHECK(raw_get("ENVGUARD_T_MEM") == std::optional<std::string>("original"));
+    CHECK(raw_get("ENVGUARD_T_MEM2") == std::nullopt);
 }
 
 #endif // _WIN32
