@@ -314,6 +314,14 @@ struct platform_ops {
     // NAME as the OS spells the variable now (Windows: case-insensitive names keep their spelling);
     // NAME itself when it is not set, and always on POSIX.
     std::string (*spelling)(const std::string& name);
+    // POSIX only; nullptr where the OS keeps its own copies of the strings (Windows). The
+    // environment's own "NAME=VALUE" string for NAME (the first, as getenv finds it), or nullptr when
+    // NAME is unset. Allocates nothing, never throws.
+    const char* (*find_entry)(std::string_view name);
+    // POSIX only; nullptr on Windows. Makes ENTRY, a "NAME=VALUE" string for NAME that stays valid
+    // while the environment refers to it, the variable's entry itself (putenv: no copy, nothing
+    // allocated). Returns 0 or the OS error number. Never throws.
+    int (*put_entry)(const std::string& name, char* entry);
 };
 
 } // namespace detail
@@ -498,7 +506,9 @@ inline void win32_list(void* context, visit_entry_fn visit) {
 }
 
 inline platform_ops native_platform_ops() noexcept {
-    return platform_ops{&win32_read, &win32_write, &win32_remove, &win32_list, &win32_spelling};
+    // No find_entry/put_entry: the CRT and the OS block keep copies of their own (and free them).
+    return platform_ops{&win32_read,     &win32_write, &win32_remove, &win32_list,
+                        &win32_spelling, nullptr,      nullptr};
 }
 
 } // namespace detail
@@ -508,8 +518,10 @@ ENVGUARD_NAMESPACE_END
 // ---- begin envguard/detail/platform_posix.hpp ----
 //
 // The POSIX backend: getenv / setenv / unsetenv and the environ array. setenv(name, "", 1) stores an
-// empty value on every POSIX system, so the three states map directly. putenv is never used: it keeps
-// the caller's string and its "NAME" (no '=') form means "remove" on glibc.
+// empty value on every POSIX system, so the three states map directly. putenv is used only through
+// put_entry, always with a complete "NAME=VALUE" string (its "NAME" form means "remove" on glibc), to
+// put back a string that was in the environment before (a guard's original) or one that envguard
+// owns (MemoryMode::reclaim); see "Memory" in scoped_env.hpp for who owns which string.
 
 
 #include <cerrno>
@@ -568,8 +580,30 @@ inline void posix_list(void* context, visit_entry_fn visit) {
 
 inline std::string posix_spelling(const std::string& name) { return name; }
 
+// The entry getenv would find: the first "NAME=..." in environ (entries without '=' never match).
+inline const char* posix_find_entry(std::string_view name) noexcept {
+    char** entries = posix_environ();
+    if (entries == nullptr || name.empty()) return nullptr;
+    const char first = name[0];
+    const std::size_t length = name.size();
+    for (char** entry = entries; *entry != nullptr; ++entry) {
+        const char* text = *entry;
+        // text[0] == first (not NUL) makes text[1] readable; strncmp stops at text's end.
+        if (text[0] == first && std::strncmp(text + 1, name.data() + 1, length - 1) == 0 &&
+            text[length] == '=')
+            return text;
+    }
+    return nullptr;
+}
+
+inline int posix_put_entry(const std::string&, char* entry) noexcept {
+    if (::putenv(entry) != 0) return errno != 0 ? errno : ENOMEM;
+    return 0;
+}
+
 inline platform_ops native_platform_ops() noexcept {
-    return platform_ops{&posix_read, &posix_write, &posix_remove, &posix_list, &posix_spelling};
+    return platform_ops{&posix_read,     &posix_write,      &posix_remove,   &posix_list,
+                        &posix_spelling, &posix_find_entry, &posix_put_entry};
 }
 
 } // namespace detail
@@ -1196,10 +1230,112 @@ ENVGUARD_NAMESPACE_END
 #    error "envguard: this header needs C++ exceptions, which are off (-fno-exceptions or ENVGUARD_HAS_EXCEPTIONS=0). Without exceptions use envguard/env.hpp (get, set, unset, is_set, assign with std::error_code&) and envguard/nothrow_scoped_env.hpp (NothrowScopedEnv); see \"Without exceptions\" in envguard's README."
 #endif
 // ---- end envguard/detail/needs_exceptions.hpp ----
+// ---- begin envguard/detail/owned_strings.hpp ----
+//
+// The "NAME=VALUE" strings envguard itself places in environ in MemoryMode::reclaim (POSIX), and
+// when each may be freed: only when no environ entry points to it any more AND no guard keeps it as
+// an original to put back (its "holders"). Every function here runs under EnvLock.
+//
+// The registry is a plain array grown with realloc inside a trivially destructible object, so that
+// it is never torn down at exit while a static guard may still need it; the strings it lists at
+// exit are still reachable (through it and through environ), as glibc's own are.
+
+
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string_view>
+
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+struct owned_string {
+    char* text;
+    std::size_t holders; // guards that keep TEXT as the original they will put back
+};
+
+struct owned_registry {
+    owned_string* items = nullptr;
+    std::size_t size = 0;
+    std::size_t capacity = 0;
+};
+
+inline owned_registry& owned_strings() noexcept {
+    static owned_registry registry; // constant-initialized, never destroyed
+    return registry;
+}
+
+// A new string "NAME=VALUE", owned by envguard and listed (with no holders). Throws std::bad_alloc
+// before anything is changed.
+inline char* make_owned_entry(std::string_view name, std::string_view value) {
+    owned_registry& registry = owned_strings();
+    if (registry.size == registry.capacity) {
+        const std::size_t capacity = registry.capacity == 0 ? 8 : registry.capacity * 2;
+        void* grown = std::realloc(static_cast<void*>(registry.items), capacity * sizeof(owned_string));
+        if (grown == nullptr) throw std::bad_alloc();
+        registry.items = static_cast<owned_string*>(grown);
+        registry.capacity = capacity;
+    }
+    auto* text = static_cast<char*>(std::malloc(name.size() + value.size() + 2));
+    if (text == nullptr) throw std::bad_alloc();
+    std::memcpy(text, name.data(), name.size());
+    text[name.size()] = '=';
+    if (!value.empty()) std::memcpy(text + name.size() + 1, value.data(), value.size());
+    text[name.size() + 1 + value.size()] = '\0';
+    registry.items[registry.size++] = owned_string{text, 0};
+    return text;
+}
+
+inline owned_string* find_owned(const char* text) noexcept {
+    owned_registry& registry = owned_strings();
+    for (std::size_t i = 0; i < registry.size; ++i)
+        if (registry.items[i].text == text) return &registry.items[i];
+    return nullptr;
+}
+
+// A guard keeps TEXT (an environ entry it found) as the original it will put back.
+inline void hold_entry(const char* text) noexcept {
+    if (text == nullptr || owned_strings().size == 0) return;
+    if (owned_string* owned = find_owned(text)) ++owned->holders;
+}
+
+inline void release_entry(const char* text) noexcept {
+    if (text == nullptr || owned_strings().size == 0) return;
+    if (owned_string* owned = find_owned(text)) --owned->holders;
+}
+
+// Frees every owned string that no guard holds and no environ entry points to.
+inline void sweep_owned_entries() noexcept {
+    owned_registry& registry = owned_strings();
+    if (registry.size == 0) return;
+#if ENVGUARD_WINDOWS
+    return; // never filled on Windows (no put_entry)
+#else
+    char** entries = posix_environ();
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < registry.size; ++i) {
+        const owned_string owned = registry.items[i];
+        bool live = owned.holders > 0;
+        for (char** entry = entries; !live && entry != nullptr && *entry != nullptr; ++entry)
+            live = *entry == owned.text;
+        if (live)
+            registry.items[kept++] = owned;
+        else
+            std::free(owned.text);
+    }
+    registry.size = kept;
+#endif
+}
+
+} // namespace detail
+ENVGUARD_NAMESPACE_END
+// ---- end envguard/detail/owned_strings.hpp ----
 
 #include <atomic>
 #include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <initializer_list>
 #include <mutex>
 #include <optional>
@@ -1224,7 +1360,81 @@ struct SavedVariable {
     std::optional<std::string> original;
 };
 
+/// Who owns the "NAME=VALUE" strings a ScopedEnv (or EnvOverlay::apply) places in the environment.
+///
+/// - `keep` (the default): glibc's own rule. Values are written with setenv, whose strings live until
+///   the process ends, so every pointer getenv ever returned stays valid. A restore puts back the
+///   original string itself (the very pointer that was in environ), allocating nothing. The cost:
+///   glibc keeps every distinct value it was given, so a million cycles with distinct values grow
+///   the process by tens of megabytes (see BENCHMARKS.md), with or without envguard.
+/// - `reclaim`: envguard allocates the strings it places (putenv of its own buffers) and frees each
+///   one, under EnvLock, once no environ entry points to it and no guard keeps it as an original to
+///   put back. Growth stays flat. **Trade-off: a pointer returned by getenv for a value a guard
+///   set is invalid once the guard restores** (copy the value, e.g. with envguard::get, if it must
+///   outlive the guard). Values of other code are untouched: a setenv by other code replaces
+///   envguard's string (which is then freed at the next restore) and is never freed by envguard.
+///
+/// The mode is process-wide and applies to writes made after it is set; strings placed in reclaim
+/// mode are still reclaimed after switching back. Windows: no effect (the C runtime and the OS keep
+/// copies of their own and free the ones they replace, so there is nothing to reclaim).
+enum class MemoryMode {
+    keep,    ///< default: strings are never freed; getenv pointers stay valid
+    reclaim, ///< envguard frees the strings it placed once nothing refers to them
+};
+
 namespace detail {
+
+inline std::atomic<MemoryMode>& memory_mode_slot() noexcept {
+    static std::atomic<MemoryMode> slot{MemoryMode::keep};
+    return slot;
+}
+
+// After NAME was set to "": a platform that deleted it instead must not go unnoticed.
+inline std::error_code read_back_empty(const std::string& name) noexcept {
+    std::optional<std::string> back;
+    if (auto ec = raw_read(name, back)) return ec;
+    if (!back) return make_error_code(errc::empty_became_unset);
+    return {};
+}
+
+// True when ENTRY still reads "NAME=ORIGINAL" (a string the user gave putenv may have been edited).
+inline bool entry_spells(const char* entry, const std::string& name,
+                         const std::string& original) noexcept {
+    // Byte compares within the string's original length: a string can be edited, not shrunk.
+    const std::size_t n = name.size();
+    return std::memcmp(entry, name.data(), n) == 0 && entry[n] == '=' &&
+           std::memcmp(entry + n + 1, original.data(), original.size()) == 0 &&
+           entry[n + 1 + original.size()] == '\0';
+}
+
+// Puts back NAME's ORIGINAL state. ENTRY, when not null, is the environ string that held it: put
+// back as it is (no copy, nothing allocated; old getenv pointers into it stay valid).
+inline std::error_code restore_variable(const std::string& name,
+                                        const std::optional<std::string>& original,
+                                        const char* entry, int& os_error) noexcept {
+    const auto put_entry = platform().put_entry;
+    if (entry != nullptr && original && put_entry != nullptr && entry_spells(entry, name, *original)) {
+        os_error = put_entry(name, const_cast<char*>(entry));
+        if (os_error != 0) return make_error_code(errc::os_error);
+        return original->empty() ? read_back_empty(name) : std::error_code();
+    }
+    return raw_write(name, original, os_error);
+}
+
+// Writes a guard's new VALUE for NAME. In MemoryMode::reclaim (POSIX) the string is envguard's own;
+// creating it may throw std::bad_alloc, before anything is written.
+inline std::error_code write_variable(const std::string& name, const std::optional<std::string>& value,
+                                      int& os_error) {
+    const auto put_entry = platform().put_entry;
+    if (value && put_entry != nullptr && memory_mode_slot().load(std::memory_order_relaxed) ==
+                                             MemoryMode::reclaim) {
+        char* text = make_owned_entry(name, *value);
+        os_error = put_entry(name, text);
+        if (os_error != 0) return make_error_code(errc::os_error); // TEXT is freed at the next sweep
+        return value->empty() ? read_back_empty(name) : std::error_code();
+    }
+    return raw_write(name, value, os_error);
+}
 
 // A change with the state it replaces: what rollback and restore write back.
 struct planned_change {
@@ -1262,6 +1472,15 @@ struct adopt_plan_t {
 };
 
 } // namespace detail
+
+/// Sets the process-wide MemoryMode for the values guards write from now on; returns the previous
+/// mode. See MemoryMode for the trade-off. Thread-safe.
+inline MemoryMode set_memory_mode(MemoryMode mode) noexcept {
+    return detail::memory_mode_slot().exchange(mode);
+}
+
+/// The current MemoryMode (MemoryMode::keep unless set_memory_mode changed it).
+inline MemoryMode memory_mode() noexcept { return detail::memory_mode_slot().load(); }
 
 /// The RAII guard. Applies changes now, remembers each name's original state the first time it
 /// touches it, and restores all of them, in reverse order, when it is destroyed.
@@ -1312,8 +1531,10 @@ public:
     }
 
     ScopedEnv(ScopedEnv&& other) noexcept
-        : saved_(std::move(other.saved_)), lock_(std::move(other.lock_)) {
+        : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
+          lock_(std::move(other.lock_)) {
         other.saved_.clear();
+        other.entries_.clear();
     }
     // Move-assignment would have to restore *this first, which can fail in an operator that
     // callers expect not to: not provided. Copying would restore twice: not provided.
@@ -1339,14 +1560,22 @@ public:
     ScopedEnv& assign(std::string_view name, std::optional<std::string> value) {
         validate(name, value);
         EnvLock lock;
-        std::vector<detail::planned_change> plan;
-        plan.push_back({std::string(name), detail::read_or_throw(std::string(name)),
-                        std::move(value)});
-        if (plan[0].before) plan[0].name = detail::platform().spelling(plan[0].name); // see adopt()
         const bool first_touch = find_saved(name) == nullptr;
-        if (first_touch) saved_.reserve(saved_.size() + 1); // no allocation after the write
-        detail::apply_plan(plan);
-        if (first_touch) saved_.push_back({std::move(plan[0].name), std::move(plan[0].before)});
+        if (first_touch) { // no allocation after the write
+            saved_.reserve(saved_.size() + 1);
+            entries_.reserve(entries_.size() + 1);
+        }
+        detail::planned_change change{std::string(name), std::nullopt, std::move(value)};
+        const char* entry = read_current(change.name, change.before);
+#if ENVGUARD_WINDOWS
+        if (change.before) change.name = detail::platform().spelling(change.name); // see commit_plan
+#endif
+        commit(&change, &entry, 1);
+        if (first_touch) {
+            detail::hold_entry(entry);
+            saved_.push_back({std::move(change.name), std::move(change.before)});
+            entries_.push_back(entry);
+        }
         return *this;
     }
 
@@ -1356,7 +1585,15 @@ public:
 
     /// Keeps the changes: the guard forgets them and restores nothing.
     void release() noexcept {
+        bool holds = false;
+        for (const char* entry : entries_) holds = holds || entry != nullptr;
+        if (holds) {
+            std::lock_guard<std::recursive_mutex> lock(detail::env_mutex());
+            for (const char* entry : entries_) detail::release_entry(entry);
+            detail::sweep_owned_entries();
+        }
         saved_.clear();
+        entries_.clear();
         if (lock_.owns_lock()) lock_.unlock();
     }
 
@@ -1380,54 +1617,126 @@ private:
         return nullptr;
     }
 
+    // Reads NAME's state into BEFORE with one lookup; returns the environ string holding it (POSIX),
+    // which the restore puts back as it is, or nullptr (unset, or Windows).
+    static const char* read_current(const std::string& name, std::optional<std::string>& before) {
+        if (const auto find_entry = detail::platform().find_entry) {
+            const char* entry = find_entry(name);
+            if (entry != nullptr)
+                before.emplace(entry + name.size() + 1);
+            else
+                before.reset();
+            return entry;
+        }
+        before = detail::read_or_throw(name);
+        return nullptr;
+    }
+
+    // Writes each change's new state, all or nothing: when a write fails (or, in reclaim mode,
+    // allocating its string), the changes already applied are undone in reverse order (failures of
+    // that undo go to the restore-failure handler) and the error is thrown. ENTRIES[i] is the
+    // environ string that held PLAN[i].before, or nullptr. The caller holds EnvLock.
+    static void commit(const detail::planned_change* plan, const char* const* entries,
+                       std::size_t count) {
+        for (std::size_t i = 0; i < count; ++i) {
+            int os_error = 0;
+            std::error_code ec;
+            try {
+                ec = detail::write_variable(plan[i].name, plan[i].after, os_error);
+            } catch (...) {
+                undo(plan, entries, i);
+                throw;
+            }
+            if (ec) {
+                undo(plan, entries, i + 1); // i too: undoes a deleted empty value
+                throw detail::write_error(ec, os_error, plan[i].name, plan[i].after);
+            }
+        }
+    }
+
+    static void undo(const detail::planned_change* plan, const char* const* entries,
+                     std::size_t count) noexcept {
+        for (std::size_t j = count; j-- > 0;) {
+            int os_error = 0;
+            if (auto ec = detail::restore_variable(plan[j].name, plan[j].before, entries[j], os_error))
+                detail::report_restore_failure(ec, os_error, plan[j].name, plan[j].before);
+        }
+        detail::sweep_owned_entries();
+    }
+
     template <class Iterator>
     void apply_all(Iterator first, Iterator last) {
         for (auto it = first; it != last; ++it) validate(it->name, it->value);
         EnvLock lock;
         std::vector<detail::planned_change> plan;
+        plan.reserve(static_cast<std::size_t>(last - first));
+        entries_.reserve(plan.capacity());
         for (auto it = first; it != last; ++it) {
             detail::planned_change* same = nullptr;
             for (auto& planned : plan)
                 if (detail::same_name(planned.name, it->name)) same = &planned;
-            if (same != nullptr)
+            if (same != nullptr) {
                 same->after = it->value; // a later change to the same name wins
-            else
-                plan.push_back({it->name, detail::read_or_throw(it->name), it->value});
+            } else {
+                plan.push_back({it->name, std::nullopt, it->value});
+                entries_.push_back(read_current(plan.back().name, plan.back().before));
+            }
         }
-        adopt(std::move(plan));
+        commit_plan(plan);
     }
 
     void adopt(std::vector<detail::planned_change> plan) {
         EnvLock lock;
+        entries_.assign(plan.size(), nullptr); // BEFORE came from elsewhere: restored by value
+        commit_plan(plan);
+    }
+
+    // Applies PLAN, whose originals' environ strings are in entries_ (one each), and remembers them.
+    // Only constructors call it, so on failure the half-built guard is simply discarded.
+    void commit_plan(std::vector<detail::planned_change>& plan) {
+#if ENVGUARD_WINDOWS
         // Remember each set variable under the OS's own spelling, so that a restore after an unset
-        // brings back "Path", not the "path" a caller happened to write (Windows; a no-op on POSIX).
+        // brings back "Path", not the "path" a caller happened to write.
         for (auto& change : plan)
             if (change.before) change.name = detail::platform().spelling(change.name);
+#endif
         saved_.reserve(plan.size());
-        detail::apply_plan(plan);
-        for (auto& change : plan) saved_.push_back({std::move(change.name), std::move(change.before)});
+        commit(plan.data(), entries_.data(), plan.size());
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+            detail::hold_entry(entries_[i]);
+            saved_.push_back({std::move(plan[i].name), std::move(plan[i].before)});
+        }
     }
 
     void restore_each(bool report_to_handler) {
         std::optional<EnvError> first_error;
         {
             std::unique_lock<std::recursive_mutex> lock(detail::env_mutex());
-            for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+            for (std::size_t i = saved_.size(); i-- > 0;) {
+                const SavedVariable& variable = saved_[i];
                 int os_error = 0;
-                auto ec = detail::raw_write(it->name, it->original, os_error);
+                auto ec = detail::restore_variable(variable.name, variable.original, entries_[i],
+                                                   os_error);
+                detail::release_entry(entries_[i]);
                 if (!ec) continue;
                 if (report_to_handler || first_error)
-                    detail::report_restore_failure(ec, os_error, it->name, it->original);
+                    detail::report_restore_failure(ec, os_error, variable.name, variable.original);
                 else
-                    first_error.emplace(detail::write_error(ec, os_error, it->name, it->original));
+                    first_error.emplace(
+                        detail::write_error(ec, os_error, variable.name, variable.original));
             }
             saved_.clear();
+            entries_.clear();
+            detail::sweep_owned_entries();
         }
         if (lock_.owns_lock()) lock_.unlock();
         if (first_error) throw *first_error;
     }
 
     std::vector<SavedVariable> saved_;
+    // For each entry of saved_: the environ string that held its original (POSIX, set variables
+    // this guard read itself), put back as it is by the restore; nullptr otherwise.
+    std::vector<const char*> entries_;
     std::unique_lock<std::recursive_mutex> lock_; // owns the mutex only for envguard::exclusive
 };
 

@@ -1,5 +1,5 @@
-// Fault injection through envguard's platform seam (detail/platform.hpp): count the OS writes, make
-// the Nth one fail, or make "set to empty" delete the variable the way Windows' _putenv_s does.
+// Fault injection through envguard's platform seam (detail/platform.hpp): count the OS writes (set,
+// remove, and on POSIX put_entry), make the Nth one fail, or make "set to empty" delete the variable the way Windows' _putenv_s does.
 #pragma once
 
 #include <envguard/envguard.hpp>
@@ -20,6 +20,7 @@ public:
         auto& ops = envguard::detail::platform();
         ops.write = &write;
         ops.remove = &remove;
+        if (ops.put_entry != nullptr) ops.put_entry = &put_entry; // POSIX: restores and reclaim writes
     }
     ~FaultPlatform() { envguard::detail::platform() = saved_; }
     FaultPlatform(const FaultPlatform&) = delete;
@@ -63,6 +64,13 @@ private:
         if (should_fail()) return EIO;
         if (value.empty() && state().empty_deletes) return state().native.remove(name);
         return state().native.write(name, value);
+    }
+    // Putting back an environ string (a guard's original) or an envguard-owned one is a write too.
+    static int put_entry(const std::string& name, char* entry) {
+        state().names.push_back(name);
+        if (should_fail()) return EIO;
+        if (entry[name.size() + 1] == '\0' && state().empty_deletes) return state().native.remove(name);
+        return state().native.put_entry(name, entry);
     }
     static int remove(const std::string& name) {
         state().names.push_back(name);

@@ -31,6 +31,14 @@ struct platform_ops {
     // NAME as the OS spells the variable now (Windows: case-insensitive names keep their spelling);
     // NAME itself when it is not set, and always on POSIX.
     std::string (*spelling)(const std::string& name);
+    // POSIX only; nullptr where the OS keeps its own copies of the strings (Windows). The
+    // environment's own "NAME=VALUE" string for NAME (the first, as getenv finds it), or nullptr when
+    // NAME is unset. Allocates nothing, never throws.
+    const char* (*find_entry)(std::string_view name);
+    // POSIX only; nullptr on Windows. Makes ENTRY, a "NAME=VALUE" string for NAME that stays valid
+    // while the environment refers to it, the variable's entry itself (putenv: no copy, nothing
+    // allocated). Returns 0 or the OS error number. Never throws.
+    int (*put_entry)(const std::string& name, char* entry);
 };
 
 } // namespace detail

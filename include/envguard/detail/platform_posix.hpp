@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: MIT
 //
 // The POSIX backend: getenv / setenv / unsetenv and the environ array. setenv(name, "", 1) stores an
-// empty value on every POSIX system, so the three states map directly. putenv is never used: it keeps
-// the caller's string and its "NAME" (no '=') form means "remove" on glibc.
+// empty value on every POSIX system, so the three states map directly. putenv is used only through
+// put_entry, always with a complete "NAME=VALUE" string (its "NAME" form means "remove" on glibc), to
+// put back a string that was in the environment before (a guard's original) or one that envguard
+// owns (MemoryMode::reclaim); see "Memory" in scoped_env.hpp for who owns which string.
 #pragma once
 
 #include "../config.hpp"
@@ -65,8 +67,30 @@ inline void posix_list(void* context, visit_entry_fn visit) {
 
 inline std::string posix_spelling(const std::string& name) { return name; }
 
+// The entry getenv would find: the first "NAME=..." in environ (entries without '=' never match).
+inline const char* posix_find_entry(std::string_view name) noexcept {
+    char** entries = posix_environ();
+    if (entries == nullptr || name.empty()) return nullptr;
+    const char first = name[0];
+    const std::size_t length = name.size();
+    for (char** entry = entries; *entry != nullptr; ++entry) {
+        const char* text = *entry;
+        // text[0] == first (not NUL) makes text[1] readable; strncmp stops at text's end.
+        if (text[0] == first && std::strncmp(text + 1, name.data() + 1, length - 1) == 0 &&
+            text[length] == '=')
+            return text;
+    }
+    return nullptr;
+}
+
+inline int posix_put_entry(const std::string&, char* entry) noexcept {
+    if (::putenv(entry) != 0) return errno != 0 ? errno : ENOMEM;
+    return 0;
+}
+
 inline platform_ops native_platform_ops() noexcept {
-    return platform_ops{&posix_read, &posix_write, &posix_remove, &posix_list, &posix_spelling};
+    return platform_ops{&posix_read,     &posix_write,      &posix_remove,   &posix_list,
+                        &posix_spelling, &posix_find_entry, &posix_put_entry};
 }
 
 } // namespace detail
