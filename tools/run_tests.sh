@@ -14,7 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine || exit 1
+tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine libclang-rt-14-dev valgrind || exit 1
 
 export TSAN_OPTIONS=halt_on_error=1 # a data race fails the run (only the tsan build reads it)
 passed=0
@@ -92,6 +92,7 @@ step "suite: ThreadSanitizer (clang++ C++17)" cmake_suite clang++ 17 tsan
 step "suite: Windows (mingw-w64 g++, C++17, under wine), with envguard.exe" windows_suite
 step "suite: Meson (c++ C++17)" meson_suite
 step "install + find_package + pkg-config consumers" install_and_consume
+step "fuzzing: each libFuzzer target for 30 s (clang++, ASan + UBSan)" bash tools/run_fuzzers.sh 30
 
 echo
 if [ "$failed" -ne 0 ]; then
