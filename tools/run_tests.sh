@@ -80,6 +80,10 @@ install_and_consume() {
       -o build/consumer-pkg-config && build/consumer-pkg-config
 }
 
+valgrind_launcher() { # the launcher's CLI and fault tests, every envguard run under memcheck
+  ENVGUARD="$root/build/ci-g++-cxx17/launcher/envguard" bash tests/launcher/valgrind_test.sh
+}
+
 step "single header is up to date" python3 tools/amalgamate.py --check
 step "version agrees everywhere" python3 tools/check_version.py
 step "suite: g++ C++17, with the launcher against real cargo, sccache and llvm-22" \
@@ -92,6 +96,7 @@ step "suite: ThreadSanitizer (clang++ C++17)" cmake_suite clang++ 17 tsan
 step "suite: Windows (mingw-w64 g++, C++17, under wine), with envguard.exe" windows_suite
 step "suite: Meson (c++ C++17)" meson_suite
 step "install + find_package + pkg-config consumers" install_and_consume
+step "valgrind memcheck: the launcher's CLI and fault tests (g++ C++17 build)" valgrind_launcher
 step "fuzzing: each libFuzzer target for 30 s (clang++, ASan + UBSan)" bash tools/run_fuzzers.sh 30
 
 echo
