@@ -17,6 +17,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=
 cmake --build "$build" -j2 --target "${targets[@]/#/envguard_fuzz_}" || exit 1
 
 mkdir -p "$build/artifacts"
+: > "$build/reliability.log" # the RELIABILITY: lines, for tools/reliability_report.py
 failed=0
 for target in "${targets[@]}"; do
   corpus=$build/corpus/$target
@@ -33,12 +34,12 @@ for target in "${targets[@]}"; do
   units=$(find "$corpus" -type f | wc -l)
   if [ "$status" -eq 0 ]; then
     echo "fuzz $target: ${runs:-?} inputs in ${seconds} s, no crash (seed corpus $seeds, corpus now $((seeds + units)))"
-    echo "RELIABILITY: fuzz.$target cases=${runs:-0} seeds=$seeds seconds=$seconds result=pass"
+    echo "RELIABILITY: fuzz.$target cases=${runs:-0} seeds=$seeds seconds=$seconds result=pass" | tee -a "$build/reliability.log"
   else
     failed=$((failed + 1))
     echo "fuzz $target: FAILED (exit $status); the input is in $build/artifacts/:"
     grep -E "broken promise|ERROR:|SUMMARY:|Test unit written" "$log" | head -20
-    echo "RELIABILITY: fuzz.$target cases=${runs:-0} seeds=$seeds seconds=$seconds result=fail"
+    echo "RELIABILITY: fuzz.$target cases=${runs:-0} seeds=$seeds seconds=$seconds result=fail" | tee -a "$build/reliability.log"
   fi
 done
 echo "run_fuzzers: $((${#targets[@]} - failed)) passed, $failed failed"

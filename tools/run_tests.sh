@@ -81,7 +81,22 @@ install_and_consume() {
 }
 
 valgrind_launcher() { # the launcher's CLI and fault tests, every envguard run under memcheck
-  ENVGUARD="$root/build/ci-g++-cxx17/launcher/envguard" bash tests/launcher/valgrind_test.sh
+  mkdir -p build/valgrind
+  ENVGUARD="$root/build/ci-g++-cxx17/launcher/envguard" bash tests/launcher/valgrind_test.sh |
+    tee build/valgrind/valgrind_test.log
+}
+
+reliability_report() { # RELIABILITY.md from this run's logs; fails on a failed or missing area
+  local areas=(fault.write_failure fault.allocation_failure model hostile_input threads suite
+               launcher.signals launcher.pass_through valgrind.launcher fuzz.overlay
+               fuzz.launcher_args fuzz.cargo_config)
+  python3 tools/reliability_report.py --output build/RELIABILITY.md \
+    --log build/fuzz/reliability.log --log build/valgrind/valgrind_test.log "${areas[@]/#/--require=}" >/dev/null || {
+    cat build/RELIABILITY.md; return 1; }
+  cat build/RELIABILITY.md
+  # The committed RELIABILITY.md came from a run like this one; show how this run differs (not an error:
+  # fuzzing counts and dates always do).
+  diff RELIABILITY.md build/RELIABILITY.md >/dev/null || echo "(RELIABILITY.md differs from this run's build/RELIABILITY.md; copy it to update)"
 }
 
 step "single header is up to date" python3 tools/amalgamate.py --check
@@ -98,6 +113,7 @@ step "suite: Meson (c++ C++17)" meson_suite
 step "install + find_package + pkg-config consumers" install_and_consume
 step "valgrind memcheck: the launcher's CLI and fault tests (g++ C++17 build)" valgrind_launcher
 step "fuzzing: each libFuzzer target for 30 s (clang++, ASan + UBSan)" bash tools/run_fuzzers.sh 30
+step "RELIABILITY.md generated from this run's logs" reliability_report
 
 echo
 if [ "$failed" -ne 0 ]; then
