@@ -34,6 +34,16 @@ wait_for() {
   done
   return 1
 }
+# wait_bounded PID: waits for the background job PID (up to 60 s, then kills it) and returns its status
+wait_bounded() {
+  local i
+  for ((i = 0; i < 1200; i++)); do kill -0 "$1" 2>/dev/null || break; sleep 0.05; done
+  kill -0 "$1" 2>/dev/null && { echo "(pid $1 still running after 60 s: killed)"; kill -KILL "$1"; }
+  wait "$1"
+}
+# The launcher is started with SIGINT and SIGTERM at their defaults even when this script inherited
+# them ignored (as a background job of a non-interactive shell does): an ignored signal stays ignored.
+start=(env --default-signal=INT,TERM)
 # alive PID: true while the process exists (and is not a zombie)
 alive() { [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 
@@ -43,7 +53,7 @@ cases=0
 stop_during_clean() {
   local description=$1 signal=$2 target=$3 expected=$4 signal_word=$5
   : > "$log"
-  PATH="$bin:$PATH" "$ENVGUARD" coverage --clean --mode lcov > "$scratch/out" 2> "$scratch/err" &
+  PATH="$bin:$PATH" "${start[@]}" "$ENVGUARD" coverage --clean --mode lcov > "$scratch/out" 2> "$scratch/err" &
   local pid=$!
   if ! wait_for "^start llvm-cov clean" "$log"; then
     fail "$description: the clean command never started" "$(cat "$log" "$scratch/err")"
@@ -52,7 +62,7 @@ stop_during_clean() {
   local child_pid
   child_pid=$(sed -n 's/^start llvm-cov clean.* pid=\([0-9]*\)$/\1/p' "$log")
   if [ "$target" = group ]; then kill "-$signal" -- "-$pid"; else kill "-$signal" "$pid"; fi
-  wait "$pid"
+  wait_bounded "$pid"
   local status=$?
   cases=$((cases + 1))
   expect_eq "$description: the launcher exits 128+signal" "$expected" "$status"
@@ -66,6 +76,22 @@ echo "# coverage --clean: a stop signal during the clean step"
 stop_during_clean "SIGTERM to the launcher" TERM launcher 143 TERM
 stop_during_clean "SIGINT to the launcher" INT launcher 130 INT
 stop_during_clean "SIGINT to the process group (Ctrl+C)" INT group 130 INT
+
+echo "# a SIGINT that was ignored when envguard started stays ignored (a background job's), SIGTERM still stops"
+: > "$log"
+PATH="$bin:$PATH" env --ignore-signal=INT --default-signal=TERM "$ENVGUARD" coverage --clean --mode lcov > "$scratch/out" 2> "$scratch/err" &
+pid=$!
+if wait_for "^start llvm-cov clean" "$log"; then
+  kill -INT "$pid"
+  sleep 0.5 # (not a timing assertion: only gives a wrongly forwarded SIGINT time to show in the log)
+  kill -TERM "$pid"
+  wait_bounded "$pid"
+  status=$?
+  cases=$((cases + 1))
+  expect_eq "ignored SIGINT: envguard does not take it, only the SIGTERM stops it (143, not 130)" 143 "$status"
+else
+  fail "ignored SIGINT: the clean command never started"; kill -KILL "$pid"
+fi
 
 echo "# control: without a signal, clean and then the report both run"
 : > "$log"
@@ -84,12 +110,12 @@ while :; do sleep 0.05; done
 EOF
 chmod +x "$bin/wait-for-term"
 : > "$log"
-"$ENVGUARD" run --prepend-path "PATH=$bin" -- wait-for-term &
+"${start[@]}" "$ENVGUARD" run --prepend-path "PATH=$bin" -- wait-for-term &
 pid=$!
 if wait_for "^pid=" "$log"; then
   expect_eq "run: the command has the launcher's pid" "pid=$pid" "$(head -n 1 "$log")"
   kill -TERM "$pid"
-  wait "$pid"
+  wait_bounded "$pid"
   status=$?
   cases=$((cases + 1))
   expect_eq "run: SIGTERM to the launcher reaches the command, whose own status comes back" 7 "$status"
