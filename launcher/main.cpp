@@ -10,6 +10,7 @@
 // handed to the child (execve, or spawn-and-wait for several commands); the launcher never changes
 // its own environment.
 #include "cargo_config.hpp"
+#include "child_process.hpp"
 #include "profile_file.hpp"
 #include "workspace.hpp"
 
@@ -255,9 +256,16 @@ int do_coverage(const CoverageCli& cli, const std::vector<std::string>& extra) {
         return exit_not_found;
     }
     int status = 0;
+    const launcher::StopSignals stop; // SIGINT/SIGTERM/...: passed on to the running command
     for (const auto& argv : commands) {
         std::fflush(stdout);
-        status = envguard::run(argv, child);
+        status = launcher::run_forwarding_stop_signals(argv, child);
+        if (const int signal = stop.received()) { // the command has ended; nothing more is started
+            fmt::print(stderr, "envguard: stopped by {} while `{}` ran (it exited with status {}); "
+                               "nothing more is run\n",
+                       launcher::signal_name(signal), join_command(argv), status);
+            return 128 + signal;
+        }
         if (status != 0) {
             fmt::print(stderr, "envguard: `{}` exited with status {}\n", join_command(argv), status);
             return status;

@@ -15,7 +15,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine help2man dpkg-dev man-db groff-base bash-completion libgtest-dev valgrind || exit 1
+tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine help2man dpkg-dev man-db groff-base bash-completion libgtest-dev valgrind libclang-rt-14-dev || exit 1
 
 export TSAN_OPTIONS=halt_on_error=1 # a data race fails the run (only the tsan build reads it)
 passed=0
@@ -67,6 +67,25 @@ debian_package() { # CPack .deb from the g++ C++17 build: apt-get install, use f
   bash tools/test_package.sh build/ci-g++-cxx17
 }
 
+valgrind_launcher() { # the launcher's CLI and fault tests, every envguard run under memcheck
+  mkdir -p build/valgrind
+  ENVGUARD="$root/build/ci-g++-cxx17/launcher/envguard" bash tests/launcher/valgrind_test.sh |
+    tee build/valgrind/valgrind_test.log
+}
+
+reliability_report() { # RELIABILITY.md from this run's logs; fails on a failed or missing area
+  local areas=(fault.write_failure fault.allocation_failure model hostile_input threads suite
+               launcher.signals launcher.pass_through valgrind.launcher fuzz.overlay
+               fuzz.launcher_args fuzz.cargo_config)
+  python3 tools/reliability_report.py --output build/RELIABILITY.md \
+    --log build/fuzz/reliability.log --log build/valgrind/valgrind_test.log "${areas[@]/#/--require=}" >/dev/null || {
+    cat build/RELIABILITY.md; return 1; }
+  cat build/RELIABILITY.md
+  # The committed RELIABILITY.md came from a run like this one; show how this run differs (not an error:
+  # fuzzing counts and dates always do).
+  diff RELIABILITY.md build/RELIABILITY.md >/dev/null || echo "(RELIABILITY.md differs from this run's build/RELIABILITY.md; copy it to update)"
+}
+
 step "single header is up to date" python3 tools/amalgamate.py --check
 step "version agrees everywhere" python3 tools/check_version.py
 step "suite: g++ C++17, with the launcher against real cargo, sccache and llvm-22" \
@@ -80,6 +99,9 @@ step "suite: Windows (mingw-w64 g++, C++17, under wine), with envguard.exe" wind
 step "suite: Meson (c++ C++17)" meson_suite
 step "consumers: find_package, add_subdirectory, FetchContent, pkg-config, Meson subproject, single header" consumers
 step "Debian package: build, apt-get install, envguard --version, consumers against /usr, man, completion, remove" debian_package
+step "valgrind memcheck: the launcher's CLI and fault tests (g++ C++17 build)" valgrind_launcher
+step "fuzzing: each libFuzzer target for 30 s (clang++, ASan + UBSan)" bash tools/run_fuzzers.sh 30
+step "RELIABILITY.md generated from this run's logs" reliability_report
 
 echo
 if [ "$failed" -ne 0 ]; then

@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <optional>
@@ -57,7 +58,10 @@ long for_every_failing_allocation(Operation operation) {
             threw = true;
         }
         g_allocations_left = -1;
-        if (!threw && !g_failed) return n;
+        if (!threw && !g_failed) {
+            std::printf("RELIABILITY: fault.allocation_failure cases=%ld\n", n + 1); // for RELIABILITY.md
+            return n;
+        }
         CAPTURE(n);
         if (threw) {
             CHECK(test::raw_environment() == before); // the strong guarantee

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,7 @@ std::vector<Case> cases() {
 } // namespace
 
 TEST_CASE("hostile input: each entry point refuses clearly or handles it, and errors change nothing") {
+    std::printf("RELIABILITY: hostile_input cases=%d\n", static_cast<int>(cases().size()));
     for (const auto& c : cases()) {
         const std::string what = c.what;
         CAPTURE(what);

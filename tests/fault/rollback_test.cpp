@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +59,7 @@ int for_every_failing_write(Operation operation, const std::vector<std::string>&
         }
         if (!failed) {
             guard.reset(); // restore without faults
+            std::printf("RELIABILITY: fault.write_failure cases=%d\n", n); // for RELIABILITY.md
             return writes;
         }
         CHECK(test::raw_environment() == before);

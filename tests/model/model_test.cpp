@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -206,6 +207,7 @@ TEST_CASE("model: random sequences of every operation agree with a model after e
         for (const auto& name : names) test::raw_unset(name.c_str());
     }
     CHECK(steps_run == static_cast<int>(seeds.size()) * steps_per_seed);
+    std::printf("RELIABILITY: model cases=%d seeds=%d\n", steps_run, static_cast<int>(seeds.size()));
     cleanup.restore();
     CHECK(test::raw_environment() == original);
 }
