@@ -1247,6 +1247,9 @@ ENVGUARD_NAMESPACE_END
 #include <new>
 #include <string_view>
 
+// Only ScopedEnv uses these, and it needs exceptions (make_owned_entry throws std::bad_alloc).
+#if ENVGUARD_HAS_EXCEPTIONS
+
 ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
@@ -1330,6 +1333,8 @@ inline void sweep_owned_entries() noexcept {
 
 } // namespace detail
 ENVGUARD_NAMESPACE_END
+
+#endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/detail/owned_strings.hpp ----
 
 #include <atomic>

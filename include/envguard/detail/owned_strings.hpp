@@ -19,6 +19,9 @@
 #include <new>
 #include <string_view>
 
+// Only ScopedEnv uses these, and it needs exceptions (make_owned_entry throws std::bad_alloc).
+#if ENVGUARD_HAS_EXCEPTIONS
+
 ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
@@ -102,3 +105,5 @@ inline void sweep_owned_entries() noexcept {
 
 } // namespace detail
 ENVGUARD_NAMESPACE_END
+
+#endif // ENVGUARD_HAS_EXCEPTIONS
