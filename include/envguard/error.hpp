@@ -61,6 +61,8 @@ inline std::error_code make_error_code(errc value) noexcept {
 /// `envguard: cannot set "A=B": a variable name must not contain '='`.
 class EnvError : public std::system_error {
 public:
+    /// CODE is an errc (or, for run/exec, the OS's code); NAME the variable or program; MESSAGE the
+    /// whole sentence what() returns; OS_CODE what the OS reported, if it did.
     EnvError(std::error_code code, std::string name, std::string message,
              std::error_code os_code = {})
         : std::system_error(code), name_(std::move(name)), message_(std::move(message)),
@@ -70,6 +72,7 @@ public:
     const std::string& name() const noexcept { return name_; }
     /// For errc::os_error: the errno / GetLastError value the OS reported; otherwise empty.
     std::error_code os_code() const noexcept { return os_code_; }
+    /// The whole message, one line: what was attempted, on which name, and which rule refused it.
     const char* what() const noexcept override { return message_.c_str(); }
 
 private:

@@ -46,6 +46,7 @@ public:
     /// ScopedEnv(envguard::exclusive) does. Destroy it on the thread that created it.
     explicit NothrowScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
 
+    /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
     NothrowScopedEnv(NothrowScopedEnv&& other) noexcept
         : saved_(std::move(other.saved_)), lock_(std::move(other.lock_)) {
         other.saved_.clear();

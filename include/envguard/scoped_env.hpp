@@ -35,14 +35,14 @@ ENVGUARD_NAMESPACE_BEGIN
 /// One requested change: a value (possibly "") sets NAME, std::nullopt unsets it.
 /// `{"RUSTC_WRAPPER", ""}` sets to empty; `{"CARGO_TARGET_DIR", std::nullopt}` unsets.
 struct EnvChange {
-    std::string name;
-    std::optional<std::string> value;
+    std::string name;                 ///< the variable
+    std::optional<std::string> value; ///< its new value ("" = set to empty); std::nullopt = unset
 };
 
 /// A name a guard touched and the state it found it in before its first change.
 struct SavedVariable {
-    std::string name;
-    std::optional<std::string> original;
+    std::string name;                    ///< the variable (on Windows, spelled as the OS had it)
+    std::optional<std::string> original; ///< its state before: a value, "" or std::nullopt (unset)
 };
 
 /// Who owns the "NAME=VALUE" strings a ScopedEnv (or EnvOverlay::apply) places in the environment.
@@ -191,12 +191,15 @@ public:
     /// written, and if a write fails the ones before it are undone before EnvError is thrown.
     /// A name given twice ends with its last value.
     ScopedEnv(std::initializer_list<EnvChange> changes) { apply_all(changes.begin(), changes.end()); }
+    /// The same, for a list built at run time.
     explicit ScopedEnv(const std::vector<EnvChange>& changes) {
         apply_all(changes.begin(), changes.end());
     }
+    /// The same, holding EnvLock from before the first change until the guard has restored.
     ScopedEnv(exclusive_t, std::initializer_list<EnvChange> changes) : lock_(detail::env_mutex()) {
         apply_all(changes.begin(), changes.end());
     }
+    /// The same, for a list built at run time, holding EnvLock.
     ScopedEnv(exclusive_t, const std::vector<EnvChange>& changes) : lock_(detail::env_mutex()) {
         apply_all(changes.begin(), changes.end());
     }
@@ -215,6 +218,7 @@ public:
         adopt(std::move(plan));
     }
 
+    /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
     ScopedEnv(ScopedEnv&& other) noexcept
         : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
           lock_(std::move(other.lock_)) {

@@ -142,6 +142,8 @@ inline std::error_code make_error_code(errc value) noexcept {
 /// `envguard: cannot set "A=B": a variable name must not contain '='`.
 class EnvError : public std::system_error {
 public:
+    /// CODE is an errc (or, for run/exec, the OS's code); NAME the variable or program; MESSAGE the
+    /// whole sentence what() returns; OS_CODE what the OS reported, if it did.
     EnvError(std::error_code code, std::string name, std::string message,
              std::error_code os_code = {})
         : std::system_error(code), name_(std::move(name)), message_(std::move(message)),
@@ -151,6 +153,7 @@ public:
     const std::string& name() const noexcept { return name_; }
     /// For errc::os_error: the errno / GetLastError value the OS reported; otherwise empty.
     std::error_code os_code() const noexcept { return os_code_; }
+    /// The whole message, one line: what was attempted, on which name, and which rule refused it.
     const char* what() const noexcept override { return message_.c_str(); }
 
 private:
@@ -1092,6 +1095,7 @@ public:
     /// ScopedEnv(envguard::exclusive) does. Destroy it on the thread that created it.
     explicit NothrowScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
 
+    /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
     NothrowScopedEnv(NothrowScopedEnv&& other) noexcept
         : saved_(std::move(other.saved_)), lock_(std::move(other.lock_)) {
         other.saved_.clear();
@@ -1355,14 +1359,14 @@ ENVGUARD_NAMESPACE_BEGIN
 /// One requested change: a value (possibly "") sets NAME, std::nullopt unsets it.
 /// `{"RUSTC_WRAPPER", ""}` sets to empty; `{"CARGO_TARGET_DIR", std::nullopt}` unsets.
 struct EnvChange {
-    std::string name;
-    std::optional<std::string> value;
+    std::string name;                 ///< the variable
+    std::optional<std::string> value; ///< its new value ("" = set to empty); std::nullopt = unset
 };
 
 /// A name a guard touched and the state it found it in before its first change.
 struct SavedVariable {
-    std::string name;
-    std::optional<std::string> original;
+    std::string name;                    ///< the variable (on Windows, spelled as the OS had it)
+    std::optional<std::string> original; ///< its state before: a value, "" or std::nullopt (unset)
 };
 
 /// Who owns the "NAME=VALUE" strings a ScopedEnv (or EnvOverlay::apply) places in the environment.
@@ -1511,12 +1515,15 @@ public:
     /// written, and if a write fails the ones before it are undone before EnvError is thrown.
     /// A name given twice ends with its last value.
     ScopedEnv(std::initializer_list<EnvChange> changes) { apply_all(changes.begin(), changes.end()); }
+    /// The same, for a list built at run time.
     explicit ScopedEnv(const std::vector<EnvChange>& changes) {
         apply_all(changes.begin(), changes.end());
     }
+    /// The same, holding EnvLock from before the first change until the guard has restored.
     ScopedEnv(exclusive_t, std::initializer_list<EnvChange> changes) : lock_(detail::env_mutex()) {
         apply_all(changes.begin(), changes.end());
     }
+    /// The same, for a list built at run time, holding EnvLock.
     ScopedEnv(exclusive_t, const std::vector<EnvChange>& changes) : lock_(detail::env_mutex()) {
         apply_all(changes.begin(), changes.end());
     }
@@ -1535,6 +1542,7 @@ public:
         adopt(std::move(plan));
     }
 
+    /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
     ScopedEnv(ScopedEnv&& other) noexcept
         : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
           lock_(std::move(other.lock_)) {

@@ -21,6 +21,11 @@
 // No format_as (fmt 10+ only).
 #pragma once
 
+/// \file
+/// Opt-in {fmt} support: `fmt::formatter` for EnvOverlay, EnvOverlay::Operation (and so a snapshot
+/// diff), Finding, Severity, CoverageMode and EnvError. See the comment at the top of this file for
+/// the text of each, and the README's "Formatting with fmt".
+
 #include "envguard.hpp" // the single header, next to this file
 
 #include <fmt/format.h>
@@ -89,6 +94,9 @@ inline std::string coverage_mode_text(const CoverageMode& mode) { return std::st
 } // namespace detail
 ENVGUARD_NAMESPACE_END
 
+/// \cond FMT_SPECIALIZATIONS
+// (left out of the API reference: Doxygen cannot place specializations of fmt's template without
+// fmt's headers; the file comment above lists them.)
 template <>
 struct fmt::formatter<envguard::EnvOverlay>
     : envguard::detail::text_formatter<envguard::EnvOverlay, envguard::detail::overlay_text> {};
@@ -112,3 +120,4 @@ struct fmt::formatter<envguard::CoverageMode>
 template <>
 struct fmt::formatter<envguard::EnvError>
     : envguard::detail::text_formatter<envguard::EnvError, envguard::detail::error_details> {};
+/// \endcond
