@@ -14,7 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine || exit 1
+tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine libbenchmark-dev hyperfine || exit 1
 
 export TSAN_OPTIONS=halt_on_error=1 # a data race fails the run (only the tsan build reads it)
 passed=0
@@ -80,6 +80,13 @@ install_and_consume() {
       -o build/consumer-pkg-config && build/consumer-pkg-config
 }
 
+# The benchmarks (issue #8) build and run, briefly: each must exit 0. Never timed assertions; the
+# launcher timed is the one the g++ C++17 suite built.
+benchmarks_smoke() {
+  ENVGUARD_LAUNCHER="$root/build/ci-g++-cxx17/launcher/envguard" MIN_TIME=0.01 RUNS=5 COMPILE_RUNS=1 \
+    tools/run_benchmarks.sh --smoke
+}
+
 step "single header is up to date" python3 tools/amalgamate.py --check
 step "version agrees everywhere" python3 tools/check_version.py
 step "suite: g++ C++17, with the launcher against real cargo, sccache and llvm-22" \
@@ -92,6 +99,7 @@ step "suite: ThreadSanitizer (clang++ C++17)" cmake_suite clang++ 17 tsan
 step "suite: Windows (mingw-w64 g++, C++17, under wine), with envguard.exe" windows_suite
 step "suite: Meson (c++ C++17)" meson_suite
 step "install + find_package + pkg-config consumers" install_and_consume
+step "benchmarks build and smoke-run" benchmarks_smoke
 
 echo
 if [ "$failed" -ne 0 ]; then
