@@ -4,6 +4,7 @@ run's output (build/benchmarks/results/*.json, written by tools/run_benchmarks.s
 
   benchmark_report.py --write BENCHMARKS.md RESULTS_DIR   replace BENCHMARKS.md's generated section
   benchmark_report.py --compile-cost OUT.json --runs R    item 5: time compiling two files, R runs each
+  benchmark_report.py --check RESULTS_DIR                  fail if any benchmark reported an error
   benchmark_report.py --env-diff < NAME=VALUE lines        env(1) arguments turning this environment
                                                            into the one read (used for item 4)
 
@@ -257,6 +258,12 @@ def main(argv):
         write(argv[1], argv[2])
     elif argv[:1] == ["--compile-cost"] and len(argv) == 4 and argv[2] == "--runs":
         compile_cost(argv[1], int(argv[3]))
+    elif argv[:1] == ["--check"] and len(argv) == 2:
+        times = load_benchmarks(argv[1])  # exits non-zero on a benchmark that reported an error
+        count = sum(len(t) for t in times.values())
+        if count == 0:
+            sys.exit("benchmark_report: no benchmark results in " + argv[1])
+        print(f"benchmark_report: {count} benchmark results, none reported an error")
     elif argv == ["--env-diff"]:
         env_diff()
     else:

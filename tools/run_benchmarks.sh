@@ -92,6 +92,8 @@ hyperfine -N --warmup 20 --runs "$runs" --export-json "$results/launcher.json" \
 echo "== include cost"
 python3 tools/benchmark_report.py --compile-cost "$results/include.json" --runs "$compile_runs"
 
+# A benchmark that reported an error (SkipWithError: a wrong result) fails the run, even in --smoke.
+python3 tools/benchmark_report.py --check "$results"
 if [ "$smoke" -eq 1 ]; then
   echo "run_benchmarks: smoke run passed (BENCHMARKS.md not touched)"
   exit 0
