@@ -5,8 +5,8 @@ run's output (build/benchmarks/results/*.json, written by tools/run_benchmarks.s
   benchmark_report.py --write BENCHMARKS.md RESULTS_DIR   replace BENCHMARKS.md's generated section
   benchmark_report.py --compile-cost OUT.json --runs R    item 5: time compiling two files, R runs each
   benchmark_report.py --check RESULTS_DIR                  fail if any benchmark reported an error
-  benchmark_report.py --env-diff < NAME=VALUE lines        env(1) arguments turning this environment
-                                                           into the one read (used for item 4)
+  benchmark_report.py --env-diff BASE CHILD               env(1) arguments turning environment BASE
+                                                           into CHILD (`env -0` outputs; for item 4)
 
 To show a new benchmark program's ratios, add rows to RATIOS: each is (section, label, numerator,
 denominator, goal), where numerator and denominator are lists of (sign, program, benchmark name
@@ -236,18 +236,23 @@ def compile_cost(out, runs):
     print(f"include cost: envguard.hpp {a:.3f} s, standard headers {b:.3f} s, ratio {a / b:.2f}x")
 
 
-def env_diff():
-    child = {}
-    for line in sys.stdin.read().splitlines():
-        if "=" in line:
-            name, value = line.split("=", 1)
-            child.setdefault(name, value)
-    for name in sorted(os.environ):
+def env_diff(base_file, child_file):
+    """env(1) arguments that turn BASE into CHILD (both `env -0` output, as the launcher's children
+    saw them): -u NAME for each removed, NAME=VALUE for each set or changed."""
+    def read(path):
+        entries = {}
+        for item in Path(path).read_bytes().decode().split("\0"):
+            if "=" in item:
+                name, value = item.split("=", 1)
+                entries.setdefault(name, value)
+        return entries
+    base, child = read(base_file), read(child_file)
+    for name in sorted(base):
         if name not in child:
             print("-u")
             print(name)
     for name, value in sorted(child.items()):
-        if os.environ.get(name) != value:
+        if base.get(name) != value:
             if any(c.isspace() for c in value):
                 sys.exit(f"env-diff: {name}'s value has whitespace; hyperfine -N cannot pass it")
             print(f"{name}={value}")
@@ -264,8 +269,8 @@ def main(argv):
         if count == 0:
             sys.exit("benchmark_report: no benchmark results in " + argv[1])
         print(f"benchmark_report: {count} benchmark results, none reported an error")
-    elif argv == ["--env-diff"]:
-        env_diff()
+    elif argv[:1] == ["--env-diff"] and len(argv) == 3:
+        env_diff(argv[1], argv[2])
     else:
         sys.exit(__doc__)
 

@@ -79,9 +79,13 @@ callgrind_count() {
 # Item 4: the launcher as whole processes, against GNU env doing the same.
 echo "== launcher (hyperfine)"
 envguard=${ENVGUARD_LAUNCHER:-$build/launcher/envguard}
-# The coverage profile's changes, as env arguments, read from the launcher itself.
-mapfile -t coverage_env < <("$envguard" run --profile coverage -- /usr/bin/env -0 | tr '\0' '\n' |
-                            python3 tools/benchmark_report.py --env-diff)
+# The coverage profile's changes, as env arguments: the difference between what a child of
+# `envguard run` sees without and with the profile.
+"$envguard" run -- /usr/bin/env -0 >"$results/env-base.txt"
+"$envguard" run --profile coverage -- /usr/bin/env -0 >"$results/env-coverage.txt"
+mapfile -t coverage_env < <(python3 tools/benchmark_report.py --env-diff "$results/env-base.txt" \
+                            "$results/env-coverage.txt")
+echo "coverage profile as env arguments: ${coverage_env[*]}"
 hyperfine -N --warmup 20 --runs "$runs" --export-json "$results/launcher.json" \
   -n "envguard run X=1" "$envguard run X=1 -- /bin/true" \
   -n "env X=1" "env X=1 /bin/true" \
