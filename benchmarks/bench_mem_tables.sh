@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/bench}
-if [ ! -x "$build/benchmarks/envguard_bench_scoped_env" ] || [ ! -x "$build/benchmarks/envguard_bench_memory" ]; then
+if [ ! -x "$build/benchmarks/bench_scoped_env" ] || [ ! -x "$build/benchmarks/bench_memory" ]; then
   cmake --preset ci -B "$build" -DCMAKE_CXX_COMPILER=g++ -DENVGUARD_BUILD_BENCHMARKS=ON \
     -DENVGUARD_BUILD_TESTS=OFF -DENVGUARD_BUILD_EXAMPLES=OFF -DENVGUARD_BUILD_LAUNCHER=OFF >/dev/null
   cmake --build "$build" -j2 --target envguard_bench_scoped_env envguard_bench_memory >/dev/null

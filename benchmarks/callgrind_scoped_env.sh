@@ -7,7 +7,7 @@
 set -euo pipefail
 build=${1:?usage: $0 BUILD_DIR [CYCLES]}
 cycles=${2:-2000}
-program="$build/benchmarks/envguard_bench_scoped_env"
+program="$build/benchmarks/bench_scoped_env"
 [ -x "$program" ] || { echo "$0: $program not built (cmake -DENVGUARD_BUILD_BENCHMARKS=ON)" >&2; exit 1; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -5,7 +5,7 @@
 set -euo pipefail
 build=${1:?usage: $0 BUILD_DIR [CYCLES]}
 cycles=${2:-1000000}
-program="$build/benchmarks/envguard_bench_memory"
+program="$build/benchmarks/bench_memory"
 [ -x "$program" ] || { echo "$0: $program not built (cmake -DENVGUARD_BUILD_BENCHMARKS=ON)" >&2; exit 1; }
 echo "| what | cycles | RSS growth | bytes per cycle | goal |"
 echo "|---|---:|---:|---:|---|"

@@ -8,7 +8,7 @@ set -euo pipefail
 build=${1:?usage: $0 BUILD_DIR [MIN_TIME_SECONDS] [REPS]}
 min_time=${2:-0.2}
 reps=${3:-5}
-program="$build/benchmarks/envguard_bench_scoped_env"
+program="$build/benchmarks/bench_scoped_env"
 [ -x "$program" ] || { echo "$0: $program not built (cmake -DENVGUARD_BUILD_BENCHMARKS=ON)" >&2; exit 1; }
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

@@ -15,7 +15,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine help2man dpkg-dev man-db groff-base bash-completion libgtest-dev valgrind libclang-rt-14-dev || exit 1
+tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine help2man dpkg-dev man-db groff-base bash-completion libgtest-dev valgrind libclang-rt-14-dev libbenchmark-dev hyperfine || exit 1
 
 export TSAN_OPTIONS=halt_on_error=1 # a data race fails the run (only the tsan build reads it)
 passed=0
@@ -86,6 +86,13 @@ reliability_report() { # RELIABILITY.md from this run's logs; fails on a failed 
   diff RELIABILITY.md build/RELIABILITY.md >/dev/null || echo "(RELIABILITY.md differs from this run's build/RELIABILITY.md; copy it to update)"
 }
 
+# The benchmarks (issue #8) build and run, briefly: each must exit 0. Never timed assertions; the
+# launcher timed is the one the g++ C++17 suite built.
+benchmarks_smoke() {
+  ENVGUARD_LAUNCHER="$root/build/ci-g++-cxx17/launcher/envguard" MIN_TIME=0.01 RUNS=5 COMPILE_RUNS=1 \
+    tools/run_benchmarks.sh --smoke
+}
+
 step "single header is up to date" python3 tools/amalgamate.py --check
 step "version agrees everywhere" python3 tools/check_version.py
 step "suite: g++ C++17, with the launcher against real cargo, sccache and llvm-22" \
@@ -102,6 +109,7 @@ step "Debian package: build, apt-get install, envguard --version, consumers agai
 step "valgrind memcheck: the launcher's CLI and fault tests (g++ C++17 build)" valgrind_launcher
 step "fuzzing: each libFuzzer target for 30 s (clang++, ASan + UBSan)" bash tools/run_fuzzers.sh 30
 step "RELIABILITY.md generated from this run's logs" reliability_report
+step "benchmarks build and smoke-run" benchmarks_smoke
 
 echo
 if [ "$failed" -ne 0 ]; then

@@ -145,7 +145,8 @@ public:
     /// The environment a child would get: BASE with the operations applied in order, a later one on
     /// the same name winning. Pure: the process environment is neither read nor written.
     EnvSnapshot render(const EnvSnapshot& base) const {
-        EnvSnapshot result = base;
+        EnvSnapshot result;
+        result.entries_ = base.entries_; // not base's captured OS order: the result is not captured
         for (const auto& op : operations_) {
             switch (op.kind) {
             case Kind::set: result.set(op.name, op.value); break;

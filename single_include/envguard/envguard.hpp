@@ -1765,6 +1765,8 @@ ENVGUARD_NAMESPACE_END
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -1797,17 +1799,51 @@ public:
     static EnvSnapshot capture() {
         EnvSnapshot snapshot;
         EnvLock lock;
-        detail::platform().list(&snapshot.entries_, [](void* context, std::string_view name,
-                                                       std::string_view value) {
+        // The entries in the OS's order, then sorted through an index (moving indices, not strings;
+        // ties broken by position, so that of two equal names the one met first stays). The size of
+        // the last capture is the guess for this one's, so the list is usually not grown while read.
+        std::size_t& size_hint = capture_size_hint();
+        std::vector<value_type> found;
+        found.reserve(size_hint);
+        detail::platform().list(&found, [](void* context, std::string_view name, std::string_view value) {
             static_cast<std::vector<value_type>*>(context)->emplace_back(name, value);
         });
-        // Stable, so that of two equal names the one met first in the OS's order stays first.
-        std::stable_sort(snapshot.entries_.begin(), snapshot.entries_.end(), entry_less);
-        snapshot.entries_.erase(std::unique(snapshot.entries_.begin(), snapshot.entries_.end(),
-                                            [](const value_type& a, const value_type& b) {
-                                                return detail::same_name(a.first, b.first);
-                                            }),
-                                snapshot.entries_.end());
+        size_hint = found.size();
+        // Sorted through (8-byte prefix of the name, position) keys: most comparisons are one integer
+        // comparison on contiguous memory; only names sharing their first 8 bytes compare strings.
+        std::vector<sort_key> by_name(found.size());
+        for (std::size_t i = 0; i < by_name.size(); ++i) by_name[i] = {name_prefix(found[i].first), i};
+        std::stable_sort(by_name.begin(), by_name.end(), [&found](const sort_key& a, const sort_key& b) {
+            if (a.prefix != b.prefix) return a.prefix < b.prefix;
+            return detail::compare_names(found[a.position].first, found[b.position].first) < 0;
+        });
+        // Keep the first of each name; remember where each kept entry sat in the OS's order, which
+        // restore() uses to compare the environment with this snapshot position by position.
+        snapshot.entries_.reserve(found.size());
+        std::vector<std::size_t> sorted_at(found.size(), npos);
+        std::size_t text_size = 0;
+        for (const sort_key& key : by_name) {
+            value_type& entry = found[key.position];
+            if (!snapshot.entries_.empty() && detail::same_name(snapshot.entries_.back().first, entry.first))
+                continue;
+            sorted_at[key.position] = snapshot.entries_.size();
+            text_size += entry.first.size() + entry.second.size() + 2;
+            snapshot.entries_.push_back(std::move(entry));
+        }
+        snapshot.os_order_.reserve(snapshot.entries_.size());
+        snapshot.os_text_.resize(text_size);
+        char* out = &snapshot.os_text_[0];
+        for (std::size_t index : sorted_at) {
+            if (index == npos) continue;
+            const value_type& entry = snapshot.entries_[index];
+            std::memcpy(out, entry.first.data(), entry.first.size());
+            out += entry.first.size();
+            *out++ = '=';
+            std::memcpy(out, entry.second.data(), entry.second.size());
+            out += entry.second.size();
+            *out++ = '\0';
+            snapshot.os_order_.push_back({index, static_cast<std::size_t>(out - snapshot.os_text_.data())});
+        }
         return snapshot;
     }
 
@@ -1829,10 +1865,12 @@ public:
     EnvSnapshot& set(std::string_view name, std::string_view value) {
         detail::require_valid("set", name, value);
         auto it = lower_bound(name);
-        if (it != entries_.end() && detail::same_name(it->first, name))
+        if (it != entries_.end() && detail::same_name(it->first, name)) {
             it->second.assign(value.data(), value.size());
-        else
+        } else {
             entries_.emplace(it, std::string(name), std::string(value));
+        }
+        forget_os_order(); // no longer the environment as captured
         return *this;
     }
 
@@ -1840,7 +1878,10 @@ public:
     EnvSnapshot& unset(std::string_view name) {
         detail::require_valid("unset", name);
         auto it = lower_bound(name);
-        if (it != entries_.end() && detail::same_name(it->first, name)) entries_.erase(it);
+        if (it != entries_.end() && detail::same_name(it->first, name)) {
+            entries_.erase(it);
+            forget_os_order(); // no longer the environment as captured
+        }
         return *this;
     }
 
@@ -1856,9 +1897,16 @@ public:
     /// Makes the process environment equal to this snapshot, writing only the variables that differ
     /// (never clear-and-refill). All or nothing: if a write fails, the writes already made are undone
     /// and EnvError names the variable that failed.
+    ///
+    /// Cost: one pass over the environment comparing it with this snapshot in place (for a snapshot
+    /// from capture(), entry by entry in the OS's order), nothing copied and nothing allocated when
+    /// nothing differs, plus the writes. Unusual environments (a name twice, many differences) take
+    /// the general way: capture the environment and merge.
     void restore() const {
         EnvLock lock;
-        detail::apply_plan(changes_from(capture()));
+        std::vector<detail::planned_change> plan;
+        if (!plan_restore(plan)) plan = changes_from(capture());
+        detail::apply_plan(plan);
     }
 
     size_type size() const noexcept { return entries_.size(); }
@@ -1873,6 +1921,210 @@ public:
 
 private:
     friend class EnvOverlay;
+
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+    struct sort_key {
+        std::uint64_t prefix;
+        std::size_t position;
+    };
+    // The first 8 bytes of NAME as a big-endian number, zero-padded: ordered as the names are (a
+    // name has no NUL byte, so padding sorts before any character). 0 on Windows, whose names
+    // compare case-insensitively: there every comparison falls through to compare_names.
+    static std::uint64_t name_prefix(const std::string& name) noexcept {
+#if ENVGUARD_WINDOWS
+        (void)name;
+        return 0;
+#else
+        std::uint64_t prefix = 0;
+        for (std::size_t i = 0; i < 8; ++i)
+            prefix = (prefix << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
+        return prefix;
+#endif
+    }
+
+    struct os_slot {
+        std::size_t index; // in entries_
+        std::size_t end;   // where this entry's "NAME=VALUE\0" ends in os_text_
+    };
+
+    void forget_os_order() noexcept {
+        os_order_.clear();
+        os_text_.clear();
+    }
+
+    static std::size_t& capture_size_hint() noexcept { // read and written under EnvLock
+        static std::size_t hint = 0;
+        return hint;
+    }
+
+    // Compares the process environment, entry by entry as the OS lists it, with this snapshot and
+    // collects the changes that restore it (in name order, as changes_from gives them). Returns false
+    // when the environment is unusual enough for the general way: a name listed twice (only a
+    // capture decides which entry counts), or more than a few dozen differences.
+    class restore_matcher {
+    public:
+        explicit restore_matcher(const EnvSnapshot& target, std::vector<detail::planned_change>& plan)
+            : target_(target), plan_(plan) {
+            // Without a usable OS order every entry is looked up by name from the start.
+            if (target_.os_order_.size() != target_.entries_.size()) start_tracking();
+        }
+
+        // The POSIX fast way: TEXT is an environ entry. Equal to the entry expected at this position
+        // (the usual case) costs one comparison of its bytes; anything else is parsed and looked up.
+        void visit_text(const char* text) {
+            if (failed_) return;
+            const auto& order = target_.os_order_;
+            if (cursor_ < order.size() && order.size() == target_.entries_.size()) {
+                const value_type& expected = target_.entries_[order[cursor_].index];
+                if (is_entry(text, expected.first, expected.second)) {
+                    mark_seen(order[cursor_++].index);
+                    return;
+                }
+            }
+            const char* equals = std::strchr(text, '=');
+            if (equals == nullptr) return; // not NAME=VALUE: getenv cannot see it, capture skips it
+            visit(std::string_view(text, static_cast<std::size_t>(equals - text)),
+                  std::string_view(equals + 1));
+        }
+
+        void visit(std::string_view name, std::string_view value) {
+            if (failed_) return;
+            const std::size_t index = locate(name);
+            if (failed_) return;
+            if (index == npos) { // only in the process: unset (a name seen before means a duplicate)
+                for (const auto& change : plan_)
+                    if (detail::same_name(change.name, name)) return fail();
+                add({std::string(name), std::string(value), std::nullopt});
+                return;
+            }
+            const value_type& want = target_.entries_[index];
+            if (want.second != value || want.first != name) add({want.first, std::string(value), want.second});
+        }
+
+        // Adds a set for every entry of the snapshot the environment lacks; false to give up.
+        bool finish() {
+            if (failed_) return false;
+            if (!tracking_) {
+                for (std::size_t i = cursor_; i < target_.os_order_.size(); ++i) add_missing(target_.os_order_[i].index);
+            } else {
+                for (std::size_t i = 0; i < seen_.size(); ++i)
+                    if (!seen_[i]) add_missing(i);
+            }
+            if (failed_) return false;
+            std::sort(plan_.begin(), plan_.end(), [](const detail::planned_change& a, const detail::planned_change& b) {
+                return detail::compare_names(a.name, b.name) < 0;
+            });
+            return true;
+        }
+
+        // The first COUNT entries were those expected at their positions (before any tracking).
+        void skip_matched(std::size_t count) noexcept { cursor_ = count; }
+
+        static bool is_entry(const char* text, const std::string& name, const std::string& value) noexcept {
+            // strncmp stops at TEXT's end, so nothing past it is read; names never contain '='.
+            if (std::strncmp(text, name.data(), name.size()) != 0 || text[name.size()] != '=') return false;
+            // (A snapshot's values never contain NUL: set() refuses it and a captured one cannot.)
+            return std::strcmp(text + name.size() + 1, value.c_str()) == 0;
+        }
+
+    private:
+        static constexpr std::size_t max_changes = 64; // beyond: capture and merge, O(N log N)
+
+        // The snapshot index of NAME, or npos. The entry expected at this position (or the one after
+        // it, as after an unset) first, then a binary search; marks the entry seen.
+        std::size_t locate(std::string_view name) {
+            const auto& order = target_.os_order_;
+            std::size_t index = npos;
+            if (order.size() == target_.entries_.size()) {
+                for (std::size_t step = 0; step < 2 && index == npos; ++step)
+                    if (cursor_ + step < order.size() &&
+                        detail::same_name(target_.entries_[order[cursor_ + step].index].first, name)) {
+                        index = order[cursor_ + step].index;
+                        if (step != 0) start_tracking();
+                        cursor_ += step + 1;
+                    }
+            }
+            if (index == npos) {
+                start_tracking();
+                auto it = target_.lower_bound(name);
+                if (it == target_.entries_.end() || !detail::same_name(it->first, name)) return npos;
+                index = static_cast<std::size_t>(it - target_.entries_.begin());
+            }
+            mark_seen(index);
+            return failed_ ? npos : index;
+        }
+
+        // Once tracking, an entry met twice is a name the environment holds twice.
+        void mark_seen(std::size_t index) {
+            if (!tracking_) return;
+            if (seen_[index]) return fail();
+            seen_[index] = true;
+        }
+
+        // From here on every entry met is recorded, so the missing ones can be found at the end.
+        void start_tracking() {
+            if (tracking_) return;
+            tracking_ = true;
+            seen_.assign(target_.entries_.size(), false);
+            for (std::size_t i = 0; i < cursor_ && i < target_.os_order_.size(); ++i) seen_[target_.os_order_[i].index] = true;
+        }
+
+        void add_missing(std::size_t index) {
+            const value_type& want = target_.entries_[index];
+            add({want.first, std::nullopt, want.second});
+        }
+
+        void add(detail::planned_change change) {
+            if (failed_) return;
+            if (plan_.size() >= max_changes) return fail();
+            plan_.push_back(std::move(change));
+        }
+
+        void fail() {
+            failed_ = true;
+            plan_.clear();
+        }
+
+        const EnvSnapshot& target_;
+        std::vector<detail::planned_change>& plan_;
+        std::size_t cursor_ = 0;  // position in target_.os_order_
+        bool tracking_ = false;   // seen_ in use
+        bool failed_ = false;
+        std::vector<bool> seen_;  // by snapshot index, once tracking
+    };
+
+    // The caller holds EnvLock. On POSIX with the real backend, environ is read directly (no copy
+    // of an entry, no strlen); otherwise, through the platform seam.
+    bool plan_restore(std::vector<detail::planned_change>& plan) const {
+        restore_matcher matcher(*this, plan);
+#if !ENVGUARD_WINDOWS
+        if (detail::platform().list == &detail::posix_list) {
+            char** entry = detail::posix_environ();
+            if (entry != nullptr) {
+                // The usual case, as tight as it gets: each entry equal to the one expected there.
+                if (os_order_.size() == entries_.size()) {
+                    const char* text = os_text_.data();
+                    const os_slot* order = os_order_.data();
+                    const std::size_t count = os_order_.size();
+                    std::size_t at = 0;
+                    std::size_t start = 0;
+                    for (; *entry != nullptr && at < count; ++entry, ++at) {
+                        if (std::strcmp(*entry, text + start) != 0) break;
+                        start = order[at].end;
+                    }
+                    matcher.skip_matched(at);
+                }
+                for (; *entry != nullptr; ++entry) matcher.visit_text(*entry);
+            }
+            return matcher.finish();
+        }
+#endif
+        detail::platform().list(&matcher, [](void* context, std::string_view name, std::string_view value) {
+            static_cast<restore_matcher*>(context)->visit(name, value);
+        });
+        return matcher.finish();
+    }
 
     /// The changes that turn CURRENT into this snapshot, each with the value it replaces; one merge
     /// of two sorted lists. Used by restore() and by EnvOverlay::apply.
@@ -1918,6 +2170,12 @@ private:
     }
 
     std::vector<value_type> entries_; // sorted by detail::name_less, names unique
+    // For a snapshot from capture(), a copy of the environment as the OS listed it: each entry's
+    // index in entries_, in the OS's order, and os_text_ = "NAME=VALUE\0..." in that order, so that
+    // restore() compares environ with it entry by entry, one strcmp each, through contiguous memory.
+    // Only a hint for speed (restore() is correct without it); set() and unset() clear it.
+    std::vector<os_slot> os_order_;
+    std::string os_text_;
 };
 
 /// Captures the whole environment when constructed and restores it (writing only the differences)
@@ -2106,7 +2364,8 @@ public:
     /// The environment a child would get: BASE with the operations applied in order, a later one on
     /// the same name winning. Pure: the process environment is neither read nor written.
     EnvSnapshot render(const EnvSnapshot& base) const {
-        EnvSnapshot result = base;
+        EnvSnapshot result;
+        result.entries_ = base.entries_; // not base's captured OS order: the result is not captured
         for (const auto& op : operations_) {
             switch (op.kind) {
             case Kind::set: result.set(op.name, op.value); break;

@@ -115,7 +115,7 @@ TEST_CASE("allocation failure: EnvSnapshot::restore keeps the strong guarantee")
               // put the change back for the next round, with no allocation through envguard
               test::raw_set("ENVGUARD_AL_A", "changed");
               test::raw_unset("ENVGUARD_AL_B");
-          }) > 3);
+          }) > 1); // since issue #8 restore allocates only its plan of two changes (short strings)
     CHECK(test::raw_environment() == changed);
     test::raw_set("ENVGUARD_AL_A", "a0");
     test::raw_set("ENVGUARD_AL_B", "");

@@ -163,3 +163,110 @@ TEST_CASE("SnapshotGuard: a moved-from guard restores nothing") {
     outer.reset();
     CHECK(raw_get("ENVGUARD_T_A") == value("a0"));
 }
+
+// restore() compares the environment with the snapshot entry by entry in the OS's order (and, off
+// that order, by name); these cases move entries around in every way the OS can, and check that the
+// result is the captured environment again and that exactly the differing names were written. Each
+// runs twice: through the native backend (POSIX: environ read directly) and through a list function
+// of the seam that is not the native one (the general matcher).
+namespace {
+envguard::detail::visit_entry_fn forwarded_visit = nullptr;
+void* forwarded_context = nullptr;
+void forward_entry(void* context, std::string_view name, std::string_view value) {
+    static_cast<void>(context);
+    forwarded_visit(forwarded_context, name, value);
+}
+envguard::detail::platform_ops native_ops = envguard::detail::native_platform_ops();
+void list_through_wrapper(void* context, envguard::detail::visit_entry_fn visit) {
+    forwarded_visit = visit;
+    forwarded_context = context;
+    native_ops.list(nullptr, &forward_entry);
+}
+
+struct RestoreCase {
+    const char* what;
+    int expected_writes;
+    void (*mutate)();
+};
+
+std::string restore_name(int i) { return "ENVGUARD_T_R" + std::to_string(i); }
+} // namespace
+
+TEST_CASE("EnvSnapshot: restore finds every kind of difference wherever it sits, writing only those") {
+    std::vector<std::string> names; // outlives the RawVars, which keep pointers to the names
+    for (int i = 0; i < 100; ++i) names.push_back(restore_name(i));
+    std::vector<std::optional<RawVar>> vars(100);
+    for (int i = 0; i < 100; ++i) vars[static_cast<std::size_t>(i)].emplace(names[static_cast<std::size_t>(i)].c_str(), i < 10 ? std::optional<std::string>("v" + std::to_string(i)) : std::nullopt);
+    const RestoreCase cases[] = {
+        {"nothing changed", 0, [] {}},
+        {"a value changed in place", 1, [] { test::raw_set("ENVGUARD_T_R5", "other"); }},
+        {"a value set to empty", 1, [] { test::raw_set("ENVGUARD_T_R0", ""); }},
+        {"a variable removed (the rest shift)", 1, [] { test::raw_unset("ENVGUARD_T_R3"); }},
+        {"a variable removed and set again (it moves to the end)", 0,
+         [] { test::raw_unset("ENVGUARD_T_R2"); test::raw_set("ENVGUARD_T_R2", "v2"); }},
+        {"removed and set again to another value", 1,
+         [] { test::raw_unset("ENVGUARD_T_R2"); test::raw_set("ENVGUARD_T_R2", "x"); }},
+        {"a variable added", 1, [] { test::raw_set("ENVGUARD_T_R50", "new"); }},
+        {"two removed next to each other", 2, [] { test::raw_unset("ENVGUARD_T_R4"); test::raw_unset("ENVGUARD_T_R5"); }},
+        {"a mix", 4,
+         [] {
+             test::raw_unset("ENVGUARD_T_R1");
+             test::raw_set("ENVGUARD_T_R7", "changed");
+             test::raw_set("ENVGUARD_T_R60", "new");
+             test::raw_unset("ENVGUARD_T_R9");
+         }},
+        {"more changes than the fast way takes (the general way)", 90,
+         [] {
+             for (int i = 10; i < 100; ++i) test::raw_set(restore_name(i).c_str(), "many");
+         }},
+        {"all removed, then set again in reverse order", 0,
+         [] {
+             for (int i = 0; i < 10; ++i) test::raw_unset(restore_name(i).c_str());
+             for (int i = 9; i >= 0; --i) test::raw_set(restore_name(i).c_str(), ("v" + std::to_string(i)).c_str());
+         }},
+    };
+    for (const bool native : {true, false}) {
+        for (const auto& c : cases) {
+            CAPTURE(native);
+            CAPTURE(c.what);
+            const auto snapshot = envguard::EnvSnapshot::capture();
+            const auto before = test::raw_environment();
+            c.mutate();
+            {
+                test::FaultPlatform counter;
+                if (!native) envguard::detail::platform().list = &list_through_wrapper;
+                snapshot.restore();
+                CHECK(counter.writes() == c.expected_writes);
+            }
+            CHECK(test::raw_environment() == before);
+            CHECK(envguard::EnvSnapshot::capture() == snapshot);
+        }
+    }
+}
+
+TEST_CASE("EnvSnapshot: restore of an edited or copied snapshot (no captured order) is exact") {
+    RawVar a("ENVGUARD_T_A", "a0");
+    RawVar b("ENVGUARD_T_B", std::nullopt);
+    RawVar c("ENVGUARD_T_C", "c0");
+    auto edited = envguard::EnvSnapshot::capture();
+    edited.set("ENVGUARD_T_A", "a1").set("ENVGUARD_T_B", "b1").unset("ENVGUARD_T_C");
+    {
+        test::FaultPlatform counter;
+        edited.restore();
+        CHECK(counter.writes() == 3);
+    }
+    CHECK(raw_get("ENVGUARD_T_A") == value("a1"));
+    CHECK(raw_get("ENVGUARD_T_B") == value("b1"));
+    CHECK(raw_get("ENVGUARD_T_C") == std::nullopt);
+    CHECK(envguard::EnvSnapshot::capture() == edited);
+    // A snapshot edited after capture while the environment still holds the captured values:
+    // restore must compare against the edited values, not the captured ones.
+    auto original = envguard::EnvSnapshot::capture();
+    original.set("ENVGUARD_T_A", "a2");
+    const auto copy = original;
+    copy.restore();
+    CHECK(raw_get("ENVGUARD_T_A") == value("a2"));
+    original.unset("ENVGUARD_T_B");
+    original.restore();
+    CHECK(raw_get("ENVGUARD_T_B") == std::nullopt);
+}
