@@ -15,7 +15,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine help2man dpkg-dev man-db groff-base bash-completion libgtest-dev valgrind libclang-rt-14-dev libbenchmark-dev hyperfine || exit 1
+tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine doxygen help2man dpkg-dev man-db groff-base bash-completion libgtest-dev valgrind libclang-rt-14-dev libbenchmark-dev hyperfine || exit 1
 
 export TSAN_OPTIONS=halt_on_error=1 # a data race fails the run (only the tsan build reads it)
 passed=0
@@ -95,6 +95,7 @@ benchmarks_smoke() {
 
 step "single header is up to date" python3 tools/amalgamate.py --check
 step "version agrees everywhere" python3 tools/check_version.py
+step "API reference: Doxygen, every public member documented, warnings are errors" bash tools/build_docs.sh
 step "suite: g++ C++17, with the launcher against real cargo, sccache and llvm-22" \
   cmake_suite g++ 17 ci -DENVGUARD_CARGO_TESTS=ON
 step "suite: g++ C++20" cmake_suite g++ 20 ci

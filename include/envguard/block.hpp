@@ -63,6 +63,8 @@ private:
     std::size_t count_ = 0;
 };
 #else
+/// A child's environment as `execve`/`posix_spawn` take it: a null-terminated array of
+/// "NAME=VALUE" strings, owned by this object (built from an EnvSnapshot, typically a rendered one).
 class EnvBlock {
 public:
     /// An empty environment.
@@ -85,7 +87,9 @@ public:
     }
 
     // Copies re-point the array at their own storage; moves keep the buffer and so the pointers.
+    /// A copy with its own storage (its envp() points into the copy, not into OTHER).
     EnvBlock(const EnvBlock& other) : text_(other.text_), count_(other.count_) { index(); }
+    /// Copies OTHER's entries; envp() then points into this object's own storage.
     EnvBlock& operator=(const EnvBlock& other) {
         if (this != &other) {
             text_ = other.text_;
@@ -94,7 +98,9 @@ public:
         }
         return *this;
     }
+    /// Takes OTHER's storage; pointers from OTHER's envp() stay valid and now belong to this one.
     EnvBlock(EnvBlock&& other) noexcept = default;
+    /// Takes OTHER's storage, as the move constructor does.
     EnvBlock& operator=(EnvBlock&& other) noexcept = default;
     ~EnvBlock() = default;
 

@@ -49,8 +49,12 @@ inline bool path_list_contains(std::string_view list, std::string_view dir) noex
 
 } // namespace detail
 
+/// A recipe of environment changes as data: built with set, set_empty, unset, prepend_path,
+/// append_path, clear and keep (each validated when added), printed with to_string(), applied to this
+/// process with apply() (undone by the guard it returns) or rendered for a child with render().
 class EnvOverlay {
 public:
+    /// What an Operation does.
     enum class Kind {
         set,          ///< NAME = value ("" is set-to-empty, never unset)
         unset,        ///< NAME removed
@@ -60,10 +64,11 @@ public:
         keep,         ///< NAME survives clear()
     };
 
+    /// One step of the recipe.
     struct Operation {
-        Kind kind;
-        std::string name;  // empty for clear
-        std::string value; // set: the value; prepend/append: the directory
+        Kind kind;         ///< what it does
+        std::string name;  ///< the variable (empty for clear)
+        std::string value; ///< set: the value ("" = set to empty); prepend/append: the directory
 
         /// One line, as `--dry-run` prints it: `RUSTC_WRAPPER="" (set to empty, not unset)`,
         /// `CARGO_TARGET_DIR unset`, `PATH prepend /x`.
@@ -81,9 +86,11 @@ public:
             return {};
         }
 
+        /// Equal when kind, name and value are.
         friend bool operator==(const Operation& a, const Operation& b) {
             return a.kind == b.kind && a.name == b.name && a.value == b.value;
         }
+        /// Not equal.
         friend bool operator!=(const Operation& a, const Operation& b) { return !(a == b); }
     };
 
@@ -128,8 +135,11 @@ public:
         return add(Kind::keep, name, {});
     }
 
+    /// The operations, in the order they were added (and are applied).
     const std::vector<Operation>& operations() const noexcept { return operations_; }
+    /// True when no operation was added.
     bool empty() const noexcept { return operations_.empty(); }
+    /// The number of operations.
     std::size_t size() const noexcept { return operations_.size(); }
 
     /// Every operation, one per line (each ending in '\n').
@@ -191,9 +201,11 @@ public:
         return ScopedEnv(detail::adopt_plan_t{}, exclusive, plan_against_process());
     }
 
+    /// Equal when both hold the same operations in the same order.
     friend bool operator==(const EnvOverlay& a, const EnvOverlay& b) {
         return a.operations_ == b.operations_;
     }
+    /// Not equal.
     friend bool operator!=(const EnvOverlay& a, const EnvOverlay& b) { return !(a == b); }
 
 private:

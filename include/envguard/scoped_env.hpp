@@ -213,6 +213,7 @@ public:
     ScopedEnv(detail::adopt_plan_t, std::vector<detail::planned_change> plan) {
         adopt(std::move(plan));
     }
+    /// The same, holding EnvLock (used by EnvOverlay::apply(envguard::exclusive)).
     ScopedEnv(detail::adopt_plan_t, exclusive_t, std::vector<detail::planned_change> plan)
         : lock_(detail::env_mutex()) {
         adopt(std::move(plan));

@@ -31,12 +31,15 @@ ENVGUARD_NAMESPACE_BEGIN
 
 class EnvOverlay; // overlay.hpp; EnvSnapshot::diff returns one and EnvOverlay::render returns us
 
+/// A whole environment as a value: (name, value) pairs sorted by name, an empty value kept as set
+/// to empty. capture() reads the process's; set/unset edit the copy only; diff() compares two;
+/// restore() makes the process's environment equal to it, writing only what differs.
 class EnvSnapshot {
 public:
-    using value_type = std::pair<std::string, std::string>;
-    using const_iterator = std::vector<value_type>::const_iterator;
-    using iterator = const_iterator;
-    using size_type = std::size_t;
+    using value_type = std::pair<std::string, std::string>;             ///< (name, value)
+    using const_iterator = std::vector<value_type>::const_iterator;     ///< in name order
+    using iterator = const_iterator;                                    ///< read-only, as const_iterator
+    using size_type = std::size_t;                                      ///< a count of variables
 
     /// An empty environment (what `env -i` gives a child).
     EnvSnapshot() = default;
@@ -111,6 +114,7 @@ public:
         return (it != entries_.end() && detail::same_name(it->first, name)) ? &it->second : nullptr;
     }
 
+    /// True when NAME is set in the snapshot (to a value or to the empty string).
     bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
 
     /// Sets NAME to VALUE in this copy (the process is not touched). "" sets to empty.
@@ -161,14 +165,20 @@ public:
         detail::apply_plan(plan);
     }
 
+    /// The number of variables.
     size_type size() const noexcept { return entries_.size(); }
+    /// True for an empty environment.
     bool empty() const noexcept { return entries_.empty(); }
+    /// The first (name, value) pair, in name order.
     const_iterator begin() const noexcept { return entries_.begin(); }
+    /// Past the last pair.
     const_iterator end() const noexcept { return entries_.end(); }
 
+    /// Equal when both hold the same names with the same values (unset and empty differ).
     friend bool operator==(const EnvSnapshot& a, const EnvSnapshot& b) {
         return a.entries_ == b.entries_;
     }
+    /// Not equal.
     friend bool operator!=(const EnvSnapshot& a, const EnvSnapshot& b) { return !(a == b); }
 
 private:
@@ -436,6 +446,7 @@ class [[nodiscard]] SnapshotGuard {
 public:
     SnapshotGuard() : snapshot_(EnvSnapshot::capture()) {}
 
+    /// Takes over OTHER's snapshot and duty to restore; OTHER restores nothing when destroyed.
     SnapshotGuard(SnapshotGuard&& other) noexcept
         : snapshot_(std::move(other.snapshot_)), active_(other.active_) {
         other.active_ = false;
@@ -464,8 +475,10 @@ public:
 
     /// Keeps whatever the scope did: nothing is restored at destruction.
     void release() noexcept { active_ = false; }
+    /// True until release() (or a move from this guard): the destructor will restore.
     bool active() const noexcept { return active_; }
 
+    /// The environment as it was captured, which the guard restores.
     const EnvSnapshot& snapshot() const noexcept { return snapshot_; }
 
 private:

@@ -1537,6 +1537,7 @@ public:
     ScopedEnv(detail::adopt_plan_t, std::vector<detail::planned_change> plan) {
         adopt(std::move(plan));
     }
+    /// The same, holding EnvLock (used by EnvOverlay::apply(envguard::exclusive)).
     ScopedEnv(detail::adopt_plan_t, exclusive_t, std::vector<detail::planned_change> plan)
         : lock_(detail::env_mutex()) {
         adopt(std::move(plan));
@@ -1779,12 +1780,15 @@ ENVGUARD_NAMESPACE_BEGIN
 
 class EnvOverlay; // overlay.hpp; EnvSnapshot::diff returns one and EnvOverlay::render returns us
 
+/// A whole environment as a value: (name, value) pairs sorted by name, an empty value kept as set
+/// to empty. capture() reads the process's; set/unset edit the copy only; diff() compares two;
+/// restore() makes the process's environment equal to it, writing only what differs.
 class EnvSnapshot {
 public:
-    using value_type = std::pair<std::string, std::string>;
-    using const_iterator = std::vector<value_type>::const_iterator;
-    using iterator = const_iterator;
-    using size_type = std::size_t;
+    using value_type = std::pair<std::string, std::string>;             ///< (name, value)
+    using const_iterator = std::vector<value_type>::const_iterator;     ///< in name order
+    using iterator = const_iterator;                                    ///< read-only, as const_iterator
+    using size_type = std::size_t;                                      ///< a count of variables
 
     /// An empty environment (what `env -i` gives a child).
     EnvSnapshot() = default;
@@ -1859,6 +1863,7 @@ public:
         return (it != entries_.end() && detail::same_name(it->first, name)) ? &it->second : nullptr;
     }
 
+    /// True when NAME is set in the snapshot (to a value or to the empty string).
     bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
 
     /// Sets NAME to VALUE in this copy (the process is not touched). "" sets to empty.
@@ -1909,14 +1914,20 @@ public:
         detail::apply_plan(plan);
     }
 
+    /// The number of variables.
     size_type size() const noexcept { return entries_.size(); }
+    /// True for an empty environment.
     bool empty() const noexcept { return entries_.empty(); }
+    /// The first (name, value) pair, in name order.
     const_iterator begin() const noexcept { return entries_.begin(); }
+    /// Past the last pair.
     const_iterator end() const noexcept { return entries_.end(); }
 
+    /// Equal when both hold the same names with the same values (unset and empty differ).
     friend bool operator==(const EnvSnapshot& a, const EnvSnapshot& b) {
         return a.entries_ == b.entries_;
     }
+    /// Not equal.
     friend bool operator!=(const EnvSnapshot& a, const EnvSnapshot& b) { return !(a == b); }
 
 private:
@@ -2184,6 +2195,7 @@ class [[nodiscard]] SnapshotGuard {
 public:
     SnapshotGuard() : snapshot_(EnvSnapshot::capture()) {}
 
+    /// Takes over OTHER's snapshot and duty to restore; OTHER restores nothing when destroyed.
     SnapshotGuard(SnapshotGuard&& other) noexcept
         : snapshot_(std::move(other.snapshot_)), active_(other.active_) {
         other.active_ = false;
@@ -2212,8 +2224,10 @@ public:
 
     /// Keeps whatever the scope did: nothing is restored at destruction.
     void release() noexcept { active_ = false; }
+    /// True until release() (or a move from this guard): the destructor will restore.
     bool active() const noexcept { return active_; }
 
+    /// The environment as it was captured, which the guard restores.
     const EnvSnapshot& snapshot() const noexcept { return snapshot_; }
 
 private:
@@ -2268,8 +2282,12 @@ inline bool path_list_contains(std::string_view list, std::string_view dir) noex
 
 } // namespace detail
 
+/// A recipe of environment changes as data: built with set, set_empty, unset, prepend_path,
+/// append_path, clear and keep (each validated when added), printed with to_string(), applied to this
+/// process with apply() (undone by the guard it returns) or rendered for a child with render().
 class EnvOverlay {
 public:
+    /// What an Operation does.
     enum class Kind {
         set,          ///< NAME = value ("" is set-to-empty, never unset)
         unset,        ///< NAME removed
@@ -2279,10 +2297,11 @@ public:
         keep,         ///< NAME survives clear()
     };
 
+    /// One step of the recipe.
     struct Operation {
-        Kind kind;
-        std::string name;  // empty for clear
-        std::string value; // set: the value; prepend/append: the directory
+        Kind kind;         ///< what it does
+        std::string name;  ///< the variable (empty for clear)
+        std::string value; ///< set: the value ("" = set to empty); prepend/append: the directory
 
         /// One line, as `--dry-run` prints it: `RUSTC_WRAPPER="" (set to empty, not unset)`,
         /// `CARGO_TARGET_DIR unset`, `PATH prepend /x`.
@@ -2300,9 +2319,11 @@ public:
             return {};
         }
 
+        /// Equal when kind, name and value are.
         friend bool operator==(const Operation& a, const Operation& b) {
             return a.kind == b.kind && a.name == b.name && a.value == b.value;
         }
+        /// Not equal.
         friend bool operator!=(const Operation& a, const Operation& b) { return !(a == b); }
     };
 
@@ -2347,8 +2368,11 @@ public:
         return add(Kind::keep, name, {});
     }
 
+    /// The operations, in the order they were added (and are applied).
     const std::vector<Operation>& operations() const noexcept { return operations_; }
+    /// True when no operation was added.
     bool empty() const noexcept { return operations_.empty(); }
+    /// The number of operations.
     std::size_t size() const noexcept { return operations_.size(); }
 
     /// Every operation, one per line (each ending in '\n').
@@ -2410,9 +2434,11 @@ public:
         return ScopedEnv(detail::adopt_plan_t{}, exclusive, plan_against_process());
     }
 
+    /// Equal when both hold the same operations in the same order.
     friend bool operator==(const EnvOverlay& a, const EnvOverlay& b) {
         return a.operations_ == b.operations_;
     }
+    /// Not equal.
     friend bool operator!=(const EnvOverlay& a, const EnvOverlay& b) { return !(a == b); }
 
 private:
@@ -2524,6 +2550,8 @@ private:
     std::size_t count_ = 0;
 };
 #else
+/// A child's environment as `execve`/`posix_spawn` take it: a null-terminated array of
+/// "NAME=VALUE" strings, owned by this object (built from an EnvSnapshot, typically a rendered one).
 class EnvBlock {
 public:
     /// An empty environment.
@@ -2546,7 +2574,9 @@ public:
     }
 
     // Copies re-point the array at their own storage; moves keep the buffer and so the pointers.
+    /// A copy with its own storage (its envp() points into the copy, not into OTHER).
     EnvBlock(const EnvBlock& other) : text_(other.text_), count_(other.count_) { index(); }
+    /// Copies OTHER's entries; envp() then points into this object's own storage.
     EnvBlock& operator=(const EnvBlock& other) {
         if (this != &other) {
             text_ = other.text_;
@@ -2555,7 +2585,9 @@ public:
         }
         return *this;
     }
+    /// Takes OTHER's storage; pointers from OTHER's envp() stay valid and now belong to this one.
     EnvBlock(EnvBlock&& other) noexcept = default;
+    /// Takes OTHER's storage, as the move constructor does.
     EnvBlock& operator=(EnvBlock&& other) noexcept = default;
     ~EnvBlock() = default;
 
