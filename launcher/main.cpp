@@ -144,17 +144,7 @@ int do_run(const RunOptions& options, const std::vector<std::string>& words) {
     if (options.ignore_environment) overlay.clear();
     if (!options.profile.empty()) {
         const envguard::Profile profile = require_profile(options.profile, options.config_file);
-        for (const auto& op : profile.overlay.operations()) {
-            using Kind = envguard::EnvOverlay::Kind;
-            switch (op.kind) {
-            case Kind::set: overlay.set(op.name, op.value); break;
-            case Kind::unset: overlay.unset(op.name); break;
-            case Kind::prepend_path: overlay.prepend_path(op.name, op.value); break;
-            case Kind::append_path: overlay.append_path(op.name, op.value); break;
-            case Kind::clear: overlay.clear(); break;
-            case Kind::keep: overlay.keep(op.name); break;
-            }
-        }
+        for (const auto& op : profile.overlay.operations()) launcher::add_operation(overlay, op);
     }
     for (const auto& name : options.unset) overlay.unset(name);
     // GNU env: leading NAME=VALUE words are assignments (split at the first '='); the first word

@@ -289,18 +289,6 @@ private:
     std::vector<std::tuple<std::string, std::string, long>> claimed_;
 };
 
-void add_operation(envguard::EnvOverlay& overlay, const envguard::EnvOverlay::Operation& op) {
-    using Kind = envguard::EnvOverlay::Kind;
-    switch (op.kind) {
-    case Kind::set: overlay.set(op.name, op.value); break;
-    case Kind::unset: overlay.unset(op.name); break;
-    case Kind::prepend_path: overlay.prepend_path(op.name, op.value); break;
-    case Kind::append_path: overlay.append_path(op.name, op.value); break;
-    case Kind::clear: overlay.clear(); break;
-    case Kind::keep: overlay.keep(op.name); break;
-    }
-}
-
 // The profile's own operations, in the documented order: unset, set, set-empty (each variable at most
 // once among the three), then prepend-path (a list keeps its written order: [a, b] gives a:b:...),
 // then append-path.
@@ -445,6 +433,19 @@ std::string profiles_listing(const std::string& config_file) {
     for (const auto& file : set.files) files += (files.empty() ? "" : ", ") + shown_path(file).string();
     out += "profile files read: " + (files.empty() ? std::string("none") : files) + "\n";
     return out;
+}
+
+// Appends OP to OVERLAY through the overlay's own checks (a profile's operations after another's).
+void add_operation(envguard::EnvOverlay& overlay, const envguard::EnvOverlay::Operation& op) {
+    using Kind = envguard::EnvOverlay::Kind;
+    switch (op.kind) {
+    case Kind::set: overlay.set(op.name, op.value); break;
+    case Kind::unset: overlay.unset(op.name); break;
+    case Kind::prepend_path: overlay.prepend_path(op.name, op.value); break;
+    case Kind::append_path: overlay.append_path(op.name, op.value); break;
+    case Kind::clear: overlay.clear(); break;
+    case Kind::keep: overlay.keep(op.name); break;
+    }
 }
 
 } // namespace launcher

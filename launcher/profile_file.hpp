@@ -58,6 +58,9 @@ std::vector<std::filesystem::path> profile_files(const std::filesystem::path& st
 // Throws ProfileFileError or ManifestError (TOML syntax, unreadable file) on the first problem.
 ProfileSet load_profiles(const std::vector<std::filesystem::path>& files);
 
+// Appends OP to OVERLAY (validated again by the overlay's own add functions).
+void add_operation(envguard::EnvOverlay& overlay, const envguard::EnvOverlay::Operation& op);
+
 // The profile --profile NAME means. A built-in name is answered without reading any file (a file
 // cannot redefine a built-in) unless CONFIG_FILE is given, which is always read and validated.
 // Otherwise the files are read; an unknown NAME is a ProfileFileError listing the known names.
