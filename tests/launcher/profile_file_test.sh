@@ -85,7 +85,7 @@ printf '[profile.mine]\nset.MINE = "xdg"\n[profile.ci]\nset.CI = "user"\n' > "$X
 expect_eq "\$XDG_CONFIG_HOME/envguard/envguard.toml adds profiles" "xdg" \
   "$(in_deeper "$ENVGUARD" run --profile mine -- /bin/sh -c 'printf %s "$MINE"')"
 expect_eq "  ...below the project's file" "never-" \
-  "$(in_deeper "$ENVGUARD" run --profile ci -- /bin/sh -c 'printf %s "$CARGO_TERM_COLOR-${CI-}"')"
+  "$(in_deeper env -u CI "$ENVGUARD" run --profile ci -- /bin/sh -c 'printf %s "$CARGO_TERM_COLOR-${CI-}"')"
 rm -r "$XDG_CONFIG_HOME/envguard"
 mkdir -p "$root/home/.config/envguard"
 printf '[profile.mine]\nset.MINE = "home"\n' > "$root/home/.config/envguard/envguard.toml"
