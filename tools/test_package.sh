@@ -45,9 +45,21 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Package)" = envguard ] && ok "Package: envguard" || fail "Package: $(field Package)"
 [ "$(field Version)" = "$version" ] && ok "Version: $version (version.hpp)" || fail "Version: $(field Version), expected $version"
 depends=$(field Depends)
-for lib in libc6 libstdc++6 libfmt9 libtomlplusplus3; do
-  [[ $depends == *"$lib "* || $depends == *"$lib," || $depends == "$lib" ]] && ok "Depends on $lib (dpkg-shlibdeps)" ||
-    fail "Depends lacks $lib" "Depends: $depends"
+# Every package that holds a shared library the launcher loads must be a dependency (which ones
+# depends on how it is linked: fmt and toml++ header-only and libstdc++ static leave only libc6).
+needed_packages() {
+  local lib path
+  for lib in $(objdump -p "$build/launcher/envguard" | awk '/NEEDED/ {print $2}'); do
+    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ {print $NF; exit}')
+    [ -n "$path" ] || { echo "?$lib"; continue; }
+    { dpkg -S "$path" 2>/dev/null || dpkg -S "$(readlink -f "$path")" 2>/dev/null || echo "?$lib:"; } | head -1 | cut -d: -f1
+  done | sort -u
+}
+packages=$(needed_packages)
+[ -n "$packages" ] && ok "the launcher's shared libraries come from: $(echo $packages)" || fail "no NEEDED libraries found in $build/launcher/envguard"
+for pkg in libc6 $packages; do
+  [[ $depends == *"$pkg "* || $depends == *"$pkg," || $depends == "$pkg" ]] && ok "Depends on $pkg (dpkg-shlibdeps)" ||
+    fail "Depends lacks $pkg" "Depends: $depends"
 done
 [ -n "$(field Maintainer)" ] && [ -n "$(field Description)" ] && ok "Maintainer and Description set" || fail "Maintainer or Description missing"
 contents=$(dpkg-deb -c "$deb")
