@@ -1,8 +1,8 @@
 # A Debian package of everything `cmake --install` installs (headers, CMake package, pkg-config file,
 # and, when built, the launcher with its man page and bash completion), with CPack's DEB generator:
 #   cmake --build BUILD && (cd BUILD && cpack -G DEB)      ->  BUILD/envguard_<version>_<arch>.deb
-# Dependencies come from dpkg-shlibdeps (Debian dpkg-dev) run on the launcher: libc6, libstdc++6,
-# libgcc-s1, libfmt9, libtomlplusplus3 on Debian 12.
+# Dependencies come from dpkg-shlibdeps (Debian dpkg-dev) run on the launcher: on Debian 12 only
+# libc6 (fmt and toml++ are used header-only, libstdc++ and libgcc linked statically).
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" "${PROJECT_SOURCE_DIR}/README.md" "${PROJECT_SOURCE_DIR}/CHANGELOG.md"
         DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 

@@ -10,7 +10,7 @@
 #   - builds and runs a consumer in each setup the README shows (tools/test_consumers.sh),
 #   - builds the Debian package, installs it, uses it from /usr and removes it (tools/test_package.sh).
 # Needs Rust's cargo (rustup, found in ~/.cargo/bin) for the launcher's end-to-end tests.
-# Usage: tools/run_tests.sh            (about 12 minutes on 2 cores)
+# Usage: tools/run_tests.sh            (about 25 minutes on 2 cores)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
