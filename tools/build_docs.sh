@@ -13,4 +13,9 @@ for page in classenvguard_1_1v1_1_1ScopedEnv.html classenvguard_1_1v1_1_1EnvOver
             classenvguard_1_1v1_1_1EnvSnapshot.html classenvguard_1_1v1_1_1NothrowScopedEnv.html; do
   test -s "build/docs/html/$page" || { echo "build_docs: build/docs/html/$page is missing" >&2; exit 1; }
 done
+# No graph was drawn: the reference must build on a machine without Graphviz (docs/Doxyfile says why).
+if compgen -G "build/docs/html/*.map" >/dev/null || compgen -G "build/docs/html/*.dot" >/dev/null; then
+  echo "build_docs: graph files in build/docs/html: the Doxyfile must not need Graphviz's dot" >&2
+  exit 1
+fi
 echo "build_docs: build/docs/html/index.html"
