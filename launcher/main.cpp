@@ -159,6 +159,15 @@ std::string suggestion(const std::string& word, const std::vector<std::string>& 
     return best ? fmt::format(" (did you mean {}?)", *best) : std::string();
 }
 
+// ARG quoted for the shell popen runs: sh (single quotes) or cmd.exe (double quotes).
+std::string command_quote(const std::string& arg) {
+#ifdef _WIN32
+    return "\"" + arg + "\"";
+#else
+    return shell_quote(arg);
+#endif
+}
+
 // The output of COMMAND (a shell command line) and its exit status; stderr goes to ERRORS.
 int capture(const std::string& command, std::string& output, std::string& errors) {
     namespace fs = std::filesystem;
@@ -392,13 +401,13 @@ std::vector<std::string> pyo3_crates(const envguard::EnvSnapshot& child, const e
     std::string why;
     try {
         const std::string cargo = envguard::find_program("cargo", child);
-        std::string command = shell_quote(cargo) + " metadata --format-version 1";
+        std::string command = command_quote(cargo) + " metadata --format-version 1";
         if (options.all_features) command += " --all-features";
         if (options.no_default_features) command += " --no-default-features";
         if (!options.features.empty()) {
             std::string list;
             for (const auto& feature : options.features) list += (list.empty() ? "" : ",") + feature;
-            command += " --features " + shell_quote(list);
+            command += " --features " + command_quote(list);
         }
 #ifndef _WIN32
         // cargo metadata runs `rustc -vV` through the wrappers: not through a refusing sccache
@@ -427,7 +436,7 @@ std::vector<std::string> pyo3_crates(const envguard::EnvSnapshot& child, const e
         else throw;
     }
     fmt::print(stderr, "envguard: fast mode: {}; reading the Cargo.toml files instead (this misses what only "
-                       "cargo resolves: renamed workspace dependencies, pyo3 reached through registry crates)\n",
+                       "cargo resolves: pyo3 reached through crates outside the workspace, as numpy's)\n",
                why);
     const auto workspace = launcher::load_workspace(std::filesystem::current_path());
     members.clear();

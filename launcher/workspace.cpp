@@ -24,31 +24,38 @@ namespace {
 
 toml::table parse_manifest(const fs::path& path) { return parse_toml_file(path); }
 
-void collect_dependency_names(const toml::table& table, std::vector<std::string>& out) {
+// WORKSPACE_DEPS: the root's [workspace.dependencies], for `name.workspace = true` (whose package,
+// when renamed there, is the root's `package = "..."`).
+void collect_dependency_names(const toml::table& table, std::vector<std::string>& out,
+                              const toml::table* workspace_deps) {
     for (const char* key : {"dependencies", "dev-dependencies", "build-dependencies"}) {
         const toml::table* deps = table[key].as_table();
         if (!deps) continue;
         for (const auto& [name, spec] : *deps) {
             out.emplace_back(name.str());
             // `alias = { package = "pyo3", ... }` depends on pyo3 under another name
-            if (const toml::table* detail = spec.as_table())
+            if (const toml::table* detail = spec.as_table()) {
                 if (auto package = (*detail)["package"].value<std::string>()) out.push_back(*package);
+                if ((*detail)["workspace"].value_or(false) && workspace_deps)
+                    if (const toml::table* inherited = (*workspace_deps)[name.str()].as_table())
+                        if (auto package = (*inherited)["package"].value<std::string>()) out.push_back(*package);
+            }
         }
     }
 }
 
-Crate read_crate(const fs::path& manifest) {
+Crate read_crate(const fs::path& manifest, const toml::table* workspace_deps = nullptr) {
     const toml::table table = parse_manifest(manifest);
     Crate crate;
     crate.manifest = manifest;
     crate.name = table["package"]["name"].value_or(std::string());
     if (crate.name.empty())
         throw ManifestError("envguard: " + manifest.string() + ": no [package] name");
-    collect_dependency_names(table, crate.depends);
+    collect_dependency_names(table, crate.depends, workspace_deps);
     if (const toml::table* targets = table["target"].as_table())
         for (const auto& entry : *targets)
             if (const toml::table* target = entry.second.as_table())
-                collect_dependency_names(*target, crate.depends);
+                collect_dependency_names(*target, crate.depends, workspace_deps);
     return crate;
 }
 
@@ -145,7 +152,8 @@ Workspace load_workspace(const fs::path& start_dir) {
     if (const toml::array* exclude = table["workspace"]["exclude"].as_array())
         for (const auto& item : *exclude)
             if (auto path = item.value<std::string>()) excluded.insert(fs::weakly_canonical(root_dir / *path));
-    if (table.contains("package")) workspace.members.push_back(read_crate(root));
+    const toml::table* workspace_deps = table["workspace"]["dependencies"].as_table();
+    if (table.contains("package")) workspace.members.push_back(read_crate(root, workspace_deps));
     if (const toml::node* node = table["workspace"]["members"].node(); node && !node->is_array())
         throw ManifestError("envguard: " + root.string() + ":" + std::to_string(node->source().begin.line) +
                             ": workspace.members must be an array of paths (members = [\"crates/*\"]); "
@@ -163,7 +171,7 @@ Workspace load_workspace(const fs::path& start_dir) {
                                         member.string() + " (from \"" + *pattern +
                                         "\") has no Cargo.toml; cargo refuses to load the workspace "
                                         "(\"failed to load manifest for workspace member\")");
-                workspace.members.push_back(read_crate(manifest));
+                workspace.members.push_back(read_crate(manifest, workspace_deps));
             }
         }
     }

@@ -331,10 +331,17 @@ private:
         if (options.all_features && (options.no_default_features || !options.features.empty()))
             throw std::invalid_argument("envguard: --all-features cannot be combined with --features or "
                                         "--no-default-features (choose one)");
-        for (const auto& feature : options.features)
-            if (feature.empty() || feature.front() == '-')
+        // cargo's feature names: letters, digits, '_', '-', '+', '.'; "dep/feature" and "dep?/feature"
+        for (const auto& feature : options.features) {
+            bool valid = !feature.empty() && feature.front() != '-';
+            for (char c : feature)
+                valid = valid && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                  c == '_' || c == '-' || c == '+' || c == '.' || c == '/' || c == '?' || c == ':');
+            if (!valid)
                 throw std::invalid_argument("envguard: --features: \"" + feature +
-                                            "\" is not a feature name");
+                                            "\" is not a feature name (letters, digits, _ - + . and "
+                                            "dep/feature)");
+        }
         if (options.output_path && options.output_path->empty())
             throw std::invalid_argument("envguard: --output-path must not be empty");
     }

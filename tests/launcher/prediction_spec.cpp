@@ -235,3 +235,13 @@ TEST_CASE("the profile-file loader: extends and a nearer file's profile replace 
     const auto far = launcher::load_profiles({s.dir / "envguard.toml"});
     CHECK(contains(far.find("mine")->profile.overlay.to_string(), "RUSTC_WRAPPER=\"\""));
 }
+
+TEST_CASE("the manifest fallback: an inherited dependency renamed in [workspace.dependencies]") {
+    Scratch s;
+    s.write("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n[workspace.dependencies]\n"
+                          "py = { package = \"pyo3\", version = \"0.22\" }\n");
+    s.write("crates/a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\n[dependencies]\npy.workspace = true\n");
+    s.write("crates/b/Cargo.toml", "[package]\nname = \"b\"\nversion = \"0.1.0\"\n[dev-dependencies]\na = { path = \"../a\" }\n");
+    s.write("crates/c/Cargo.toml", "[package]\nname = \"c\"\nversion = \"0.1.0\"\n");
+    CHECK(launcher::crates_depending_on(launcher::load_workspace(s.dir), "pyo3") == std::vector<std::string>{"a", "b"});
+}

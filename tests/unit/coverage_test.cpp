@@ -134,6 +134,11 @@ TEST_CASE("CoverageProfile: features are a choice: --all-features, --features, -
     options.all_features = false;
     options.features = {"-x"};
     CHECK_THROWS_AS(envguard::CoverageProfile::commands(options), std::invalid_argument);
+    options.features = {"a\"&b"};
+    CHECK_THROWS_WITH_AS(envguard::CoverageProfile::commands(options), doctest::Contains("is not a feature name"),
+                         std::invalid_argument);
+    options.features = {"serde/std", "dep:x", "tokio?/rt", "v1.2+x"};
+    CHECK_NOTHROW(envguard::CoverageProfile::commands(options));
 }
 
 TEST_CASE("CoverageProfile: modes parse from and print as their names") {
