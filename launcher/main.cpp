@@ -335,19 +335,19 @@ int do_run(const RunOptions& options, const std::vector<std::string>& words) {
         if (!note.empty()) fmt::print(stderr, "{}\n", note);
     }
     const envguard::EnvSnapshot child = overlay.render(parent);
-    if (context && !options.no_preflight && !options.dry_run) {
+    if (options.dry_run) {
+        print_changes(parent, child);
+        fmt::print("command: {}\n", command.empty() ? "(none: the environment would be printed)"
+                                                    : join_command(command));
+    }
+    // (a dry run makes it too, after printing: its exit status says whether the real run would start)
+    if (context && !options.no_preflight) {
         const bool tests = command.size() > 1 && (command[1] == "llvm-cov" || command[1] == "test");
         if (!preflight_passes(*context, child, tests ? launcher::PredictFor::coverage : launcher::PredictFor::build,
                               join_command(command)))
             return exit_envguard_error;
     }
-
-    if (options.dry_run) {
-        print_changes(parent, child);
-        fmt::print("command: {}\n", command.empty() ? "(none: the environment would be printed)"
-                                                    : join_command(command));
-        return 0;
-    }
+    if (options.dry_run) return 0;
     if (command.empty()) { // like env: print the environment the command would have had
         for (const auto& [name, value] : child) fmt::print("{}={}\n", name, value);
         return 0;
@@ -525,11 +525,12 @@ int do_coverage(const CoverageCli& cli, const std::vector<std::string>& extra) {
     if (cli.dry_run) {
         print_changes(parent, child);
         for (const auto& argv : commands) fmt::print("command: {}\n", join_command(argv));
-        return 0;
     }
+    // (a dry run makes it too, after printing: its exit status says whether the real run would start)
     if (!cli.no_preflight && !preflight_passes(*context, child, launcher::PredictFor::coverage,
                                                join_command(commands.back())))
         return exit_envguard_error;
+    if (cli.dry_run) return 0;
     try {
         (void)envguard::find_program("cargo", child);
     } catch (const envguard::EnvError&) {

@@ -255,6 +255,9 @@ expect_status "coverage with a workspace wrapper that does not exist: exit 125" 
 expect_contains "  ...the finding" "cargo will try to run the wrapper \"no-such-wrapper-xyz\"" "$out"
 expect_contains "  ...and the way out" "--no-preflight" "$out"
 expect_eq "  ...nothing was run" "" "$(cat "$record")"
+expect_status "  ...a dry run says the same: exit 125" 125 "$ENVGUARD" coverage --mode lcov --dry-run
+expect_contains "  ...after printing the command" "command: cargo llvm-cov --workspace --all-features --lcov --output-path lcov.info" "$out"
+expect_status "  ...and so does run --profile coverage --dry-run -- cargo build" 125 "$ENVGUARD" run --profile coverage --dry-run -- cargo build
 expect_status "--no-preflight runs it anyway" 0 env PATH="$scratch/standin:$PATH" "$ENVGUARD" coverage --mode lcov --no-preflight
 expect_eq "  ...(the stand-in ran)" 1 "$(grep -c '^args:' "$record")"
 rm -rf "$wscrate/target"
