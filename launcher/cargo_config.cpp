@@ -81,6 +81,8 @@ void read_one(const fs::path& file, CargoConfig& config) {
     take_bool(table["build"]["incremental"].node(), file, "build.incremental", config.build_incremental);
     take_bool(table["profile"]["dev"]["incremental"].node(), file, "profile.dev.incremental",
               config.dev_incremental);
+    take_bool(table["profile"]["test"]["incremental"].node(), file, "profile.test.incremental",
+              config.test_incremental);
     if (const toml::table* env = table["env"].as_table()) {
         for (const char* name : {"RUSTC_WRAPPER", "CARGO_INCREMENTAL", "CARGO_BUILD_INCREMENTAL", "CARGO_TARGET_DIR"}) {
             const toml::node* node = env->get(name);
@@ -115,9 +117,6 @@ std::string quoted(const std::string& value) { return envguard::detail::quote_va
 
 std::string base_name(const std::string& program) { return fs::path(program).filename().string(); }
 
-bool is_sccache(const std::optional<std::string>& program) {
-    return program && base_name(*program).find("sccache") != std::string::npos;
-}
 
 // RUSTC_WRAPPER (set, even to "") > CARGO_BUILD_<KEY> > config; "" means no wrapper.
 WrapperPrediction predict_wrapper(const envguard::EnvSnapshot& env, const char* variable,
@@ -130,7 +129,8 @@ WrapperPrediction predict_wrapper(const envguard::EnvSnapshot& env, const char* 
         return {from_value(*value),
                 std::string(variable) + (value->empty() ? " is set to the empty string: no wrapper, "
                                                           "whatever the config says"
-                                                        : " is set: it overrides every other setting"),
+                                                        : std::string(" is set: it wins over ") + build_variable +
+                                                              " and " + key),
                 {}};
     if (const std::string* value = env.find(build_variable))
         return {from_value(*value),
@@ -144,6 +144,10 @@ WrapperPrediction predict_wrapper(const envguard::EnvSnapshot& env, const char* 
 }
 
 } // namespace
+
+bool is_sccache(const std::optional<std::string>& program) {
+    return program && base_name(*program).find("sccache") != std::string::npos;
+}
 
 const std::string* home_directory(const envguard::EnvSnapshot& env) {
 #ifdef _WIN32
@@ -181,6 +185,8 @@ CargoConfig read_cargo_config(const fs::path& dir, const envguard::EnvSnapshot& 
         const toml::table table = parse_config(manifest);
         take_bool(table["profile"]["dev"]["incremental"].node(), manifest, "profile.dev.incremental",
                   config.manifest_dev_incremental);
+        take_bool(table["profile"]["test"]["incremental"].node(), manifest, "profile.test.incremental",
+                  config.manifest_test_incremental);
     }
     return config;
 }
@@ -193,7 +199,8 @@ std::optional<std::array<int, 3>> parse_version(const std::string& text) {
 }
 
 Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, const fs::path& dir,
-                   const fs::path& workspace_root, const std::optional<std::string>& sccache_version) {
+                   const fs::path& workspace_root, const std::optional<std::string>& sccache_version,
+                   PredictFor what) {
     using envguard::Finding;
     using envguard::Severity;
     Prediction p;
@@ -203,8 +210,26 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
         predict_wrapper(env, "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
                         "build.rustc-workspace-wrapper", config.rustc_workspace_wrapper);
 
-    // Incremental, for the dev profile that cargo build and cargo test use:
-    // CARGO_INCREMENTAL (only "1" is on) > CARGO_BUILD_INCREMENTAL > build.incremental > profile.
+    // Incremental, for the profile the command builds with (cargo build: dev; cargo test, and so
+    // cargo llvm-cov: test, which inherits dev's setting):
+    // CARGO_INCREMENTAL (only "1" is on) > CARGO_BUILD_INCREMENTAL > build.incremental > profile,
+    // where the profile's own setting is CARGO_PROFILE_<P>_INCREMENTAL > config > Cargo.toml, and
+    // test's falls back to dev's.
+    const bool coverage = what == PredictFor::coverage;
+    p.cargo_profile = coverage ? "test" : "dev";
+    auto valid_bool = [](const std::string* value) { return value && (*value == "true" || *value == "false"); };
+    struct ProfileLayer {
+        const char* variable;
+        const std::optional<ConfigBool>* config;
+        const std::optional<ConfigBool>* manifest;
+        const char* key;
+    };
+    std::vector<ProfileLayer> layers;
+    if (coverage)
+        layers.push_back({"CARGO_PROFILE_TEST_INCREMENTAL", &config.test_incremental,
+                          &config.manifest_test_incremental, "profile.test.incremental"});
+    layers.push_back({"CARGO_PROFILE_DEV_INCREMENTAL", &config.dev_incremental, &config.manifest_dev_incremental,
+                      "profile.dev.incremental"});
     if (const std::string* value = env.find("CARGO_INCREMENTAL")) {
         p.incremental = *value == "1";
         p.incremental_rule = "CARGO_INCREMENTAL=" + quoted(*value) + " in the environment" +
@@ -216,18 +241,38 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
         p.incremental = config.build_incremental->value;
         p.incremental_rule = std::string("build.incremental = ") + (p.incremental ? "true" : "false");
         p.incremental_source = config.build_incremental->source;
-    } else if (const std::string* profile = env.find("CARGO_PROFILE_DEV_INCREMENTAL")) {
-        p.incremental = *profile == "true";
-        p.incremental_rule = "CARGO_PROFILE_DEV_INCREMENTAL=" + quoted(*profile) + " in the environment";
-    } else if (config.dev_incremental || config.manifest_dev_incremental) {
-        const ConfigBool& setting = config.dev_incremental ? *config.dev_incremental : *config.manifest_dev_incremental;
-        p.incremental = setting.value;
-        p.incremental_rule = std::string("profile.dev.incremental = ") + (p.incremental ? "true" : "false");
-        p.incremental_source = setting.source;
     } else {
-        p.incremental = true;
-        p.incremental_rule = "the dev profile's default";
+        bool decided = false;
+        for (const auto& layer : layers) {
+            if (const std::string* value = env.find(layer.variable); valid_bool(value)) {
+                p.incremental = *value == "true";
+                p.incremental_rule = std::string(layer.variable) + "=" + quoted(*value) + " in the environment";
+            } else if (*layer.config || *layer.manifest) {
+                const ConfigBool& setting = *layer.config ? **layer.config : **layer.manifest;
+                p.incremental = setting.value;
+                p.incremental_rule = std::string(layer.key) + " = " + (p.incremental ? "true" : "false");
+                p.incremental_source = setting.source;
+            } else {
+                continue;
+            }
+            decided = true;
+            break;
+        }
+        if (!decided) {
+            p.incremental = true;
+            p.incremental_rule = coverage ? "the test profile's default (it inherits dev's)" : "the dev profile's default";
+        }
+        if (coverage && decided && p.incremental_rule.find("dev") != std::string::npos)
+            p.incremental_rule += " (cargo llvm-cov runs cargo test, whose test profile inherits dev's setting)";
     }
+    // cargo reads every CARGO_PROFILE_<P>_INCREMENTAL as a boolean and stops on anything else.
+    for (const char* variable : {"CARGO_PROFILE_DEV_INCREMENTAL", "CARGO_PROFILE_TEST_INCREMENTAL",
+                                 "CARGO_PROFILE_RELEASE_INCREMENTAL", "CARGO_PROFILE_BENCH_INCREMENTAL"})
+        if (const std::string* value = env.find(variable); value && !valid_bool(value))
+            p.findings.push_back({Severity::error, variable,
+                                  std::string(variable) + "=" + quoted(*value) +
+                                      ": cargo stops with \"provided string was not `true` or `false`\"",
+                                  "use true or false, or unset it"});
 
     // What the wrapper process sees: the environment, unless a force [env] entry replaces it; an
     // [env] entry fills in only a variable the environment does not have.
@@ -306,21 +351,31 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
         const auto version = sccache_version ? parse_version(*sccache_version) : std::nullopt;
         const bool predates_check = version && *version < std::array<int, 3>{0, 5, 1};
         const bool fatal = is_sccache(w->program) && refuses && !predates_check;
+        const bool old_sccache_accepts = is_sccache(w->program) && refuses && predates_check;
+        // An ordinary build with a working wrapper is healthy: nothing to say (the wrapper line says
+        // which runs). For coverage, a wrapper that is still on is worth a word.
+        if (!fatal && !old_sccache_accepts && !coverage) continue;
         std::string problem =
             from_config ? std::string(variable) + " is unset and " + w->source.describe() + " sets " + key +
                               " = " + quoted(*w->program) + ": cargo will run " + base_name(*w->program)
-                        : "cargo will run " + quoted(*w->program) + " as the wrapper (" + w->rule + ")";
+                        : "cargo will run " + quoted(*w->program) + " as the " +
+                              (outer ? "wrapper" : "workspace wrapper") + " (" + w->rule + ")";
         if (fatal) problem += sccache_refuses;
-        if (is_sccache(w->program) && refuses && predates_check)
+        if (old_sccache_accepts)
             problem += "; it sees CARGO_INCREMENTAL=1, which this sccache (" + *sccache_version +
                        ") accepts without caching, but sccache 0.5.1 and later refuse";
+        std::string fix = std::string("Set ") + variable + " to the empty string (not unset)";
+        if (fatal && coverage) fix += " (the coverage profile does this for an sccache)";
+        if (fatal) fix += ", or CARGO_INCREMENTAL=0 to keep the cache";
         p.findings.push_back({fatal ? Severity::error
                                     : (from_config || predates_check) ? Severity::warning
                                                                       : Severity::info,
-                              variable, problem,
-                              std::string("Set ") + variable + " to the empty string (not unset)" +
-                                  (fatal ? ", or CARGO_INCREMENTAL=0 to keep the cache" : "") + "."});
+                              variable, problem, fix + "."});
     }
+    if (p.wrapper.program && p.workspace_wrapper.program)
+        p.wrapper_nesting = "workspace members are compiled as `" + base_name(*p.wrapper.program) + " " +
+                            base_name(*p.workspace_wrapper.program) + " rustc …` (the two nest), other crates as `" +
+                            base_name(*p.wrapper.program) + " rustc …`";
     if (const std::string* build = env.find("CARGO_BUILD_INCREMENTAL"))
         if (*build != "true" && *build != "false")
             p.findings.push_back({Severity::error, "CARGO_BUILD_INCREMENTAL",
@@ -334,7 +389,7 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
         if (entry.name == "RUSTC_WRAPPER")
             problem += "cargo never takes its own wrapper from [env]; only rustc, build-script "
                        "children and nested cargo (xtask) see it";
-        else if (entry.name == "CARGO_INCREMENTAL")
+        else if (entry.name == "CARGO_INCREMENTAL" || entry.name == "CARGO_BUILD_INCREMENTAL")
             problem += "cargo's own incremental setting ignores [env]; only rustc and the wrapper "
                        "see it";
         else

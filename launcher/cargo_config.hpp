@@ -49,6 +49,8 @@ struct CargoConfig {
     std::optional<ConfigBool> build_incremental;
     std::optional<ConfigBool> dev_incremental;          // [profile.dev] incremental, config files
     std::optional<ConfigBool> manifest_dev_incremental; // [profile.dev] incremental, root Cargo.toml
+    std::optional<ConfigBool> test_incremental;          // [profile.test] incremental, config files
+    std::optional<ConfigBool> manifest_test_incremental; // [profile.test] incremental, root Cargo.toml
     std::vector<EnvEntry> env; // [env] RUSTC_WRAPPER / CARGO_INCREMENTAL / CARGO_BUILD_INCREMENTAL / CARGO_TARGET_DIR
 };
 
@@ -69,9 +71,16 @@ struct WrapperPrediction {
     Source source;
 };
 
+// What the prediction is for. A build: `cargo build` (the dev profile); findings only about what
+// fails or surprises. Coverage: `cargo llvm-cov`, which runs `cargo test` (the test profile, which
+// inherits from dev), and findings about what coverage needs (a wrapper that is still on, say).
+enum class PredictFor { build, coverage };
+
 struct Prediction {
     WrapperPrediction wrapper;
     WrapperPrediction workspace_wrapper;
+    std::string wrapper_nesting;  // how cargo runs the two for workspace members, when both are set
+    std::string cargo_profile = "dev"; // whose incremental setting is predicted: "dev" or "test"
     bool incremental = false;
     std::string incremental_rule;
     Source incremental_source;
@@ -86,11 +95,16 @@ struct Prediction {
 
 // The prediction for a build started in DIR (whose workspace root is WORKSPACE_ROOT) with ENV: "as if
 // cargo were run in DIR" (relative paths in ENV are taken from DIR).
-// SCCACHE_VERSION: what `sccache --version` printed for the sccache cargo would run, when known.
-// sccache refuses CARGO_INCREMENTAL=1 from 0.5.1 on; an older one runs anyway (uncached).
+// SCCACHE_VERSION: what `sccache --version` printed for the sccache cargo would run (as the wrapper
+// or the workspace wrapper), when known. sccache refuses CARGO_INCREMENTAL=1 from 0.5.1 on; an older
+// one runs anyway (uncached).
 Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env,
                    const std::filesystem::path& dir, const std::filesystem::path& workspace_root,
-                   const std::optional<std::string>& sccache_version = std::nullopt);
+                   const std::optional<std::string>& sccache_version = std::nullopt,
+                   PredictFor what = PredictFor::build);
+
+// True when PROGRAM (a wrapper as configured: a name or a path) is sccache.
+bool is_sccache(const std::optional<std::string>& program);
 
 // "sccache 0.4.0-pre.6" or "0.4.0-pre.6" -> {0, 4, 0}; nullopt when there is no version in TEXT.
 std::optional<std::array<int, 3>> parse_version(const std::string& text);

@@ -36,7 +36,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -128,6 +130,162 @@ std::vector<std::string> split_commas(const std::vector<std::string>& values) {
     return out;
 }
 
+// The candidate closest to WORD by edit distance, when it is close enough to be a likely typo.
+std::optional<std::string> did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    std::size_t best_distance = 3; // at most 2 edits
+    for (const auto& candidate : candidates) {
+        std::vector<std::size_t> row(candidate.size() + 1);
+        for (std::size_t j = 0; j <= candidate.size(); ++j) row[j] = j;
+        for (std::size_t i = 1; i <= word.size(); ++i) {
+            std::size_t diagonal = row[0];
+            row[0] = i;
+            for (std::size_t j = 1; j <= candidate.size(); ++j) {
+                const std::size_t above = row[j];
+                row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] == candidate[j - 1] ? 0 : 1)});
+                diagonal = above;
+            }
+        }
+        if (row[candidate.size()] < best_distance) {
+            best_distance = row[candidate.size()];
+            best = candidate;
+        }
+    }
+    return best;
+}
+
+std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
+    const auto best = did_you_mean(word, candidates);
+    return best ? fmt::format(" (did you mean {}?)", *best) : std::string();
+}
+
+// ARG quoted for the shell popen runs: sh (single quotes) or cmd.exe (double quotes).
+std::string command_quote(const std::string& arg) {
+#ifdef _WIN32
+    return "\"" + arg + "\"";
+#else
+    return shell_quote(arg);
+#endif
+}
+
+// The output of COMMAND (a shell command line) and its exit status; stderr goes to ERRORS.
+int capture(const std::string& command, std::string& output, std::string& errors) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path error_file = fs::temp_directory_path(ec) /
+                                fmt::format("envguard-{}-{}.err", static_cast<unsigned long>(std::rand()),
+                                            reinterpret_cast<std::uintptr_t>(&output) & 0xffff);
+#ifdef _WIN32
+    std::FILE* pipe = envguard_popen(("\"" + command + " 2>\"" + error_file.string() + "\"\"").c_str(), "r");
+#else
+    std::FILE* pipe = envguard_popen((command + " 2>" + shell_quote(error_file.string())).c_str(), "r");
+#endif
+    if (pipe == nullptr) return -1;
+    char buffer[4096];
+    std::size_t got = 0;
+    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, got);
+    const int status = envguard_pclose(pipe);
+    if (std::FILE* file = std::fopen(error_file.string().c_str(), "r")) {
+        while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) errors.append(buffer, got);
+        std::fclose(file);
+    }
+    fs::remove(error_file, ec);
+    return status;
+}
+
+// What cargo would see from the current directory: its workspace root, its config, the prediction.
+struct CargoContext {
+    std::filesystem::path dir;  // where cargo runs (config files are found from here, as cargo does)
+    std::filesystem::path root; // the workspace root directory
+    launcher::CargoConfig config;
+    launcher::Prediction prediction;
+    std::vector<std::string> sccache_stats;
+    bool sccache_found = false;
+};
+
+std::vector<std::string> output_of(const std::string& program, const char* argument);
+std::vector<std::string> sccache_stats(const std::string& sccache);
+
+// The prediction for ENV, with the version of the sccache that would run (wrapper or workspace
+// wrapper) when it can be asked. WITH_STATS: also its request and cache counts.
+launcher::Prediction predict_with_sccache(CargoContext& c, const envguard::EnvSnapshot& env, launcher::PredictFor what,
+                                          bool with_stats) {
+    launcher::Prediction p = launcher::predict(c.config, env, c.dir, c.root, std::nullopt, what);
+    for (const auto* w : {&p.wrapper, &p.workspace_wrapper}) {
+        if (!launcher::is_sccache(w->program)) continue;
+        try {
+            const std::string sccache = envguard::find_program(*w->program, env);
+            // Whether it refuses CARGO_INCREMENTAL=1 depends on its version: predict again knowing it.
+            const auto version = output_of(sccache, "--version");
+            if (!version.empty() && launcher::parse_version(version.front())) {
+                const std::string text = version.front().rfind("sccache ", 0) == 0
+                                             ? version.front().substr(std::string("sccache ").size())
+                                             : version.front();
+                p = launcher::predict(c.config, env, c.dir, c.root, text, what);
+            }
+            c.sccache_found = true;
+            if (with_stats) c.sccache_stats = sccache_stats(sccache);
+        } catch (const envguard::EnvError&) {
+        }
+        break;
+    }
+    return p;
+}
+
+// A profile that sets RUSTC_WRAPPER to the empty string bypasses sccache (the coverage profiles do).
+// cargo would still run an sccache configured as the workspace wrapper (RUSTC_WORKSPACE_WRAPPER,
+// CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER or build.rustc-workspace-wrapper), which refuses the
+// CARGO_INCREMENTAL=1 the profile sets: such a profile empties RUSTC_WORKSPACE_WRAPPER too. Returns
+// the note to print, or "" when nothing was added.
+std::string neutralize_workspace_sccache(envguard::EnvOverlay& overlay, const envguard::EnvSnapshot& parent,
+                                         const launcher::CargoConfig& config, const std::filesystem::path& dir,
+                                         const std::filesystem::path& root) {
+    const envguard::EnvSnapshot child = overlay.render(parent);
+    const std::string* wrapper = child.find("RUSTC_WRAPPER");
+    const bool bypasses = wrapper && wrapper->empty() && !(parent.find("RUSTC_WRAPPER") && parent.find("RUSTC_WRAPPER")->empty());
+    if (!bypasses) return {};
+    const launcher::Prediction p = launcher::predict(config, child, dir, root);
+    if (!launcher::is_sccache(p.workspace_wrapper.program)) return {};
+    overlay.set_empty("RUSTC_WORKSPACE_WRAPPER");
+    return fmt::format("envguard: the profile bypasses sccache, and cargo would still run {} as the workspace "
+                       "wrapper ({}): RUSTC_WORKSPACE_WRAPPER is set to the empty string too",
+                       *p.workspace_wrapper.program, p.workspace_wrapper.rule);
+}
+
+// The cargo context of the current directory, or nullopt outside a cargo project.
+std::optional<CargoContext> cargo_context(const envguard::EnvSnapshot& env) {
+    CargoContext c;
+    c.dir = std::filesystem::current_path();
+    try {
+        c.root = launcher::find_workspace_root(c.dir).parent_path();
+    } catch (const launcher::ManifestError&) {
+        return std::nullopt;
+    }
+    c.config = launcher::read_cargo_config(c.dir, env, c.root);
+    return c;
+}
+
+void print_findings(std::FILE* out, const std::vector<envguard::Finding>& findings, envguard::Severity at_least,
+                    const char* prefix) {
+    for (const auto& f : findings)
+        if (f.severity >= at_least)
+            fmt::print(out, "{}{}: {}{}\n    fix: {}\n", prefix, envguard::to_string(f.severity),
+                       f.variable.empty() ? std::string() : f.variable + ": ", f.problem, f.fix);
+}
+
+// The preflight: check's prediction on the child's environment before anything runs. A predicted
+// failure prints the findings and their fixes; the caller exits 125 and runs nothing.
+bool preflight_passes(CargoContext& c, const envguard::EnvSnapshot& child, launcher::PredictFor what,
+                      const std::string& what_runs) {
+    c.prediction = predict_with_sccache(c, child, what, false);
+    if (!c.prediction.will_fail()) return true;
+    fmt::print(stderr, "envguard: preflight: `{}` would fail here:\n", what_runs);
+    print_findings(stderr, c.prediction.findings, envguard::Severity::error, "  ");
+    fmt::print(stderr, "envguard: nothing was run (exit 125); fix the above, or pass --no-preflight to run "
+                       "anyway\n");
+    return false;
+}
+
 struct RunOptions {
     bool ignore_environment = false;
     std::vector<std::string> unset;
@@ -136,6 +294,7 @@ struct RunOptions {
     std::vector<std::string> prepend_path;
     std::vector<std::string> append_path;
     bool dry_run = false;
+    bool no_preflight = false;
 };
 
 int do_run(const RunOptions& options, const std::vector<std::string>& words) {
@@ -166,14 +325,29 @@ int do_run(const RunOptions& options, const std::vector<std::string>& words) {
     }
     const std::vector<std::string> command(words.begin() + static_cast<std::ptrdiff_t>(first_command_word),
                                            words.end());
+    // With a profile, before a cargo command: the coverage rule for a workspace sccache, and the
+    // preflight (check's prediction on the child's environment).
+    const bool runs_cargo = !command.empty() && (std::filesystem::path(command.front()).stem() == "cargo");
+    std::optional<CargoContext> context;
+    if (!options.profile.empty() && runs_cargo) context = cargo_context(parent);
+    if (context) {
+        const std::string note = neutralize_workspace_sccache(overlay, parent, context->config, context->dir, context->root);
+        if (!note.empty()) fmt::print(stderr, "{}\n", note);
+    }
     const envguard::EnvSnapshot child = overlay.render(parent);
-
     if (options.dry_run) {
         print_changes(parent, child);
         fmt::print("command: {}\n", command.empty() ? "(none: the environment would be printed)"
                                                     : join_command(command));
-        return 0;
     }
+    // (a dry run makes it too, after printing: its exit status says whether the real run would start)
+    if (context && !options.no_preflight) {
+        const bool tests = command.size() > 1 && (command[1] == "llvm-cov" || command[1] == "test");
+        if (!preflight_passes(*context, child, tests ? launcher::PredictFor::coverage : launcher::PredictFor::build,
+                              join_command(command)))
+            return exit_envguard_error;
+    }
+    if (options.dry_run) return 0;
     if (command.empty()) { // like env: print the environment the command would have had
         for (const auto& [name, value] : child) fmt::print("{}={}\n", name, value);
         return 0;
@@ -183,13 +357,19 @@ int do_run(const RunOptions& options, const std::vector<std::string>& words) {
 }
 
 struct CoverageCli {
-    std::string mode = "html";
+    std::string mode;
+    std::vector<std::string> mode_flags; // --html, --lcov, ...: shorthands for --mode
     std::vector<std::string> packages;
     std::vector<std::string> exclude;
+    bool workspace = false;
     bool clean = false;
     std::string output_path;
     bool output_path_given = false;
+    std::vector<std::string> features;
+    bool all_features = false;
+    bool no_default_features = false;
     bool dry_run = false;
+    bool no_preflight = false;
 };
 
 // cargo finds `cargo llvm-cov` as a program cargo-llvm-cov on PATH or in $CARGO_HOME/bin.
@@ -208,40 +388,160 @@ bool llvm_cov_installed(const envguard::EnvSnapshot& env) {
     return !cargo_home.empty() && std::filesystem::exists(cargo_home + "/bin/cargo-llvm-cov", ec);
 }
 
+std::string known_modes() {
+    std::string out;
+    for (auto mode : envguard::all_coverage_modes) out += (out.empty() ? "" : ", ") + std::string(envguard::to_string(mode));
+    return out;
+}
+
+// The pyo3 crates of the workspace, from cargo's own resolved graph (`cargo metadata`), or from the
+// manifests when cargo metadata cannot run (said on stderr). MEMBERS gets every member's name.
+std::vector<std::string> pyo3_crates(const envguard::EnvSnapshot& child, const envguard::CoverageOptions& options,
+                                     std::vector<std::string>& members) {
+    std::string why;
+    try {
+        const std::string cargo = envguard::find_program("cargo", child);
+        std::string command = command_quote(cargo) + " metadata --format-version 1";
+        if (options.all_features) command += " --all-features";
+        if (options.no_default_features) command += " --no-default-features";
+        if (!options.features.empty()) {
+            std::string list;
+            for (const auto& feature : options.features) list += (list.empty() ? "" : ",") + feature;
+            command += " --features " + command_quote(list);
+        }
+#ifndef _WIN32
+        // cargo metadata runs `rustc -vV` through the wrappers: not through a refusing sccache
+        command = "RUSTC_WRAPPER= RUSTC_WORKSPACE_WRAPPER= " + command;
+#endif
+        std::string output, errors;
+        const int status = capture(command, output, errors);
+        if (status == 0) {
+            const auto found = launcher::members_depending_on(output, "pyo3");
+            members = found.members;
+            return found.depending;
+        }
+        while (!errors.empty() && (errors.back() == '\n' || errors.back() == '\r')) errors.pop_back();
+        const auto last_line = errors.rfind('\n');
+        why = "`cargo metadata` failed: " + (errors.empty() ? std::string("no message")
+                                                             : errors.substr(last_line == std::string::npos ? 0 : last_line + 1));
+        // cargo itself cannot load this workspace: so cannot cargo llvm-cov
+        if (errors.find("failed to parse manifest") != std::string::npos ||
+            errors.find("failed to load manifest") != std::string::npos ||
+            errors.find("invalid type") != std::string::npos)
+            throw launcher::ManifestError("envguard: cargo cannot load this workspace:\n" + errors);
+    } catch (const envguard::EnvError& error) {
+        why = std::string("cargo is not on PATH (") + error.what() + ")";
+    } catch (const launcher::ManifestError& error) {
+        if (why.empty()) why = error.what();
+        else throw;
+    }
+    fmt::print(stderr, "envguard: fast mode: {}; reading the Cargo.toml files instead (this misses what only "
+                       "cargo resolves: pyo3 reached through crates outside the workspace, as numpy's)\n",
+               why);
+    const auto workspace = launcher::load_workspace(std::filesystem::current_path());
+    members.clear();
+    for (const auto& crate : workspace.members) members.push_back(crate.name);
+    return launcher::crates_depending_on(workspace, "pyo3");
+}
+
 int do_coverage(const CoverageCli& cli, const std::vector<std::string>& extra) {
     envguard::CoverageOptions options;
-    const auto mode = envguard::parse_coverage_mode(cli.mode);
+    // --mode MODE, or one shorthand (--html, --lcov, ...), not two different ones
+    std::string mode_name = cli.mode;
+    for (const auto& flag : cli.mode_flags) {
+        if (!mode_name.empty() && mode_name != flag)
+            usage_error(fmt::format("envguard: coverage: choose one mode: {} and {} were both given",
+                                    cli.mode.empty() || mode_name != cli.mode ? "--" + mode_name : "--mode " + mode_name,
+                                    "--" + flag));
+        mode_name = flag;
+    }
+    if (mode_name.empty()) mode_name = "html";
+    const auto mode = envguard::parse_coverage_mode(mode_name);
     if (!mode)
-        usage_error(fmt::format("envguard: unknown coverage mode \"{}\" (known: html, open, text, lcov, "
-                                "json, fast, ci)",
-                                cli.mode));
+        usage_error(fmt::format("envguard: unknown coverage mode \"{}\"{} (known: {})", mode_name,
+                                suggestion(mode_name, [] {
+                                    std::vector<std::string> names;
+                                    for (auto m : envguard::all_coverage_modes) names.emplace_back(envguard::to_string(m));
+                                    return names;
+                                }()),
+                                known_modes()));
     options.mode = *mode;
     options.packages = split_commas(cli.packages);
     options.exclude = split_commas(cli.exclude);
+    if (cli.workspace && !options.packages.empty())
+        usage_error("envguard: coverage: --workspace and -p/--package: choose one (--workspace is the default; "
+                    "-p names the packages instead)");
     options.clean = cli.clean;
     if (cli.output_path_given) options.output_path = cli.output_path;
+    options.features = split_commas(cli.features);
+    options.no_default_features = cli.no_default_features;
+    options.all_features = cli.all_features || (options.features.empty() && !options.no_default_features);
     options.extra_args = extra;
-    if (options.mode == envguard::CoverageMode::fast && options.exclude.empty() &&
-        options.packages.empty()) {
-        const auto workspace = launcher::load_workspace(std::filesystem::current_path());
-        options.exclude = launcher::crates_depending_on(workspace, "pyo3");
-        fmt::print(stderr, "envguard: fast mode: excluding {} (the workspace crates that depend on pyo3)\n",
-                   options.exclude.empty() ? std::string("nothing") : join_command(options.exclude));
-    }
-    const auto commands = envguard::CoverageProfile::commands(options); // validates the options
+    (void)envguard::CoverageProfile::commands(options); // validates the options before anything is read
 
     const envguard::EnvSnapshot parent = envguard::EnvSnapshot::capture();
-    const auto profile = envguard::CoverageProfile::llvm_cov();
-    const envguard::EnvSnapshot child = profile.overlay().render(parent);
+    // cargo llvm-cov works in a cargo project: outside one, say so (for every mode and --dry-run)
+    std::optional<CargoContext> context = cargo_context(parent);
+    if (!context)
+        throw launcher::ManifestError(fmt::format(
+            "envguard: coverage: no Cargo.toml in {} or any parent directory: run it in a cargo project",
+            std::filesystem::current_path().string()));
+    envguard::EnvOverlay overlay = envguard::CoverageProfile::llvm_cov().overlay();
+    const std::string note = neutralize_workspace_sccache(overlay, parent, context->config, context->dir, context->root);
+    if (!note.empty()) fmt::print(stderr, "{}\n", note);
+    const envguard::EnvSnapshot child = overlay.render(parent);
+
+    if (options.mode == envguard::CoverageMode::fast && options.exclude.empty()) {
+        std::vector<std::string> members;
+        const std::vector<std::string> pyo3 = pyo3_crates(child, options, members);
+        if (options.packages.empty()) {
+            if (!members.empty() && pyo3.size() == members.size())
+                throw launcher::ManifestError(fmt::format(
+                    "envguard: fast mode: every workspace member depends on pyo3 ({}), so nothing would be "
+                    "left to cover (cargo: \"no packages to compile\"); use another mode",
+                    join_command(pyo3)));
+            options.exclude = pyo3;
+            fmt::print(stderr, "envguard: fast mode: excluding {} (the workspace crates that depend on pyo3)\n",
+                       pyo3.empty() ? std::string("nothing") : join_command(pyo3));
+        } else {
+            // fast with -p: the packages given, minus those that depend on pyo3 (said, never silent)
+            std::vector<std::string> kept, dropped;
+            for (const auto& package : options.packages)
+                (std::find(pyo3.begin(), pyo3.end(), package) != pyo3.end() ? dropped : kept).push_back(package);
+            if (kept.empty())
+                throw launcher::ManifestError(fmt::format(
+                    "envguard: fast mode: every package given depends on pyo3 ({}); fast mode leaves those "
+                    "out, so nothing would be left (use --mode html to cover them)",
+                    join_command(dropped)));
+            options.packages = kept;
+            fmt::print(stderr, "envguard: fast mode: {} (of the packages given){}\n",
+                       dropped.empty() ? std::string("none depends on pyo3")
+                                       : "leaving out " + join_command(dropped) + " (depending on pyo3)",
+                       dropped.empty() ? "" : "; covering " + join_command(kept));
+        }
+    }
+    const auto commands = envguard::CoverageProfile::commands(options);
+
     if (cli.dry_run) {
         print_changes(parent, child);
         for (const auto& argv : commands) fmt::print("command: {}\n", join_command(argv));
-        return 0;
+    }
+    // (a dry run makes it too, after printing: its exit status says whether the real run would start)
+    if (!cli.no_preflight && !preflight_passes(*context, child, launcher::PredictFor::coverage,
+                                               join_command(commands.back())))
+        return exit_envguard_error;
+    if (cli.dry_run) return 0;
+    try {
+        (void)envguard::find_program("cargo", child);
+    } catch (const envguard::EnvError&) {
+        fmt::print(stderr, "envguard: cargo is not on PATH: install Rust (https://rustup.rs), or put "
+                           "~/.cargo/bin on PATH\n");
+        return exit_not_found;
     }
     if (!llvm_cov_installed(child)) {
         fmt::print(stderr,
                    "envguard: `cargo llvm-cov` is not installed (no cargo-llvm-cov on PATH or in "
-                   "$CARGO_HOME/bin).\nInstall it with:\n  cargo install cargo-llvm-cov\n  rustup "
+                   "$CARGO_HOME/bin).\nInstall it with:\n  cargo install cargo-llvm-cov --locked\n  rustup "
                    "component add llvm-tools-preview\n");
         return exit_not_found;
     }
@@ -269,6 +569,7 @@ struct CheckCli {
     std::string config_file;
     std::string format = "text";
     std::string manifest_path;
+    std::string for_what; // "build", "coverage", or "" (coverage when the profile's name says so)
 };
 
 nlohmann::json json_source(const launcher::Source& source) {
@@ -317,44 +618,87 @@ std::vector<std::string> sccache_stats(const std::string& sccache) {
     return lines;
 }
 
+// Coverage context: a profile whose name says coverage (coverage, coverage-cached, ci-coverage, ...).
+bool coverage_profile_name(const std::string& name) { return name.find("coverage") != std::string::npos; }
+
 int do_check(const CheckCli& cli) {
     if (cli.format != "text" && cli.format != "json")
-        usage_error(fmt::format("envguard: check: unknown format \"{}\" (known: text, json)", cli.format));
+        usage_error(fmt::format("envguard: check: unknown format \"{}\"{} (known: text, json)", cli.format,
+                                suggestion(cli.format, {"text", "json"})));
+    if (!cli.for_what.empty() && cli.for_what != "build" && cli.for_what != "coverage")
+        usage_error(fmt::format("envguard: check: --for {}{}: known: build (cargo build, the dev profile), "
+                                "coverage (cargo llvm-cov, which runs cargo test: the test profile)",
+                                shell_quote(cli.for_what), suggestion(cli.for_what, {"build", "coverage"})));
     namespace fs = std::filesystem;
-    fs::path dir = cli.manifest_path.empty() ? fs::current_path() : fs::path(cli.manifest_path);
-    if (!cli.manifest_path.empty()) {
-        std::error_code ec;
-        if (!fs::exists(dir, ec))
-            usage_error(fmt::format("envguard: check: --manifest-path {}: no such file or directory",
-                                    shell_quote(cli.manifest_path)));
-        if (!fs::is_directory(dir, ec)) {
-            if (dir.filename() != "Cargo.toml")
-                usage_error(fmt::format("envguard: check: --manifest-path {}: give a directory or a "
-                                        "Cargo.toml",
-                                        shell_quote(cli.manifest_path)));
-            dir = dir.parent_path().empty() ? fs::current_path() : dir.parent_path();
+    // As cargo: config files and relative paths from the current directory; --manifest-path names a
+    // Cargo.toml (not a directory), whose workspace is the one built.
+    const fs::path dir = fs::current_path();
+    fs::path root;
+    try {
+        if (!cli.manifest_path.empty()) {
+            const fs::path manifest = fs::absolute(cli.manifest_path).lexically_normal();
+            std::error_code ec;
+            if (fs::is_directory(manifest, ec))
+                throw launcher::ManifestError(fmt::format(
+                    "envguard: check: --manifest-path {} is a directory, but cargo expects the path of a "
+                    "Cargo.toml{}",
+                    shell_quote(cli.manifest_path),
+                    fs::exists(manifest / "Cargo.toml", ec) ? " (" + (manifest / "Cargo.toml").string() + " exists)" : ""));
+            if (manifest.filename() != "Cargo.toml")
+                throw launcher::ManifestError(fmt::format(
+                    "envguard: check: --manifest-path {}: the manifest path must be a path to a Cargo.toml "
+                    "file (as cargo's)",
+                    shell_quote(cli.manifest_path)));
+            if (!fs::exists(manifest, ec))
+                throw launcher::ManifestError(fmt::format("envguard: check: --manifest-path {}: no such file",
+                                                          shell_quote(cli.manifest_path)));
+            root = launcher::find_workspace_root(manifest.parent_path()).parent_path();
+        } else {
+            root = launcher::find_workspace_root(dir).parent_path();
         }
+    } catch (const launcher::ManifestError& error) {
+        if (cli.format == "json") { // a JSON reader gets JSON, even for this
+            nlohmann::json out{{"schema", "envguard-check/1"}, {"error", error.what()}, {"will_fail", nullptr}};
+            fmt::print("{}\n", out.dump(2));
+        } else {
+            fmt::print(stderr, "{}\n", error.what());
+        }
+        return exit_envguard_error;
     }
-    dir = fs::absolute(dir).lexically_normal();
-    const fs::path root = launcher::find_workspace_root(dir).parent_path();
 
     envguard::EnvSnapshot env = envguard::EnvSnapshot::capture();
-    if (!cli.profile.empty()) env = require_profile(cli.profile, cli.config_file).overlay.render(env);
-    const launcher::CargoConfig config = launcher::read_cargo_config(dir, env, root);
-    launcher::Prediction p = launcher::predict(config, env, dir, root);
-    std::vector<std::string> stats;
-    const bool wrapper_is_sccache =
-        p.wrapper.program && fs::path(*p.wrapper.program).filename().string().find("sccache") != std::string::npos;
-    if (wrapper_is_sccache) {
-        try {
-            const std::string sccache = envguard::find_program(*p.wrapper.program, env);
-            // Whether it refuses CARGO_INCREMENTAL=1 depends on its version: predict again knowing it.
-            const auto version = output_of(sccache, "--version");
-            if (!version.empty() && launcher::parse_version(version.front()))
-                p = launcher::predict(config, env, dir, root, version.front().substr(std::string("sccache ").size()));
-            stats = sccache_stats(sccache);
-        } catch (const envguard::EnvError&) {
-        }
+    CargoContext context;
+    context.dir = dir;
+    context.root = root;
+    std::string note;
+    if (!cli.profile.empty()) {
+        const envguard::EnvSnapshot parent = env;
+        envguard::EnvOverlay overlay = require_profile(cli.profile, cli.config_file).overlay;
+        context.config = launcher::read_cargo_config(dir, overlay.render(parent), root);
+        note = neutralize_workspace_sccache(overlay, parent, context.config, dir, root);
+        env = overlay.render(parent);
+    }
+    context.config = launcher::read_cargo_config(dir, env, root);
+    const launcher::CargoConfig& config = context.config;
+    const launcher::PredictFor what = cli.for_what == "coverage" ? launcher::PredictFor::coverage
+                                      : cli.for_what == "build"  ? launcher::PredictFor::build
+                                      : coverage_profile_name(cli.profile) ? launcher::PredictFor::coverage
+                                                                           : launcher::PredictFor::build;
+    launcher::Prediction p = predict_with_sccache(context, env, what, true);
+    const std::vector<std::string>& stats = context.sccache_stats;
+    const bool wrapper_is_sccache = context.sccache_found;
+    if (!note.empty())
+        p.findings.push_back({envguard::Severity::info, "RUSTC_WORKSPACE_WRAPPER", note.substr(std::string("envguard: ").size()),
+                              "nothing to do: envguard run/coverage with this profile do the same"});
+    // A workspace cargo cannot load fails every command
+    try {
+        (void)launcher::load_workspace(root);
+    } catch (const launcher::ManifestError& error) {
+        std::string problem = error.what();
+        if (problem.rfind("envguard: ", 0) == 0) problem = problem.substr(10);
+        p.findings.push_back({envguard::Severity::error, "", problem,
+                              "fix the workspace's Cargo.toml (members = [\"crates/*\"], each member "
+                              "directory with a Cargo.toml)"});
     }
 
     if (cli.format == "json") {
@@ -363,10 +707,13 @@ int do_check(const CheckCli& cli) {
         out["directory"] = dir.string();
         out["workspace_root"] = root.string();
         out["profile"] = cli.profile.empty() ? nlohmann::json(nullptr) : nlohmann::json(cli.profile);
+        out["for"] = what == launcher::PredictFor::coverage ? "coverage" : "build";
+        out["cargo_profile"] = p.cargo_profile;
         out["config_files"] = nlohmann::json::array();
         for (const auto& file : config.files) out["config_files"].push_back(file.string());
         out["wrapper"] = json_wrapper(p.wrapper);
         out["workspace_wrapper"] = json_wrapper(p.workspace_wrapper);
+        out["wrapper_nesting"] = p.wrapper_nesting.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.wrapper_nesting);
         out["incremental"] = {{"enabled", p.incremental},
                               {"rule", p.incremental_rule},
                               {"source", json_source(p.incremental_source)}};
@@ -403,7 +750,8 @@ int do_check(const CheckCli& cli) {
     fmt::print("workspace wrapper: {} — {}\n",
                p.workspace_wrapper.program ? *p.workspace_wrapper.program : std::string("none"),
                p.workspace_wrapper.rule);
-    fmt::print("incremental:       {} — {}{}\n", p.incremental ? "on" : "off", p.incremental_rule,
+    if (!p.wrapper_nesting.empty()) fmt::print("nesting:           {}\n", p.wrapper_nesting);
+    fmt::print("incremental:       {} ({} profile) — {}{}\n", p.incremental ? "on" : "off", p.cargo_profile, p.incremental_rule,
                from(p.incremental_source));
     if (p.wrapper.program || p.workspace_wrapper.program)
         fmt::print("the wrapper sees:  CARGO_INCREMENTAL {}\n", describe(p.wrapper_sees_incremental));
@@ -492,6 +840,8 @@ int main(int argc, char** argv) {
         ->check(not_an_option);
     run->add_flag("--dry-run", run_options.dry_run,
                   "Print each variable before -> after and the command; run nothing");
+    run->add_flag("--no-preflight", run_options.no_preflight,
+                  "With --profile and a cargo command: run it even when check predicts a failure");
     run->footer("NAME=VALUE sets (NAME= sets to the empty string, not unset). Without COMMAND, prints "
                 "the environment.\nExamples:\n"
                 "  envguard run --profile coverage -- cargo llvm-cov --html\n"
@@ -502,21 +852,37 @@ int main(int argc, char** argv) {
     CLI::App* coverage = app.add_subcommand(
         "coverage", "Run cargo llvm-cov with sccache bypassed: RUSTC_WRAPPER=\"\", CARGO_INCREMENTAL=1, "
                     "no CARGO_TARGET_DIR");
-    coverage->add_option("--mode", coverage_cli.mode, "html, open, text, lcov, json, fast or ci")
-        ->capture_default_str()
+    coverage->add_option("--mode", coverage_cli.mode, "html (default), open, text, lcov, json, fast, ci or cobertura")
+        ->type_name("MODE")
         ->check(not_an_option);
-    coverage->add_option("-p,--packages", coverage_cli.packages, "Only these packages (a,b or repeated)")
+    for (auto mode : envguard::all_coverage_modes) {
+        const std::string name(envguard::to_string(mode));
+        if (mode == envguard::CoverageMode::fast || mode == envguard::CoverageMode::ci) continue;
+        coverage->add_flag_callback("--" + name, [&coverage_cli, name] { coverage_cli.mode_flags.push_back(name); },
+                                    "Same as --mode " + name);
+    }
+    coverage->add_option("-p,--package,--packages", coverage_cli.packages, "Only these packages (a,b or repeated)")
         ->type_name("PKG,...")
         ->allow_extra_args(false)
         ->check(not_an_option);
+    coverage->add_flag("--workspace", coverage_cli.workspace, "The whole workspace (the default without -p)");
     coverage->add_option("--exclude", coverage_cli.exclude,
                          "Leave these workspace packages out (fast mode: instead of the pyo3 crates)")
         ->type_name("PKG,...")
         ->allow_extra_args(false)
         ->check(not_an_option);
+    coverage->add_option("-F,--features", coverage_cli.features, "Build with these features (instead of --all-features)")
+        ->type_name("FEATURES")
+        ->allow_extra_args(false)
+        ->check(not_an_option);
+    coverage->add_flag("--all-features", coverage_cli.all_features, "Build with every feature (the default)");
+    coverage->add_flag("--no-default-features", coverage_cli.no_default_features,
+                       "Build without the default features (instead of --all-features)");
+    coverage->add_flag("--no-preflight", coverage_cli.no_preflight,
+                       "Run even when check predicts that the build will fail");
     coverage->add_flag("--clean", coverage_cli.clean, "Run `cargo llvm-cov clean --workspace` first");
     CLI::Option* output_path = coverage->add_option("--output-path", coverage_cli.output_path,
-                                                    "Report file for lcov, json and ci modes")
+                                                    "Report file for the lcov, json, ci and cobertura modes")
                                    ->type_name("FILE")
                                    ->check(not_an_option);
     coverage->add_flag("--dry-run", coverage_cli.dry_run,
@@ -539,10 +905,15 @@ int main(int argc, char** argv) {
     check->add_option("--format", check_cli.format, "text (default) or json")
         ->type_name("FORMAT")
         ->check(not_an_option);
+    check->add_option("--for", check_cli.for_what,
+                      "build (cargo build) or coverage (cargo llvm-cov: the test profile, coverage findings); "
+                      "default: coverage with a --profile whose name contains \"coverage\", else build")
+        ->type_name("WHAT")
+        ->check(not_an_option);
     check->add_option("--manifest-path", check_cli.manifest_path,
-                      "The project directory or its Cargo.toml; the prediction is for cargo run there "
-                      "(default: here)")
-        ->type_name("DIR")
+                      "The Cargo.toml of the workspace to build, as cargo's --manifest-path: config files are "
+                      "still found from the current directory")
+        ->type_name("PATH")
         ->check(not_an_option);
     check->footer("Reads .cargo/config(.toml) from here up to / and $CARGO_HOME, like cargo.\nExamples:\n"
                   "  envguard check\n  envguard check --profile coverage\n  envguard check --format json\n"
@@ -558,12 +929,15 @@ int main(int argc, char** argv) {
                      "$XDG_CONFIG_HOME/envguard/ (~/.config/envguard/), add profiles.\nExample:\n"
                      "  envguard profiles");
 
-    static const char* const subcommands[] = {"run", "coverage", "check", "profiles"};
+    const std::vector<std::string> subcommands{"run", "coverage", "check", "profiles"};
+    if (args.empty() && !had_dashes) { // bare `envguard`: what it can do
+        fmt::print("{}", app.help());
+        return 0;
+    }
     if (!args.empty() && !args.front().empty() && args.front().front() != '-' &&
-        std::none_of(std::begin(subcommands), std::end(subcommands),
-                     [&](const char* known) { return args.front() == known; })) {
-        fmt::print(stderr, "envguard: unknown subcommand {} (known: run, coverage, check, profiles)\n",
-                   shell_quote(args.front()));
+        std::find(subcommands.begin(), subcommands.end(), args.front()) == subcommands.end()) {
+        fmt::print(stderr, "envguard: unknown subcommand {}{} (known: run, coverage, check, profiles)\n",
+                   shell_quote(args.front()), suggestion(args.front(), subcommands));
         return exit_envguard_error;
     }
     try {
@@ -577,7 +951,22 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        fmt::print(stderr, "envguard: {}\n", e.what());
+        std::string hint;
+        // An unknown option: the nearest one the subcommand has
+        for (CLI::App* sub : {run, coverage, check, profiles}) {
+            if (!sub->parsed() || hint.size()) continue;
+            std::vector<std::string> names;
+            for (const CLI::Option* o : sub->get_options())
+                for (const auto& n : o->get_lnames()) names.push_back("--" + n);
+            for (const auto& word : sub->remaining()) {
+                if (word.rfind("--", 0) != 0) continue;
+                const std::string option = word.substr(0, word.find('='));
+                if (option == "--package" || option == "--mode") continue;
+                hint = suggestion(option, names);
+                if (!hint.empty()) break;
+            }
+        }
+        fmt::print(stderr, "envguard: {}{}\n", e.what(), hint);
         return exit_envguard_error;
     }
 
@@ -613,10 +1002,16 @@ int main(int argc, char** argv) {
         }
         if (coverage->parsed()) {
             coverage_cli.output_path_given = output_path->count() > 0;
-            if (!coverage->remaining().empty())
-                usage_error(fmt::format("envguard: coverage: unexpected {}; put cargo llvm-cov "
+            if (!coverage->remaining().empty()) {
+                std::vector<std::string> names;
+                for (const CLI::Option* o : coverage->get_options())
+                    for (const auto& n : o->get_lnames()) names.push_back("--" + n);
+                const std::string first = coverage->remaining().front();
+                usage_error(fmt::format("envguard: coverage: unexpected {}{}; put cargo llvm-cov "
                                         "arguments after --",
-                                        join_command(coverage->remaining())));
+                                        join_command(coverage->remaining()),
+                                        suggestion(first.substr(0, first.find('=')), names)));
+            }
             return do_coverage(coverage_cli, after_dashes);
         }
         if ((profiles->parsed() || check->parsed()) && had_dashes)

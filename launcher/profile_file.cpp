@@ -408,7 +408,25 @@ ProfileSet load_profiles(const std::vector<fs::path>& files) {
 
 envguard::Profile resolve_profile(const std::string& name, const std::string& config_file) {
     if (config_file.empty())
-        if (const envguard::Profile* builtin = envguard::find_builtin_profile(name)) return *builtin;
+        if (const envguard::Profile* builtin = envguard::find_builtin_profile(name)) {
+            // A built-in does not depend on the files (a broken one elsewhere does not stop it), but
+            // a file that tries to redefine it is an error naming the file and line, never ignored.
+            for (const auto& file : profile_files(fs::current_path(), config_file)) {
+                toml::table table;
+                try {
+                    table = toml::parse_file(file.string());
+                } catch (const toml::parse_error&) {
+                    continue;
+                }
+                if (const toml::node* node = table["profile"][name].node())
+                    throw ProfileFileError("envguard: " + shown_path(file).string() + ":" +
+                                           std::to_string(node->source().begin.line) + ": profile " +
+                                           quote_text(name) + ": a built-in profile cannot be redefined; give "
+                                           "yours another name and write extends = " + quote_text(name) +
+                                           " in it (then use --profile with that name)");
+            }
+            return *builtin;
+        }
     const ProfileSet set = load_profiles(profile_files(fs::current_path(), config_file));
     if (const ListedProfile* listed = set.find(name)) return listed->profile;
     std::string files;

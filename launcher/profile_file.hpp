@@ -61,9 +61,10 @@ ProfileSet load_profiles(const std::vector<std::filesystem::path>& files);
 // Appends OP to OVERLAY (validated again by the overlay's own add functions).
 void add_operation(envguard::EnvOverlay& overlay, const envguard::EnvOverlay::Operation& op);
 
-// The profile --profile NAME means. A built-in name is answered without reading any file (a file
-// cannot redefine a built-in) unless CONFIG_FILE is given, which is always read and validated.
-// Otherwise the files are read; an unknown NAME is a ProfileFileError listing the known names.
+// The profile --profile NAME means. A built-in name is answered without validating the files (a
+// broken file does not stop it) unless CONFIG_FILE is given, but a file that tries to redefine it is
+// a ProfileFileError naming its file and line. Otherwise the files are read and validated; an unknown
+// NAME is a ProfileFileError listing the known names.
 envguard::Profile resolve_profile(const std::string& name, const std::string& config_file);
 
 // What `envguard profiles` prints: each profile, its origin ("built-in" or FILE:LINE), description,

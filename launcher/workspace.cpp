@@ -1,5 +1,6 @@
 #include "workspace.hpp"
 
+#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #else
 #    include <glob.h>
 #endif
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -22,31 +24,38 @@ namespace {
 
 toml::table parse_manifest(const fs::path& path) { return parse_toml_file(path); }
 
-void collect_dependency_names(const toml::table& table, std::vector<std::string>& out) {
+// WORKSPACE_DEPS: the root's [workspace.dependencies], for `name.workspace = true` (whose package,
+// when renamed there, is the root's `package = "..."`).
+void collect_dependency_names(const toml::table& table, std::vector<std::string>& out,
+                              const toml::table* workspace_deps) {
     for (const char* key : {"dependencies", "dev-dependencies", "build-dependencies"}) {
         const toml::table* deps = table[key].as_table();
         if (!deps) continue;
         for (const auto& [name, spec] : *deps) {
             out.emplace_back(name.str());
             // `alias = { package = "pyo3", ... }` depends on pyo3 under another name
-            if (const toml::table* detail = spec.as_table())
+            if (const toml::table* detail = spec.as_table()) {
                 if (auto package = (*detail)["package"].value<std::string>()) out.push_back(*package);
+                if ((*detail)["workspace"].value_or(false) && workspace_deps)
+                    if (const toml::table* inherited = (*workspace_deps)[name.str()].as_table())
+                        if (auto package = (*inherited)["package"].value<std::string>()) out.push_back(*package);
+            }
         }
     }
 }
 
-Crate read_crate(const fs::path& manifest) {
+Crate read_crate(const fs::path& manifest, const toml::table* workspace_deps = nullptr) {
     const toml::table table = parse_manifest(manifest);
     Crate crate;
     crate.manifest = manifest;
     crate.name = table["package"]["name"].value_or(std::string());
     if (crate.name.empty())
         throw ManifestError("envguard: " + manifest.string() + ": no [package] name");
-    collect_dependency_names(table, crate.depends);
+    collect_dependency_names(table, crate.depends, workspace_deps);
     if (const toml::table* targets = table["target"].as_table())
         for (const auto& entry : *targets)
             if (const toml::table* target = entry.second.as_table())
-                collect_dependency_names(*target, crate.depends);
+                collect_dependency_names(*target, crate.depends, workspace_deps);
     return crate;
 }
 
@@ -60,8 +69,7 @@ std::vector<fs::path> expand_member(const fs::path& root, const std::string& pat
     const std::string last = full.filename().string();
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(full.parent_path(), ec))
-        if (entry.is_directory() && ::PathMatchSpecA(entry.path().filename().string().c_str(), last.c_str()) &&
-            fs::exists(entry.path() / "Cargo.toml"))
+        if (entry.is_directory() && ::PathMatchSpecA(entry.path().filename().string().c_str(), last.c_str()))
             found.push_back(entry.path());
 #else
     // glob(3), as cargo's glob crate: a pattern may stand in any component ("crates/*/impl").
@@ -70,7 +78,9 @@ std::vector<fs::path> expand_member(const fs::path& root, const std::string& pat
         for (std::size_t i = 0; i < matches.gl_pathc; ++i) {
             const fs::path path(matches.gl_pathv[i]);
             std::error_code ec;
-            if (fs::is_directory(path, ec) && fs::exists(path / "Cargo.toml", ec)) found.push_back(path);
+            // cargo takes every directory the glob matches as a member: one with no Cargo.toml is
+            // an error (load_workspace says so)
+            if (fs::is_directory(path, ec)) found.push_back(path);
         }
     }
     ::globfree(&matches);
@@ -142,7 +152,12 @@ Workspace load_workspace(const fs::path& start_dir) {
     if (const toml::array* exclude = table["workspace"]["exclude"].as_array())
         for (const auto& item : *exclude)
             if (auto path = item.value<std::string>()) excluded.insert(fs::weakly_canonical(root_dir / *path));
-    if (table.contains("package")) workspace.members.push_back(read_crate(root));
+    const toml::table* workspace_deps = table["workspace"]["dependencies"].as_table();
+    if (table.contains("package")) workspace.members.push_back(read_crate(root, workspace_deps));
+    if (const toml::node* node = table["workspace"]["members"].node(); node && !node->is_array())
+        throw ManifestError("envguard: " + root.string() + ":" + std::to_string(node->source().begin.line) +
+                            ": workspace.members must be an array of paths (members = [\"crates/*\"]); "
+                            "cargo refuses to load this workspace (\"invalid type\")");
     if (const toml::array* members = table["workspace"]["members"].as_array()) {
         for (const auto& item : *members) {
             auto pattern = item.value<std::string>();
@@ -152,9 +167,11 @@ Workspace load_workspace(const fs::path& start_dir) {
                 const fs::path manifest = member / "Cargo.toml";
                 if (fs::weakly_canonical(manifest) == fs::weakly_canonical(root)) continue;
                 if (!fs::exists(manifest))
-                    throw ManifestError("envguard: " + root.string() + ": workspace member \"" +
-                                        *pattern + "\" has no Cargo.toml");
-                workspace.members.push_back(read_crate(manifest));
+                    throw ManifestError("envguard: " + root.string() + ": workspace member " +
+                                        member.string() + " (from \"" + *pattern +
+                                        "\") has no Cargo.toml; cargo refuses to load the workspace "
+                                        "(\"failed to load manifest for workspace member\")");
+                workspace.members.push_back(read_crate(manifest, workspace_deps));
             }
         }
     }
@@ -180,6 +197,49 @@ std::vector<std::string> crates_depending_on(const Workspace& workspace, const s
     for (const auto& crate : workspace.members)
         if (crate.name != dependency && hit.count(crate.name)) result.push_back(crate.name);
     return result;
+}
+
+MetadataMembers members_depending_on(const std::string& json_text, const std::string& dependency) {
+    const nlohmann::json metadata = nlohmann::json::parse(json_text, nullptr, false);
+    if (metadata.is_discarded() || !metadata.is_object() || !metadata.contains("packages") ||
+        !metadata["packages"].is_array() || !metadata.contains("workspace_members") ||
+        !metadata.contains("resolve") || !metadata["resolve"].is_object() ||
+        !metadata["resolve"].contains("nodes"))
+        throw ManifestError("envguard: `cargo metadata --format-version 1` gave no package list and "
+                            "dependency graph");
+    try {
+        std::map<std::string, std::string> name_of; // package id -> package name
+        for (const auto& package : metadata["packages"])
+            name_of[package.at("id").get<std::string>()] = package.at("name").get<std::string>();
+        std::map<std::string, std::vector<std::string>> edges; // id -> the ids it depends on
+        for (const auto& node : metadata["resolve"]["nodes"]) {
+            auto& out = edges[node.at("id").get<std::string>()];
+            if (node.contains("dependencies"))
+                for (const auto& id : node["dependencies"]) out.push_back(id.get<std::string>());
+            if (node.contains("deps")) // the same, with the kinds; older cargo has only one of them
+                for (const auto& dep : node["deps"]) out.push_back(dep.at("pkg").get<std::string>());
+        }
+        std::map<std::string, bool> reaches; // memo: id -> reaches DEPENDENCY
+        std::set<std::string> on_path;       // cycles (dev-dependencies can make one) count as no
+        auto visit = [&](const std::string& id, auto& self) -> bool {
+            if (auto known = reaches.find(id); known != reaches.end()) return known->second;
+            if (name_of[id] == dependency) return reaches[id] = true;
+            if (!on_path.insert(id).second) return false;
+            bool found = false;
+            for (const auto& next : edges[id]) found = found || self(next, self);
+            on_path.erase(id);
+            return reaches[id] = found;
+        };
+        MetadataMembers result;
+        for (const auto& id_json : metadata["workspace_members"]) {
+            const std::string id = id_json.get<std::string>();
+            result.members.push_back(name_of[id]);
+            if (visit(id, visit)) result.depending.push_back(name_of[id]);
+        }
+        return result;
+    } catch (const nlohmann::json::exception& error) {
+        throw ManifestError(std::string("envguard: `cargo metadata` gave an unexpected answer: ") + error.what());
+    }
 }
 
 } // namespace launcher

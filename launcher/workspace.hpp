@@ -40,7 +40,19 @@ std::filesystem::path find_workspace_root(const std::filesystem::path& start_dir
 // then the nearest ancestor manifest with a [workspace] table (or that manifest alone).
 Workspace load_workspace(const std::filesystem::path& start_dir);
 
-// The members that depend on pyo3, directly or through another member, in member order.
+// The members that depend on pyo3, directly or through another member, in member order. Reads only
+// the manifests: the fallback for when `cargo metadata` cannot run (it misses what only cargo
+// resolves: workspace inheritance of renamed dependencies, dependencies of registry crates).
 std::vector<std::string> crates_depending_on(const Workspace& workspace, const std::string& dependency);
+
+// The answer of `cargo metadata --format-version 1`: every workspace member (package name), and those
+// whose resolved dependency graph reaches a package named DEPENDENCY through any chain of
+// dependencies (normal, dev, build, any target), DEPENDENCY itself included when it is a member.
+struct MetadataMembers {
+    std::vector<std::string> members;
+    std::vector<std::string> depending;
+};
+// Throws ManifestError when JSON_TEXT is not such an answer (no "resolve" graph, say).
+MetadataMembers members_depending_on(const std::string& json_text, const std::string& dependency);
 
 } // namespace launcher

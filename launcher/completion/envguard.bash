@@ -24,13 +24,13 @@ _envguard() {
 
   local subcommands="run coverage check profiles"
   local -A options=(
-    [run]="-h --help -i --ignore-environment -u --unset --profile --config --prepend-path --append-path --dry-run"
-    [coverage]="-h --help --mode -p --packages --exclude --clean --output-path --dry-run"
-    [check]="-h --help --profile --config --format --manifest-path"
+    [run]="-h --help -i --ignore-environment -u --unset --profile --config --prepend-path --append-path --dry-run --no-preflight"
+    [coverage]="-h --help --mode --html --open --text --lcov --json --cobertura -p --package --packages --workspace --exclude -F --features --all-features --no-default-features --clean --output-path --dry-run --no-preflight"
+    [check]="-h --help --profile --config --format --for --manifest-path"
     [profiles]="-h --help --config"
   )
   # options that take a value (the next word, or after '=')
-  local with_value=" -u --unset --profile --config --prepend-path --append-path --mode -p --packages --exclude --output-path --format --manifest-path "
+  local with_value=" -u --unset --profile --config --prepend-path --append-path --mode -p --packages --exclude --output-path --format --manifest-path --package -F --features --for "
 
   local i sub="" sub_at=0
   for ((i = 1; i < cword; i++)); do
@@ -85,7 +85,8 @@ _envguard() {
   if [[ -n $option ]]; then
     case $option in
       --profile) COMPREPLY=($(compgen -W "$(_envguard_profile_names "$prog" profiles "${config[@]}")" -- "$value")) ;;
-      --mode) COMPREPLY=($(compgen -W "html open text lcov json fast ci" -- "$value")) ;;
+      --mode) COMPREPLY=($(compgen -W "html open text lcov json fast ci cobertura" -- "$value")) ;;
+      --for) COMPREPLY=($(compgen -W "build coverage" -- "$value")) ;;
       --format) COMPREPLY=($(compgen -W "text json" -- "$value")) ;;
       -u | --unset) COMPREPLY=($(compgen -e -- "$value")) ;;
       --prepend-path | --append-path)
@@ -93,7 +94,7 @@ _envguard() {
           COMPREPLY=($(compgen -e -S = -- "$value"))
           compopt -o nospace 2>/dev/null
         fi ;;  # after NAME=: a directory (file fallback)
-      --manifest-path) COMPREPLY=($(compgen -d -- "$value")) ;;
+      --manifest-path) COMPREPLY=($(compgen -f -- "$value")) ;;
       *) ;;  # --config, --output-path: files; -p, --exclude: package names (not completed)
     esac
     [[ -n $keep ]] && COMPREPLY=("${COMPREPLY[@]/#/$keep}")

@@ -3000,12 +3000,13 @@ enum class CoverageMode {
     json, ///< coverage.json
     fast, ///< HTML, skipping the workspace crates that depend on pyo3 (or those given to exclude)
     ci,   ///< lcov.info, for uploading
+    cobertura, ///< cobertura.xml (GitLab's coverage report format)
 };
 
 /// Every CoverageMode, in the order `envguard coverage --help` lists them.
 inline constexpr CoverageMode all_coverage_modes[] = {
     CoverageMode::html, CoverageMode::open, CoverageMode::text, CoverageMode::lcov,
-    CoverageMode::json, CoverageMode::fast, CoverageMode::ci};
+    CoverageMode::json, CoverageMode::fast, CoverageMode::ci, CoverageMode::cobertura};
 
 /// The mode's name as `envguard coverage --mode` spells it ("html", "open", ...).
 inline std::string_view to_string(CoverageMode mode) noexcept {
@@ -3017,6 +3018,7 @@ inline std::string_view to_string(CoverageMode mode) noexcept {
     case CoverageMode::json: return "json";
     case CoverageMode::fast: return "fast";
     case CoverageMode::ci: return "ci";
+    case CoverageMode::cobertura: return "cobertura";
     }
     return "html";
 }
@@ -3034,8 +3036,10 @@ struct CoverageOptions {
     std::vector<std::string> packages;      ///< `-p a -p b` instead of `--workspace`
     std::vector<std::string> exclude;       ///< `--exclude x` after `--workspace` (fast: the pyo3 crates)
     bool clean = false;                     ///< run `cargo llvm-cov clean --workspace` first
-    std::optional<std::string> output_path; ///< lcov, json, ci: instead of lcov.info / coverage.json
-    bool all_features = true;               ///< `--all-features`
+    std::optional<std::string> output_path; ///< lcov, json, ci, cobertura: instead of the default file
+    bool all_features = true;               ///< `--all-features` (the default; false for a feature choice)
+    std::vector<std::string> features;      ///< `--features a,b`
+    bool no_default_features = false;       ///< `--no-default-features`
     std::vector<std::string> extra_args;    ///< appended to the main command as they are
 };
 
@@ -3224,8 +3228,19 @@ public:
             }
         }
         if (options.all_features) args.push_back("--all-features");
+        if (options.no_default_features) args.push_back("--no-default-features");
+        if (!options.features.empty()) {
+            std::string list;
+            for (const auto& feature : options.features) list += (list.empty() ? "" : ",") + feature;
+            args.push_back("--features");
+            args.push_back(list);
+        }
+        // An --output-path among the extra arguments replaces the mode's default file (cargo-llvm-cov
+        // would refuse it twice).
+        const bool extra_output = extra_output_path(options.extra_args);
         auto output = [&](const char* flag, const char* default_path) {
             args.push_back(flag);
+            if (extra_output) return;
             args.push_back("--output-path");
             args.push_back(options.output_path ? *options.output_path : default_path);
         };
@@ -3240,6 +3255,7 @@ public:
         case CoverageMode::lcov:
         case CoverageMode::ci: output("--lcov", "lcov.info"); break;
         case CoverageMode::json: output("--json", "coverage.json"); break;
+        case CoverageMode::cobertura: output("--cobertura", "cobertura.xml"); break;
         }
         args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
         result.push_back(std::move(args));
@@ -3249,6 +3265,14 @@ public:
 private:
     CoverageProfile(std::string name, EnvOverlay overlay)
         : name_(std::move(name)), overlay_(std::move(overlay)) {}
+
+    static bool extra_output_path(const std::vector<std::string>& extra) {
+        for (const auto& arg : extra) {
+            if (arg == "--") break; // what follows goes to the test binaries
+            if (arg == "--output-path" || arg.rfind("--output-path=", 0) == 0) return true;
+        }
+        return false;
+    }
 
     static void validate(const CoverageOptions& options) {
         auto check_crate = [](const std::string& crate, const char* option) {
@@ -3265,12 +3289,29 @@ private:
             throw std::invalid_argument(
                 "envguard: --exclude works on the whole workspace and cannot be combined with "
                 "--packages (cargo refuses --exclude without --workspace)");
-        const bool writes_file = options.mode == CoverageMode::lcov ||
-                                 options.mode == CoverageMode::json || options.mode == CoverageMode::ci;
+        const bool writes_file = options.mode == CoverageMode::lcov || options.mode == CoverageMode::json ||
+                                 options.mode == CoverageMode::ci || options.mode == CoverageMode::cobertura;
         if (options.output_path && !writes_file)
             throw std::invalid_argument(std::string("envguard: --output-path applies to the lcov, "
-                                                    "json and ci modes, not to ") +
+                                                    "json, ci and cobertura modes, not to ") +
                                         std::string(to_string(options.mode)));
+        if (options.output_path && extra_output_path(options.extra_args))
+            throw std::invalid_argument("envguard: --output-path is given twice (once before --, once "
+                                        "after it, for cargo llvm-cov): give it once");
+        if (options.all_features && (options.no_default_features || !options.features.empty()))
+            throw std::invalid_argument("envguard: --all-features cannot be combined with --features or "
+                                        "--no-default-features (choose one)");
+        // cargo's feature names: letters, digits, '_', '-', '+', '.'; "dep/feature" and "dep?/feature"
+        for (const auto& feature : options.features) {
+            bool valid = !feature.empty() && feature.front() != '-';
+            for (char c : feature)
+                valid = valid && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                  c == '_' || c == '-' || c == '+' || c == '.' || c == '/' || c == '?' || c == ':');
+            if (!valid)
+                throw std::invalid_argument("envguard: --features: \"" + feature +
+                                            "\" is not a feature name (letters, digits, _ - + . and "
+                                            "dep/feature)");
+        }
         if (options.output_path && options.output_path->empty())
             throw std::invalid_argument("envguard: --output-path must not be empty");
     }

@@ -104,6 +104,17 @@ coverage() { # coverage ARGS...: runs envguard coverage from the users' situatio
   return $status
 }
 expected_env="env: set:[]|1|unset"
+sort_excludes() { # the args line with its --exclude list sorted (cargo metadata's member order is cargo's)
+  python3 -c '
+import sys
+for line in sys.stdin.read().split("\n"):
+    if line.startswith("args:"):
+        words = line.split()
+        ex = sorted(words[i + 1] for i, w in enumerate(words) if w == "--exclude")
+        rest = [w for i, w in enumerate(words) if w != "--exclude" and (i == 0 or words[i - 1] != "--exclude")]
+        line = " ".join(rest[:2] + [x for e in ex for x in ("--exclude", e)] + rest[2:])
+    print(line)' | sed '/^$/d'
+}
 for pair in "html:--workspace --all-features --html" "open:--workspace --all-features --html --open" \
             "text:--workspace --all-features" "lcov:--workspace --all-features --lcov --output-path lcov.info" \
             "json:--workspace --all-features --json --output-path coverage.json" \
@@ -130,6 +141,7 @@ printf '[package]\nname = "ws-core"\nversion = "0.1.0"\n' > "$ws/crates/core/Car
 printf '[package]\nname = "ws-py"\nversion = "0.1.0"\n[dependencies]\npyo3 = { version = "0.22", features = ["extension-module"] }\nws-core = { path = "../core" }\n' > "$ws/crates/py/Cargo.toml"
 printf '[package]\nname = "ws-app"\nversion = "0.1.0"\n[dependencies]\nws-py = { path = "../py" }\n' > "$ws/crates/app/Cargo.toml"
 printf '[package]\nname = "ws-tools"\nversion = "0.1.0"\n[target.'"'"'cfg(unix)'"'"'.dev-dependencies]\nws-core = { path = "../core" }\n' > "$ws/crates/tools/Cargo.toml"
+for member in "$ws"/crates/* "$ws/nested/deep/impl"; do touch "$member/src/lib.rs"; done
 cd "$ws/crates/core"
 expect_eq "--mode fast excludes the crates that depend on pyo3, found from the Cargo.toml files (globs in any component)" \
   "$(printf 'args: --workspace --exclude ws-app --exclude ws-py --exclude ws-deep --all-features --html\n%s' "$expected_env")" "$(coverage --mode fast)"
@@ -137,7 +149,125 @@ expect_eq "--mode fast --exclude uses the crates given instead" \
   "$(printf 'args: --workspace --exclude ws-tools --all-features --html\n%s' "$expected_env")" "$(coverage --mode fast --exclude ws-tools)"
 printf '[package\nname = "broken"\n' > "$ws/crates/tools/Cargo.toml"
 expect_status "a malformed Cargo.toml is exit 125" 125 "$ENVGUARD" coverage --mode fast --dry-run
-expect_contains "  ...and the message names the file, line and column" "$ws/crates/tools/Cargo.toml:1:" "$out"
+expect_contains "  ...and the message (cargo's own) names the file, line and column" "tools/Cargo.toml:1:9" "$out"
+
+echo "# fast mode from cargo's own graph (cargo metadata): the workspace shapes of issue 15 item 1"
+# pyo3 and numpy stand-ins as path crates outside the workspace (cargo resolves them offline, as it
+# would resolve the registry's): numpy depends on pyo3, as the real one does.
+shapes=$scratch/shapes
+mkdir -p "$shapes"/vendor/{pyo3,numpy}/src "$shapes"/ws/crates/{core,py-inherit,bind-dir,via-bindings,via-numpy,renamed,cfgdep,devdep,optdep}/src
+printf '[package]\nname = "pyo3"\nversion = "0.22.0"\nedition = "2021"\n' > "$shapes/vendor/pyo3/Cargo.toml"
+printf '[package]\nname = "numpy"\nversion = "0.22.0"\nedition = "2021"\n[dependencies]\npyo3 = { path = "../pyo3" }\n' > "$shapes/vendor/numpy/Cargo.toml"
+cat > "$shapes/ws/Cargo.toml" <<'TOML'
+[workspace]
+members = ["crates/*"]
+resolver = "2"
+
+[workspace.dependencies]
+py = { package = "pyo3", path = "../vendor/pyo3" }
+bindings = { path = "crates/bind-dir", package = "my-bindings" }
+TOML
+member() { # member DIR NAME DEPENDENCY-LINES...
+  local dir=$1 name=$2
+  shift 2
+  { printf '[package]\nname = "%s"\nversion = "0.1.0"\nedition = "2021"\n' "$name"; printf '%s\n' "$@"; } > "$shapes/ws/crates/$dir/Cargo.toml"
+}
+member core core
+member py-inherit py-inherit '[dependencies]' 'py.workspace = true'
+member bind-dir my-bindings '[dependencies]' 'core = { path = "../core" }' 'python = { package = "pyo3", path = "../../../vendor/pyo3" }'
+member via-bindings via-bindings '[dependencies]' 'bindings.workspace = true'
+member via-numpy via-numpy '[dependencies]' 'numpy = { path = "../../../vendor/numpy" }'
+member renamed renamed '[dependencies]' 'snake = { package = "pyo3", path = "../../../vendor/pyo3" }'
+member cfgdep cfgdep '[target.'"'cfg(unix)'"'.dependencies]' 'pyo3 = { path = "../../../vendor/pyo3" }'
+member devdep devdep '[dev-dependencies]' 'pyo3 = { path = "../../../vendor/pyo3" }'
+member optdep optdep '[dependencies]' 'pyo3 = { path = "../../../vendor/pyo3", optional = true }'
+for dir in "$shapes"/vendor/*/src "$shapes"/ws/crates/*/src; do touch "$dir/lib.rs"; done
+cd "$shapes/ws"
+expected_fast='args: --workspace --exclude cfgdep --exclude devdep --exclude my-bindings --exclude optdep --exclude py-inherit --exclude renamed --exclude via-bindings --exclude via-numpy --all-features --html'
+got=$(coverage --mode fast)
+expect_eq "every pyo3 shape is excluded: inherited, renamed in the workspace, through a member, through numpy, cfg, dev, optional" \
+  "$(printf '%s\n%s' "$expected_fast" "$expected_env")" "$(printf '%s' "$got" | sort_excludes)"
+expect_contains "  ...and it says so" "excluding" "$(cat "$scratch/coverage.out")"
+expect_eq "  ...core alone is left" "core" "$(cargo metadata --format-version 1 --no-deps --offline 2>/dev/null | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin)["packages"])))' | tr ' ' '\n' | grep -vxF -f <(printf '%s\n' cfgdep devdep my-bindings optdep py-inherit renamed via-bindings via-numpy))"
+got=$(coverage --mode fast -p core,py-inherit)
+expect_eq "fast with -p keeps the exclusion: the pyo3 packages given are left out (item 2)" \
+  "$(printf 'args: -p core --all-features --html\n%s' "$expected_env")" "$got"
+expect_contains "  ...and says so" "leaving out py-inherit (depending on pyo3)" "$(cat "$scratch/coverage.out")"
+expect_status "fast with only pyo3 packages: exit 125" 125 env PATH="$scratch/standin:$PATH" "$ENVGUARD" coverage --mode fast -p renamed --dry-run
+expect_contains "  ...saying why" "every package given depends on pyo3 (renamed)" "$out"
+expect_status "without cargo on PATH, fast falls back to the manifests and says so" 0 \
+  env PATH="$scratch/standin:/usr/bin:/bin" "$ENVGUARD" coverage --mode fast --dry-run
+expect_contains "  ...(the message)" "reading the Cargo.toml files instead" "$out"
+# every member depends on pyo3: a clear error, not cargo's "no packages to compile" (item 11)
+mkdir -p "$shapes/allpy/a/src"
+printf '[workspace]\nmembers = ["a"]\n' > "$shapes/allpy/Cargo.toml"
+printf '[package]\nname = "a"\nversion = "0.1.0"\n[dependencies]\npyo3 = { path = "../../vendor/pyo3" }\n' > "$shapes/allpy/a/Cargo.toml"
+touch "$shapes/allpy/a/src/lib.rs"
+cd "$shapes/allpy"
+expect_status "every member depends on pyo3: exit 125" 125 "$ENVGUARD" coverage --mode fast --dry-run
+expect_contains "  ...saying so" "every workspace member depends on pyo3 (a)" "$out"
+# manifests cargo cannot load (item 8)
+mkdir -p "$shapes/broken-ws/crates/real/src" "$shapes/broken-ws/crates/empty"
+printf '[workspace]\nmembers = ["crates/*"]\n' > "$shapes/broken-ws/Cargo.toml"
+printf '[package]\nname = "real"\nversion = "0.1.0"\n' > "$shapes/broken-ws/crates/real/Cargo.toml"
+touch "$shapes/broken-ws/crates/real/src/lib.rs"
+cd "$shapes/broken-ws"
+expect_status "a member glob that matches a directory with no Cargo.toml: fast is exit 125" 125 "$ENVGUARD" coverage --mode fast --dry-run
+expect_contains "  ...with cargo's reason" "crates/empty" "$out"
+expect_status "  ...and check says the build will fail (exit 1)" 1 "$ENVGUARD" check
+expect_contains "  ...naming the member" "crates/empty (from \"crates/*\") has no Cargo.toml" "$out"
+expect_status "  ...as cargo does" 101 cargo metadata --format-version 1 --offline
+printf '[workspace]\nmembers = "crates/*"\n' > "$shapes/broken-ws/Cargo.toml"
+expect_status "members as a string: check exit 1" 1 "$ENVGUARD" check
+expect_contains "  ...saying members must be an array" "workspace.members must be an array" "$out"
+expect_status "  ...fast exit 125" 125 "$ENVGUARD" coverage --mode fast --dry-run
+expect_status "  ...as cargo refuses it" 101 cargo metadata --format-version 1 --offline
+
+echo "# a workspace wrapper under coverage (items 3-5), with Debian's real sccache ($(sccache --version))"
+wscrate=$scratch/ws-wrapper
+new_crate "$wscrate" sccache
+printf '[build]\nrustc-workspace-wrapper = "sccache"\n' > "$wscrate/.cargo/config.toml"
+cd "$wscrate"
+out=$("$ENVGUARD" coverage --dry-run 2>&1)
+expect_contains "coverage empties RUSTC_WORKSPACE_WRAPPER when it is sccache" 'RUSTC_WORKSPACE_WRAPPER: unset -> "" (set to empty, not unset)' "$out"
+expect_contains "  ...and says why" "cargo would still run sccache as the workspace wrapper" "$out"
+before=$(requests)
+expect_status "run --profile coverage -- cargo build succeeds" 0 "$ENVGUARD" run --profile coverage -- cargo build
+expect_eq "  ...and sccache is not called (requests unchanged)" "$before" "$(requests)"
+expect_status "check --profile coverage: the build will work" 0 "$ENVGUARD" check --profile coverage
+expect_contains "  ...saying the profile empties the workspace wrapper" "RUSTC_WORKSPACE_WRAPPER is set to the empty string too" "$out"
+out=$(env RUSTC_WORKSPACE_WRAPPER=sccache "$ENVGUARD" coverage --dry-run 2>&1)
+expect_contains "RUSTC_WORKSPACE_WRAPPER=sccache in the environment: emptied too" 'RUSTC_WORKSPACE_WRAPPER: "sccache" -> "" (set to empty, not unset)' "$out"
+out=$(env CARGO_INCREMENTAL=1 "$ENVGUARD" check)
+expect_contains "check: this sccache ($(sccache --version)) is judged by its version on the workspace-wrapper path too (item 4)" "accepts without caching, but sccache 0.5.1 and later refuse" "$out"
+printf '[build]\nrustc-wrapper = "%s"\nrustc-workspace-wrapper = "%s"\n' "$scratch/logwrap" "$scratch/logwrap" > "$wscrate/.cargo/config.toml"
+out=$("$ENVGUARD" check)
+expect_contains "check describes the two wrappers as nesting (item 5)" "workspace members are compiled as \`logwrap logwrap rustc …\` (the two nest)" "$out"
+printf '[build]\nrustc-wrapper = "sccache"\n' > "$wscrate/.cargo/config.toml"
+out=$(env CARGO_INCREMENTAL=0 "$ENVGUARD" check)
+expect_eq "a healthy sccache project gets no warning for an ordinary build (item 14)" "" "$(printf '%s' "$out" | grep -E '^(warning|error):')"
+
+echo "# the preflight (coverage and run --profile): a predicted failure stops before anything runs"
+printf '[build]\nrustc-wrapper = "no-such-wrapper-xyz"\nrustc-workspace-wrapper = "no-such-wrapper-xyz"\n' > "$wscrate/.cargo/config.toml"
+: > "$record"
+expect_status "coverage with a workspace wrapper that does not exist: exit 125" 125 \
+  env PATH="$scratch/standin:$PATH" "$ENVGUARD" coverage --mode lcov
+expect_contains "  ...the finding" "cargo will try to run the wrapper \"no-such-wrapper-xyz\"" "$out"
+expect_contains "  ...and the way out" "--no-preflight" "$out"
+expect_eq "  ...nothing was run" "" "$(cat "$record")"
+expect_status "  ...a dry run says the same: exit 125" 125 "$ENVGUARD" coverage --mode lcov --dry-run
+expect_contains "  ...after printing the command" "command: cargo llvm-cov --workspace --all-features --lcov --output-path lcov.info" "$out"
+expect_status "  ...and so does run --profile coverage --dry-run -- cargo build" 125 "$ENVGUARD" run --profile coverage --dry-run -- cargo build
+expect_status "--no-preflight runs it anyway" 0 env PATH="$scratch/standin:$PATH" "$ENVGUARD" coverage --mode lcov --no-preflight
+expect_eq "  ...(the stand-in ran)" 1 "$(grep -c '^args:' "$record")"
+rm -rf "$wscrate/target"
+expect_status "run --profile coverage -- cargo build: exit 125, cargo not started" 125 "$ENVGUARD" run --profile coverage -- cargo build
+[ ! -e "$wscrate/target" ] && ok "  ...no target/ was made" || fail "  ...cargo ran"
+expect_status "run --profile coverage --no-preflight -- cargo build: cargo's own failure" 101 "$ENVGUARD" run --profile coverage --no-preflight -- cargo build
+printf '[build]\nrustc-wrapper = "sccache"\n' > "$wscrate/.cargo/config.toml"
+expect_status "preflight on the child's environment: CARGO_PROFILE_TEST_INCREMENTAL=yes stops coverage (item 7)" 125 \
+  env PATH="$scratch/standin:$PATH" CARGO_PROFILE_TEST_INCREMENTAL=yes "$ENVGUARD" coverage --mode lcov
+expect_status "  ...as cargo itself stops" 101 env CARGO_PROFILE_TEST_INCREMENTAL=yes cargo build
 
 echo "# the launcher never writes its own environment (an LD_PRELOAD spy logs setenv/unsetenv/putenv/clearenv)"
 spy_log=$scratch/spy.log
@@ -160,7 +290,9 @@ expect_eq "envguard coverage and envguard run made no environment write" "" "$(c
 
 cd "$crate"
 expect_status "cargo-llvm-cov not installed: exit 127" 127 env CARGO_HOME="$scratch/no-cargo-home" "$ENVGUARD" coverage --mode html
-expect_contains "  ...saying how to install it" "cargo install cargo-llvm-cov" "$out"
+expect_contains "  ...saying how to install it, with --locked as the README does" "cargo install cargo-llvm-cov --locked" "$out"
+expect_status "no cargo on PATH: exit 127" 127 env PATH=/usr/bin:/bin CARGO_HOME="$scratch/no-cargo-home" "$ENVGUARD" coverage --mode html
+expect_contains "  ...saying cargo is missing, not cargo-llvm-cov (item 13)" "cargo is not on PATH" "$out"
 
 echo "# the whole seed scenario for real: lcov.info from an instrumented build, sccache bypassed"
 covcrate=$scratch/cov-crate

@@ -11,6 +11,10 @@ sccache's refusal of CARGO_INCREMENTAL=1 (sccache 0.5.1 and later; Debian 12's 0
 check) is emulated by a fake `sccache` first on PATH that behaves as those versions do: it exits 1
 with their message when CARGO_INCREMENTAL=1 is in its environment, and otherwise runs the compiler.
 
+Scenarios may run `cargo test --no-run` instead (what cargo llvm-cov runs: the test profile, predicted
+with `check --for coverage`) or run cargo from another directory with --manifest-path (config files
+are then those of that directory, for cargo and for check alike).
+
 Environment: ENVGUARD (the launcher). cargo is found on PATH or in ~/.cargo/bin (rustup).
 """
 import json
@@ -78,12 +82,14 @@ def setup():
 
 MANIFEST = '[package]\nname = "scratch"\nversion = "0.1.0"\nedition = "2021"\n\n[workspace]\n'
 fake_home = scratch / "fakehome"
+other_cwd = tree / "cwd"  # a directory outside the crate, with a config of its own (--manifest-path)
 
 
 def reset():
     (crate / "Cargo.toml").write_text(MANIFEST)
     for path in [outer_dir / ".cargo", crate / ".cargo", home / "config.toml", crate / "target",
-                 scratch / "elsewhere", crate / "td-config", tree / "td-outer", fake_home]:
+                 scratch / "elsewhere", crate / "td-config", tree / "td-outer", fake_home, crate / "m",
+                 other_cwd]:
         if path.is_dir():
             shutil.rmtree(path)
         elif path.exists():
@@ -97,12 +103,17 @@ def write(path, text):
     path.write_text(text)
 
 
-def observe(env, use_profile):
-    """What real cargo does: build -v, then read the wrapper log and find the artifacts."""
-    command = ["cargo", "build", "-v"]
+def observe(env, use_profile, options):
+    """What real cargo does: build -v (or test --no-run -v), then read the wrapper log and find the
+    artifacts. From another directory, with --manifest-path, when the scenario says so."""
+    command = ["cargo", "test", "--no-run", "-v"] if options.get("test") else ["cargo", "build", "-v"]
+    cwd = crate
+    if options.get("elsewhere"):
+        cwd = other_cwd
+        command += ["--manifest-path", str(crate / "Cargo.toml")]
     if use_profile:
         command = [ENVGUARD, "run", "--profile", "coverage", "--"] + command
-    result = subprocess.run(command, cwd=crate, env=env, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     fails = result.returncode != 0
     outer, ws = None, None
     if log.exists():
@@ -122,15 +133,23 @@ def observe(env, use_profile):
     found = sorted(tree.rglob("libscratch.rlib")) + sorted(scratch.glob("elsewhere/**/libscratch.rlib"))
     if found:
         target = str(found[0].parent.parent.resolve())  # <target>/debug/libscratch.rlib
+    elif options.get("test"):  # cargo test --no-run: <target>/debug/deps/scratch-<hash> (the test binary)
+        tests = [p for p in sorted(tree.rglob("scratch-*")) + sorted(scratch.glob("elsewhere/**/scratch-*"))
+                 if p.parent.name == "deps" and p.is_file() and os.access(p, os.X_OK)]
+        if tests:
+            target = str(tests[0].parent.parent.parent.resolve())
     return {"fails": fails, "wrapper": outer, "workspace_wrapper": ws, "incremental": incremental,
             "target_dir": target, "stderr": result.stderr[-600:]}
 
 
-def predict(env, use_profile):
-    command = [ENVGUARD, "check", "--format", "json", "--manifest-path", str(crate)]
+def predict(env, use_profile, options):
+    command = [ENVGUARD, "check", "--format", "json", "--manifest-path", str(crate / "Cargo.toml")]
     if use_profile:
         command[2:2] = ["--profile", "coverage"]
-    result = subprocess.run(command, cwd=crate, env=env, capture_output=True, text=True)
+    # cargo test is what cargo llvm-cov runs: check --for coverage predicts the test profile
+    command += ["--for", "coverage" if options.get("test") else "build"]
+    cwd = other_cwd if options.get("elsewhere") else crate
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     if result.returncode not in (0, 1):
         return {"error": f"envguard check exited {result.returncode}: {result.stderr.strip()}"}
     data = json.loads(result.stdout)
@@ -252,6 +271,45 @@ SCENARIOS = [
     ("...the same under envguard run --profile coverage",
      {CRATE_CFG: build("rustc-wrapper", "sccache") + '[env]\nRUSTC_WRAPPER = "sccache"\n'},
      {"CARGO_INCREMENTAL": "1", "CARGO_TARGET_DIR": str(scratch / "elsewhere")}, True),
+    # issue 15: the workspace shapes and settings check got wrong
+    ("workspace wrapper sccache + CARGO_INCREMENTAL=1: sccache refuses",
+     {CRATE_CFG: build("rustc-workspace-wrapper", "sccache")}, {"CARGO_INCREMENTAL": "1"}, False),
+    ("...under run --profile coverage: the workspace sccache is emptied too",
+     {CRATE_CFG: build("rustc-workspace-wrapper", "sccache")}, {"CARGO_INCREMENTAL": "1"}, True),
+    ("RUSTC_WORKSPACE_WRAPPER=sccache under run --profile coverage", {},
+     {"RUSTC_WORKSPACE_WRAPPER": "sccache"}, True),
+    ("outer wrapper + RUSTC_WORKSPACE_WRAPPER=wW2 nest", {CRATE_CFG: build("rustc-wrapper", f"{W}/wA")},
+     {"RUSTC_WORKSPACE_WRAPPER": f"{W}/wW2"}, False),
+    ("non-sccache workspace wrapper kept under run --profile coverage",
+     {CRATE_CFG: build("rustc-workspace-wrapper", f"{W}/wW")}, {}, True),
+    ("[env] CARGO_BUILD_INCREMENTAL force \"1\" does not change cargo",
+     {CRATE_CFG: '[env]\nCARGO_BUILD_INCREMENTAL = { value = "1", force = true }\n'}, {}, False),
+    ("CARGO_PROFILE_DEV_INCREMENTAL=yes: cargo refuses", {}, {"CARGO_PROFILE_DEV_INCREMENTAL": "yes"}, False),
+    ("CARGO_PROFILE_TEST_INCREMENTAL=yes: cargo build refuses too", {},
+     {"CARGO_PROFILE_TEST_INCREMENTAL": "yes"}, False),
+    ("members = \"m/*\" (a string): cargo cannot load the manifest",
+     {crate / "Cargo.toml": MANIFEST + 'members = "m/*"\n'}, {}, False),
+    ("a member glob matching a directory with no Cargo.toml",
+     {crate / "Cargo.toml": MANIFEST + 'members = ["m/*"]\n', crate / "m" / "empty" / "README": "x\n"}, {}, False),
+    ("cargo test: [profile.test] incremental = false",
+     {crate / "Cargo.toml": MANIFEST + "\n[profile.test]\nincremental = false\n"}, {}, False, {"test": True}),
+    ("cargo build: [profile.test] incremental = false changes nothing",
+     {crate / "Cargo.toml": MANIFEST + "\n[profile.test]\nincremental = false\n"}, {}, False),
+    ("cargo test: config [profile.dev] incremental = false is inherited",
+     {CRATE_CFG: "[profile.dev]\nincremental = false\n"}, {}, False, {"test": True}),
+    ("cargo test: CARGO_PROFILE_TEST_INCREMENTAL=false", {}, {"CARGO_PROFILE_TEST_INCREMENTAL": "false"}, False,
+     {"test": True}),
+    ("cargo test: [profile.test] true over [profile.dev] false",
+     {CRATE_CFG: "[profile.dev]\nincremental = false\n[profile.test]\nincremental = true\n"}, {}, False,
+     {"test": True}),
+    ("cargo test under run --profile coverage, [profile.test] incremental = false",
+     {crate / "Cargo.toml": MANIFEST + "\n[profile.test]\nincremental = false\n"}, {}, True, {"test": True}),
+    ("--manifest-path from another directory: its config files, not the crate's",
+     {CRATE_CFG: build("rustc-wrapper", f"{W}/wA"),
+      other_cwd / ".cargo" / "config.toml": f'[build]\nrustc-wrapper = "{W}/wO"\ntarget-dir = "td-cwd"\n'},
+     {}, False, {"elsewhere": True}),
+    ("--manifest-path from another directory: a relative CARGO_TARGET_DIR is taken from there",
+     {other_cwd / "keep": ""}, {"CARGO_TARGET_DIR": "rel-td"}, False, {"elsewhere": True}),
 ]
 
 FIELDS = ["fails", "wrapper", "workspace_wrapper", "incremental", "target_dir"]
@@ -269,14 +327,15 @@ def main():
     setup()
     passed = failed = 0
     rows = []
-    for number, (description, files, variables, use_profile) in enumerate(SCENARIOS, 1):
+    for number, (description, files, variables, use_profile, *rest) in enumerate(SCENARIOS, 1):
+        options = rest[0] if rest else {}
         reset()
         for path, text in files.items():
             write(path, text)
         env = base_env()
         env.update(variables)
-        seen = observe(env, use_profile)
-        predicted = predict(env, use_profile)
+        seen = observe(env, use_profile, options)
+        predicted = predict(env, use_profile, options)
         # A failed build shows only that it failed; a successful one shows every field.
         fields = ["fails"] if seen["fails"] else FIELDS
         mismatches = ["error"] if "error" in predicted else [f for f in fields if seen[f] != predicted[f]]

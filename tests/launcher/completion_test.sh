@@ -37,7 +37,7 @@ done
 expect_eq "envguard coverage --cl<TAB>" "--clean" "$(complete_line "$ENVGUARD coverage --cl")"
 
 echo "# values"
-expect_eq "coverage --mode <TAB>: the seven modes" "ci fast html json lcov open text" \
+expect_eq "coverage --mode <TAB>: the eight modes" "ci cobertura fast html json lcov open text" \
   "$(complete_line "$ENVGUARD coverage --mode ")"
 expect_eq "coverage --mode=l<TAB> (one word with '=')" "lcov" "$(complete_line "$ENVGUARD coverage --dry-run --mode=l")"
 expect_eq "check --format <TAB>" "json text" "$(complete_line "$ENVGUARD check --format ")"

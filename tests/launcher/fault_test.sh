@@ -24,6 +24,10 @@ EOF
 printf '#!/bin/sh\nexit 0\n' > "$bin/cargo-llvm-cov"
 chmod +x "$bin/cargo" "$bin/cargo-llvm-cov"
 export CALL_LOG=$log
+# envguard coverage works in a cargo project: a minimal one (the stand-in cargo builds nothing)
+mkdir -p "$scratch/project"
+printf '[package]\nname = "p"\nversion = "0.1.0"\n' > "$scratch/project/Cargo.toml"
+cd "$scratch/project"
 
 # wait_for PATTERN FILE: polls (up to 60 s) until a line of FILE matches
 wait_for() {

@@ -66,7 +66,7 @@ expect_eq "dry run prints the file profile's result" \
 
 echo "# envguard check --profile with a file profile"
 printf '[package]\nname = "p"\nversion = "0.1.0"\n' > "$project/Cargo.toml"
-out=$(in_deeper env -u RUSTC_WRAPPER -u CARGO_BUILD_RUSTC_WRAPPER "$ENVGUARD" check --profile ci --format json --manifest-path "$project")
+out=$(in_deeper env -u RUSTC_WRAPPER -u CARGO_BUILD_RUSTC_WRAPPER "$ENVGUARD" check --profile ci --format json --manifest-path "$project/Cargo.toml")
 expect_eq "check renders the file profile (RUSTC_WRAPPER empty: no wrapper)" "ci|None" \
   "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["profile"], d["wrapper"]["program"], sep="|")')"
 rm "$project/Cargo.toml"
@@ -105,13 +105,20 @@ expect_contains "  ...lists it" "only ($root/other.toml:1)" "$out"
 expect_status "--config of a missing file: 125" 125 "$ENVGUARD" profiles --config "$root/missing.toml"
 expect_eq "  ...saying so" "envguard: --config \"$root/missing.toml\": no such file" "$out"
 
-echo "# a built-in profile or no profile never reads envguard.toml (the file cannot redefine them)"
+echo "# a built-in profile or no profile does not depend on envguard.toml; a file that redefines a built-in is an error"
 broken=$root/broken
 mkdir -p "$broken"
 printf '[profile.p\n' > "$broken/envguard.toml"
 expect_eq "run --profile coverage next to a broken file" "1" \
   "$(cd "$broken" && "$ENVGUARD" run --profile coverage -- /bin/sh -c 'printf %s "$CARGO_INCREMENTAL"')"
 expect_eq "run without --profile next to a broken file" "1" "$(cd "$broken" && "$ENVGUARD" run X=1 -- /bin/sh -c 'printf %s "$X"')"
+redefines=$root/redefines
+mkdir -p "$redefines"
+printf '[profile.other]\nset.A = "1"\n\n[profile.coverage]\nset.CARGO_INCREMENTAL = "0"\n' > "$redefines/envguard.toml"
+expect_status "a file's [profile.coverage] is never silently ignored by run --profile coverage: exit 125 (issue 15 item 12)" 125 \
+  sh -c "cd '$redefines' && exec '$ENVGUARD' run --profile coverage -- /bin/true"
+expect_contains "  ...naming the file and line and the rule" "envguard.toml:4: profile \"coverage\": a built-in profile cannot be redefined" "$out"
+expect_status "  ...and check --profile coverage says the same" 125 sh -c "cd '$redefines' && exec '$ENVGUARD' check --profile coverage"
 expect_status "...but a file profile reads it: 125" 125 sh -c "cd '$broken' && '$ENVGUARD' run --profile p -- true"
 expect_status "...and so does a built-in with --config: 125" 125 "$ENVGUARD" run --config "$broken/envguard.toml" --profile coverage -- true
 

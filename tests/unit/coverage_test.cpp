@@ -90,10 +90,55 @@ TEST_CASE("CoverageProfile: options cargo-llvm-cov would refuse are refused, say
     options = {};
     options.output_path = "x.info";
     CHECK_THROWS_WITH_AS(envguard::CoverageProfile::commands(options),
-                         "envguard: --output-path applies to the lcov, json and ci modes, not to html",
+                         "envguard: --output-path applies to the lcov, json, ci and cobertura modes, not to html",
                          std::invalid_argument);
     options.exclude = {"--all"};
     CHECK_THROWS_AS(envguard::CoverageProfile::commands(options), std::invalid_argument);
+}
+
+TEST_CASE("CoverageProfile: cobertura mode writes cobertura.xml (GitLab's report format)") {
+    auto options = mode(envguard::CoverageMode::cobertura);
+    CHECK(main_command(options) == Args{"cargo", "llvm-cov", "--workspace", "--all-features", "--cobertura",
+                                        "--output-path", "cobertura.xml"});
+    options.output_path = "reports/cov.xml";
+    CHECK(main_command(options).back() == "reports/cov.xml");
+}
+
+TEST_CASE("CoverageProfile: an --output-path after -- replaces the mode's default, never doubles it") {
+    auto options = mode(envguard::CoverageMode::json);
+    options.extra_args = {"--output-path", "x.json"};
+    CHECK(main_command(options) == Args{"cargo", "llvm-cov", "--workspace", "--all-features", "--json",
+                                        "--output-path", "x.json"});
+    options.extra_args = {"--output-path=y.json"};
+    CHECK(main_command(options) ==
+          Args{"cargo", "llvm-cov", "--workspace", "--all-features", "--json", "--output-path=y.json"});
+    options.extra_args = {"--", "--output-path"}; // after a second --: the test binaries' argument
+    CHECK(main_command(options) == Args{"cargo", "llvm-cov", "--workspace", "--all-features", "--json",
+                                        "--output-path", "coverage.json", "--", "--output-path"});
+    options.extra_args = {"--output-path", "x.json"};
+    options.output_path = "z.json";
+    CHECK_THROWS_WITH_AS(envguard::CoverageProfile::commands(options), doctest::Contains("given twice"),
+                         std::invalid_argument);
+}
+
+TEST_CASE("CoverageProfile: features are a choice: --all-features, --features, --no-default-features") {
+    auto options = mode(envguard::CoverageMode::text);
+    options.all_features = false;
+    options.features = {"a", "b"};
+    options.no_default_features = true;
+    CHECK(main_command(options) ==
+          Args{"cargo", "llvm-cov", "--workspace", "--no-default-features", "--features", "a,b"});
+    options.all_features = true;
+    CHECK_THROWS_WITH_AS(envguard::CoverageProfile::commands(options), doctest::Contains("choose one"),
+                         std::invalid_argument);
+    options.all_features = false;
+    options.features = {"-x"};
+    CHECK_THROWS_AS(envguard::CoverageProfile::commands(options), std::invalid_argument);
+    options.features = {"a\"&b"};
+    CHECK_THROWS_WITH_AS(envguard::CoverageProfile::commands(options), doctest::Contains("is not a feature name"),
+                         std::invalid_argument);
+    options.features = {"serde/std", "dep:x", "tokio?/rt", "v1.2+x"};
+    CHECK_NOTHROW(envguard::CoverageProfile::commands(options));
 }
 
 TEST_CASE("CoverageProfile: modes parse from and print as their names") {
