@@ -19,6 +19,7 @@ root=$PWD
 release=$root/build/release
 work=$root/build/release-test/artifacts
 version=$(sed -n 's/^#define ENVGUARD_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' include/envguard/version.hpp | paste -sd.)
+tools/install_deps.sh wine g++-mingw-w64-x86-64-posix man-db groff-base python3-venv unzip >&2 || exit 1
 venv=$(bash tools/release_tools.sh) || exit 1
 failures=0
 ok() { echo "ok   - $1"; }
