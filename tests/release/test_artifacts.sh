@@ -170,6 +170,12 @@ check "the package's usr/bin/envguard --version (env -i)" "envguard $version" "$
 expect_dry_run "Debian package, env -i" \
   "$(env -i CARGO_TARGET_DIR=/tmp/shared-target "$work/deb/usr/bin/envguard" run --profile coverage --dry-run -- cargo llvm-cov 2>&1)"
 
+# ---- The README's Installing section names this version's files
+echo "# README"
+for name in "$(basename "$tarball")" "$(basename "$zip")" "$(basename "$deb")" "pipx install envguard-cli" "envguard/$version"; do
+  grep -qF "$name" README.md && ok "README names $name" || fail "README does not name $name (the Installing section is out of date)"
+done
+
 echo
 echo "test_artifacts: $([ "$failures" -eq 0 ] && echo passed || echo "$failures FAILED")"
 [ "$failures" -eq 0 ]
