@@ -41,6 +41,9 @@ export LLVM_COV=/usr/bin/llvm-cov-22 LLVM_PROFDATA=/usr/bin/llvm-profdata-22
 # pipx still updates its own pip from PyPI, as on a runner). The installed launcher is compared below.
 export PIP_FIND_LINKS=$root/build/release PIP_DISABLE_PIP_VERSION_CHECK=1
 export CI=true DEBIAN_FRONTEND=noninteractive
+# apt-get waits for the dpkg lock (another install on this machine) instead of failing the GitLab job.
+printf 'DPkg::Lock::Timeout "900";\n' >"$work/apt.conf"
+export APT_CONFIG=$work/apt.conf
 unset RUSTC_WRAPPER CARGO_TARGET_DIR CARGO_INCREMENTAL CARGO_BUILD_RUSTC_WRAPPER
 llvm_cov_root=${ENVGUARD_CACHE:-$HOME/.cache/envguard}/cargo-llvm-cov
 export PATH=$llvm_cov_root/bin:$PATH
@@ -104,7 +107,7 @@ run_job() { # KIND JOB: in $work/KIND-JOB/workspace, HOME=$work/KIND-JOB/home; p
     path=$dir/runner-bin:$path
   fi
   local as_root=()
-  [ "$(id -u)" -eq 0 ] || as_root=(sudo --preserve-env=DEBIAN_FRONTEND)
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo --preserve-env=DEBIAN_FRONTEND,APT_CONFIG)
   (cd "$dir/workspace" &&
     if [ ${#as_root[@]} -gt 0 ]; then apt-get() { "${as_root[@]}" apt-get "$@"; }; export -f apt-get; fi &&
     env HOME="$dir/home" PATH="$path" PIPX_HOME="$dir/home/pipx" PIPX_BIN_DIR="$dir/home/.local/bin" CARGO_INSTALL_ROOT="$llvm_cov_root" \
