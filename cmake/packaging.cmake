@@ -10,14 +10,16 @@ set(CPACK_PACKAGE_NAME envguard)
 set(CPACK_PACKAGE_VENDOR envguard)
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
-set(CPACK_PACKAGE_CONTACT "envguard maintainers <envguard@example.invalid>")
+set(CPACK_PACKAGE_CONTACT "the envguard authors") # no address: the project has none to give yet
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # envguard_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
-set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
+if(PROJECT_HOMEPAGE_URL) # none yet: no Homepage field rather than a placeholder
+  set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
+endif()
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${PROJECT_DESCRIPTION}
 envguard changes environment variables and puts them back exactly, with unset and set-to-empty never
 confused, also when an exception flies. This package holds the C++17 headers (with a CMake package and

@@ -8,14 +8,16 @@
 #   - cross-compiles it and the launcher for Windows (mingw-w64) and runs them under wine,
 #   - builds and runs it with Meson,
 #   - builds and runs a consumer in each setup the README shows (tools/test_consumers.sh),
-#   - builds the Debian package, installs it, uses it from /usr and removes it (tools/test_package.sh).
+#   - builds the Debian package, installs it, uses it from /usr and removes it (tools/test_package.sh),
+#   - builds every release artifact with tools/release.sh and tests each as a user gets it, the Conan
+#     recipe and the README's CI snippets (tests/release/run.sh).
 # Needs Rust's cargo (rustup, found in ~/.cargo/bin) for the launcher's end-to-end tests.
 # Usage: tools/run_tests.sh            (about 25 minutes on 2 cores)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine doxygen help2man dpkg-dev man-db groff-base bash-completion libgtest-dev valgrind libclang-rt-14-dev libbenchmark-dev hyperfine || exit 1
+tools/install_deps.sh sccache llvm-22 g++-mingw-w64-x86-64-posix wine doxygen help2man dpkg-dev man-db groff-base bash-completion libgtest-dev valgrind libclang-rt-14-dev libbenchmark-dev hyperfine python3-venv || exit 1
 
 export TSAN_OPTIONS=halt_on_error=1 # a data race fails the run (only the tsan build reads it)
 passed=0
@@ -86,6 +88,12 @@ reliability_report() { # RELIABILITY.md from this run's logs; fails on a failed 
   diff RELIABILITY.md build/RELIABILITY.md >/dev/null || echo "(RELIABILITY.md differs from this run's build/RELIABILITY.md; copy it to update)"
 }
 
+# The release artifacts (issue #17): tools/release.sh from the g++ C++17 and mingw-w64 builds above (nothing
+# compiled again), each artifact tested as a user gets it, the Conan recipe, the README's CI snippets run.
+release_artifacts() {
+  bash tests/release/run.sh --linux-build build/ci-g++-cxx17 --windows-build build/windows-mingw
+}
+
 # The benchmarks (issue #8) build and run, briefly: each must exit 0. Never timed assertions; the
 # launcher timed is the one the g++ C++17 suite built.
 benchmarks_smoke() {
@@ -111,6 +119,7 @@ step "Debian package: build, apt-get install, envguard --version, consumers agai
 step "valgrind memcheck: the launcher's CLI and fault tests (g++ C++17 build)" valgrind_launcher
 step "fuzzing: each libFuzzer target for 30 s (clang++, ASan + UBSan)" bash tools/run_fuzzers.sh 30
 step "RELIABILITY.md generated from this run's logs" reliability_report
+step "release: tarball, zip, .deb, wheels tested as users get them; Conan recipe; README CI snippets run" release_artifacts
 step "benchmarks build and smoke-run" benchmarks_smoke
 
 echo
