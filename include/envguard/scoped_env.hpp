@@ -278,7 +278,7 @@ public:
         bool holds = false;
         for (const char* entry : entries_) holds = holds || entry != nullptr;
         if (holds) {
-            std::lock_guard<std::recursive_mutex> lock(detail::env_mutex());
+            std::lock_guard<detail::env_mutex_type> lock(detail::env_mutex());
             for (const char* entry : entries_) detail::release_entry(entry);
             detail::sweep_owned_entries();
         }
@@ -401,7 +401,7 @@ private:
     void restore_each(bool report_to_handler) {
         std::optional<EnvError> first_error;
         {
-            std::unique_lock<std::recursive_mutex> lock(detail::env_mutex());
+            std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
             for (std::size_t i = saved_.size(); i-- > 0;) {
                 const SavedVariable& variable = saved_[i];
                 int os_error = 0;
@@ -427,7 +427,7 @@ private:
     // For each entry of saved_: the environ string that held its original (POSIX, set variables
     // this guard read itself), put back as it is by the restore; nullptr otherwise.
     std::vector<const char*> entries_;
-    std::unique_lock<std::recursive_mutex> lock_; // owns the mutex only for envguard::exclusive
+    std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
 };
 
 ENVGUARD_NAMESPACE_END

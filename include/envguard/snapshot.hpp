@@ -50,7 +50,10 @@ public:
     }
 
     /// The process environment now. When the OS holds a name twice, the first entry is kept, as
-    /// getenv would find it; entries that are not NAME=VALUE are left out.
+    /// getenv would find it; entries that are not NAME=VALUE are left out. Entries without a usable
+    /// name (POSIX "=x": an empty name; Windows "=C:=C:\\work": a name starting with '=') are
+    /// recorded, so that a child started from the snapshot gets them, but no operation writes or
+    /// unsets them: restore() and diff() skip them and EnvOverlay::clear() keeps them.
     static EnvSnapshot capture() {
         EnvSnapshot snapshot;
         EnvLock lock;
@@ -254,6 +257,7 @@ private:
             if (failed_) return;
             const std::size_t index = locate(name);
             if (failed_) return;
+            if (detail::is_hidden_name(name)) return; // never written nor unset: left as it is
             if (index == npos) { // only in the process: unset (a name seen before means a duplicate)
                 for (const auto& change : plan_)
                     if (detail::same_name(change.name, name)) return fail();
@@ -334,6 +338,7 @@ private:
 
         void add_missing(std::size_t index) {
             const value_type& want = target_.entries_[index];
+            if (detail::is_hidden_name(want.first)) return; // never written: see is_hidden_name
             add({want.first, std::nullopt, want.second});
         }
 
@@ -389,12 +394,21 @@ private:
     }
 
     /// The changes that turn CURRENT into this snapshot, each with the value it replaces; one merge
-    /// of two sorted lists. Used by restore() and by EnvOverlay::apply.
+    /// of two sorted lists. Used by restore() and by EnvOverlay::apply. Entries without a usable
+    /// name (detail::is_hidden_name) on either side are skipped: nothing can write or unset them.
     std::vector<detail::planned_change> changes_from(const EnvSnapshot& current) const {
         std::vector<detail::planned_change> plan;
         auto have = current.entries_.begin();
         auto want = entries_.begin();
         while (have != current.entries_.end() || want != entries_.end()) {
+            if (have != current.entries_.end() && detail::is_hidden_name(have->first)) {
+                ++have;
+                continue;
+            }
+            if (want != entries_.end() && detail::is_hidden_name(want->first)) {
+                ++want;
+                continue;
+            }
             const int order = have == current.entries_.end() ? 1
                               : want == entries_.end()        ? -1
                                                        : detail::compare_names(have->first, want->first);

@@ -241,17 +241,99 @@ struct is_error_code_enum<envguard::errc> : true_type {};
 // protect against code that calls getenv/setenv directly: see "Threads" in the README.
 
 
+#include <atomic>
+#include <cstddef>
 #include <mutex>
+#include <new>
+#include <thread>
+
+#if !ENVGUARD_WINDOWS
+#    include <pthread.h> // pthread_atfork
+#endif
 
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
-// Recursive, because a guard holding the lock for its whole life (envguard::exclusive) still calls
-// envguard functions that take it again.
-inline std::recursive_mutex& env_mutex() noexcept {
-    static std::recursive_mutex mutex;
+
+// The process-wide lock: recursive, because a guard holding the lock for its whole life
+// (envguard::exclusive) still calls envguard functions that take it again. Not std::recursive_mutex,
+// because a child made by fork() must be able to use it (see after_fork_in_child): glibc's recursive
+// mutex records its owner by kernel thread id, which a child does not share with its parent, so a
+// child forked while its parent held the lock (inside ScopedEnv(envguard::exclusive, ...)) could
+// neither release nor take it again and hung. Here the owner is the std::thread::id (pthread_self),
+// which the child's one thread keeps.
+class env_mutex_type {
+public:
+    env_mutex_type() noexcept = default;
+    env_mutex_type(const env_mutex_type&) = delete;
+    env_mutex_type& operator=(const env_mutex_type&) = delete;
+
+    void lock() {
+        const std::thread::id self = std::this_thread::get_id();
+        if (owner_.load(std::memory_order_relaxed) == self) { // only this thread stores SELF
+            ++depth_;
+            return;
+        }
+        mutex_.lock();
+        owner_.store(self, std::memory_order_relaxed);
+        depth_ = 1;
+    }
+    bool try_lock() {
+        const std::thread::id self = std::this_thread::get_id();
+        if (owner_.load(std::memory_order_relaxed) == self) {
+            ++depth_;
+            return true;
+        }
+        if (!mutex_.try_lock()) return false;
+        owner_.store(self, std::memory_order_relaxed);
+        depth_ = 1;
+        return true;
+    }
+    void unlock() noexcept {
+        if (--depth_ != 0) return;
+        owner_.store(std::thread::id(), std::memory_order_relaxed);
+        mutex_.unlock();
+    }
+
+    // Runs in the child of fork(), which has one thread: a copy of the one that called fork. Whatever
+    // other threads held means nothing there, so the lock is free, unless the forking thread held
+    // it: then the child holds it just as deeply, and the guards that took it release it as usual.
+    void after_fork_in_child() noexcept {
+        const bool held_by_forking_thread =
+            owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+        ::new (static_cast<void*>(&mutex_)) std::mutex(); // the inherited state is meaningless here
+        if (held_by_forking_thread) {
+            mutex_.lock(); // free after the line above: cannot block
+        } else {
+            owner_.store(std::thread::id(), std::memory_order_relaxed);
+            depth_ = 0;
+        }
+    }
+
+private:
+    std::mutex mutex_;
+    std::atomic<std::thread::id> owner_{};
+    std::size_t depth_ = 0; // read and written only by the owner
+};
+
+#if !ENVGUARD_WINDOWS
+inline void env_mutex_after_fork_in_child() noexcept;
+#endif
+
+inline env_mutex_type& env_mutex() noexcept {
+    static env_mutex_type mutex;
+#if !ENVGUARD_WINDOWS
+    // Registered once, the first time envguard locks: before that no child can inherit it held.
+    static const int registered = ::pthread_atfork(nullptr, nullptr, &env_mutex_after_fork_in_child);
+    (void)registered;
+#endif
     return mutex;
 }
+
+#if !ENVGUARD_WINDOWS
+inline void env_mutex_after_fork_in_child() noexcept { env_mutex().after_fork_in_child(); }
+#endif
+
 } // namespace detail
 
 /// Tag: construct a ScopedEnv with `envguard::exclusive` to hold EnvLock from construction until the
@@ -270,7 +352,7 @@ public:
     EnvLock& operator=(const EnvLock&) = delete;
 
 private:
-    std::unique_lock<std::recursive_mutex> lock_;
+    std::unique_lock<detail::env_mutex_type> lock_;
 };
 
 ENVGUARD_NAMESPACE_END
@@ -1061,6 +1143,16 @@ inline bool same_name(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && compare_names(a, b) == 0;
 }
 
+// An entry of the environment that has no usable name: an empty one (POSIX: an entry "=x", as
+// `env '=x' prog` leaves it) or, on Windows, one starting with '=' (the hidden per-drive current
+// directories "=C:", which cmd.exe always passes on). Such entries are recorded by
+// EnvSnapshot::capture and passed on to children, but never written, unset or diffed: no name rule
+// accepts them, so no envguard operation can change them, and whole-environment operations (clear(),
+// SnapshotGuard, diff) leave them as they are.
+inline bool is_hidden_name(std::string_view name) noexcept {
+    return name.empty() || name.front() == '=';
+}
+
 struct name_less {
     bool operator()(std::string_view a, std::string_view b) const noexcept {
         return compare_names(a, b) < 0;
@@ -1205,7 +1297,7 @@ private:
     // FIRST_ERROR when given.
     void restore_all(std::error_code* first_error) noexcept {
         if (!saved_.empty()) {
-            std::unique_lock<std::recursive_mutex> lock(detail::env_mutex());
+            std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
             for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
                 int os_error = 0;
                 const auto ec = detail::raw_write(it->name, it->original, os_error);
@@ -1219,7 +1311,7 @@ private:
     }
 
     std::vector<saved_variable> saved_;
-    std::unique_lock<std::recursive_mutex> lock_; // owns the mutex only for envguard::exclusive
+    std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
 };
 
 ENVGUARD_NAMESPACE_END
@@ -1609,7 +1701,7 @@ public:
         bool holds = false;
         for (const char* entry : entries_) holds = holds || entry != nullptr;
         if (holds) {
-            std::lock_guard<std::recursive_mutex> lock(detail::env_mutex());
+            std::lock_guard<detail::env_mutex_type> lock(detail::env_mutex());
             for (const char* entry : entries_) detail::release_entry(entry);
             detail::sweep_owned_entries();
         }
@@ -1732,7 +1824,7 @@ private:
     void restore_each(bool report_to_handler) {
         std::optional<EnvError> first_error;
         {
-            std::unique_lock<std::recursive_mutex> lock(detail::env_mutex());
+            std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
             for (std::size_t i = saved_.size(); i-- > 0;) {
                 const SavedVariable& variable = saved_[i];
                 int os_error = 0;
@@ -1758,7 +1850,7 @@ private:
     // For each entry of saved_: the environ string that held its original (POSIX, set variables
     // this guard read itself), put back as it is by the restore; nullptr otherwise.
     std::vector<const char*> entries_;
-    std::unique_lock<std::recursive_mutex> lock_; // owns the mutex only for envguard::exclusive
+    std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
 };
 
 ENVGUARD_NAMESPACE_END
@@ -1806,7 +1898,10 @@ public:
     }
 
     /// The process environment now. When the OS holds a name twice, the first entry is kept, as
-    /// getenv would find it; entries that are not NAME=VALUE are left out.
+    /// getenv would find it; entries that are not NAME=VALUE are left out. Entries without a usable
+    /// name (POSIX "=x": an empty name; Windows "=C:=C:\\work": a name starting with '=') are
+    /// recorded, so that a child started from the snapshot gets them, but no operation writes or
+    /// unsets them: restore() and diff() skip them and EnvOverlay::clear() keeps them.
     static EnvSnapshot capture() {
         EnvSnapshot snapshot;
         EnvLock lock;
@@ -2010,6 +2105,7 @@ private:
             if (failed_) return;
             const std::size_t index = locate(name);
             if (failed_) return;
+            if (detail::is_hidden_name(name)) return; // never written nor unset: left as it is
             if (index == npos) { // only in the process: unset (a name seen before means a duplicate)
                 for (const auto& change : plan_)
                     if (detail::same_name(change.name, name)) return fail();
@@ -2090,6 +2186,7 @@ private:
 
         void add_missing(std::size_t index) {
             const value_type& want = target_.entries_[index];
+            if (detail::is_hidden_name(want.first)) return; // never written: see is_hidden_name
             add({want.first, std::nullopt, want.second});
         }
 
@@ -2145,12 +2242,21 @@ private:
     }
 
     /// The changes that turn CURRENT into this snapshot, each with the value it replaces; one merge
-    /// of two sorted lists. Used by restore() and by EnvOverlay::apply.
+    /// of two sorted lists. Used by restore() and by EnvOverlay::apply. Entries without a usable
+    /// name (detail::is_hidden_name) on either side are skipped: nothing can write or unset them.
     std::vector<detail::planned_change> changes_from(const EnvSnapshot& current) const {
         std::vector<detail::planned_change> plan;
         auto have = current.entries_.begin();
         auto want = entries_.begin();
         while (have != current.entries_.end() || want != entries_.end()) {
+            if (have != current.entries_.end() && detail::is_hidden_name(have->first)) {
+                ++have;
+                continue;
+            }
+            if (want != entries_.end() && detail::is_hidden_name(want->first)) {
+                ++want;
+                continue;
+            }
             const int order = have == current.entries_.end() ? 1
                               : want == entries_.end()        ? -1
                                                        : detail::compare_names(have->first, want->first);
@@ -2367,7 +2473,8 @@ public:
     }
 
     /// Removes every variable at this point of the recipe, except the names passed to keep()
-    /// (anywhere in the overlay). Operations after clear() apply to what is left.
+    /// (anywhere in the overlay). Operations after clear() apply to what is left. Entries without a
+    /// usable name (POSIX "=x", Windows "=C:"; see EnvSnapshot::capture) are not variables and stay.
     EnvOverlay& clear() { return add(Kind::clear, {}, {}); }
     /// NAME survives clear().
     EnvOverlay& keep(std::string_view name) {
@@ -2415,7 +2522,11 @@ public:
                 break;
             }
             case Kind::clear: {
+                // Entries without a usable name (detail::is_hidden_name: POSIX "=x", Windows "=C:")
+                // are not variables clear() can remove: they stay, as the kept names do.
                 EnvSnapshot kept;
+                for (const auto& entry : result.entries_)
+                    if (detail::is_hidden_name(entry.first)) kept.entries_.push_back(entry);
                 for (const auto& other : operations_)
                     if (other.kind == Kind::keep)
                         if (const std::string* value = result.find(other.name))

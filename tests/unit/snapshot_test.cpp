@@ -270,3 +270,90 @@ TEST_CASE("EnvSnapshot: restore of an edited or copied snapshot (no captured ord
     original.restore();
     CHECK(raw_get("ENVGUARD_T_B") == std::nullopt);
 }
+
+// Issue #16 item 1: an entry without a usable name (POSIX "=x", Windows "=Q:") is recorded by
+// capture, passed on by render, and never written, unset or diffed by any whole-environment operation.
+namespace {
+int hidden_restore_failures = 0;
+void count_hidden_restore_failure(const envguard::EnvError&) noexcept { ++hidden_restore_failures; }
+} // namespace
+
+TEST_CASE("hidden entries: capture records them; clear(), apply, diff and SnapshotGuard leave them alone") {
+    test::HiddenEntry hidden("hidden-1");
+    const std::string hidden_name = test::HiddenEntry::name();
+    RawVar a("ENVGUARD_T_A", "orig");
+    const auto before = envguard::EnvSnapshot::capture();
+    CHECK(before.get(hidden_name) == value("hidden-1"));
+
+    // clear() in a rendered environment keeps the entry; the diff has nothing for it.
+    envguard::EnvOverlay clean;
+    clean.clear().set("ENVGUARD_T_A", "job");
+    const auto rendered = clean.render(before);
+    CHECK(rendered.get(hidden_name) == value("hidden-1"));
+    CHECK(rendered.get("ENVGUARD_T_A") == value("job"));
+    envguard::EnvOverlay diff;
+    REQUIRE_NOTHROW(diff = before.diff(rendered));
+    for (const auto& op : diff.operations()) CHECK(op.name != hidden_name);
+    REQUIRE_NOTHROW((void)rendered.diff(before));
+    CHECK(rendered.diff(before).operations().size() + 1 == before.size()); // all but the hidden entry
+
+    // apply() of clear(): everything else goes, the hidden entry stays, and all comes back.
+    {
+        auto guard = clean.apply();
+        CHECK(raw_get("ENVGUARD_T_A") == value("job"));
+        CHECK(test::HiddenEntry::current() == value("hidden-1"));
+        CHECK(test::raw_environment().size() == 2); // ENVGUARD_T_A and the hidden entry
+    }
+    CHECK(raw_get("ENVGUARD_T_A") == value("orig"));
+    CHECK(test::HiddenEntry::current() == value("hidden-1"));
+    CHECK(envguard::EnvSnapshot::capture() == before);
+
+    // SnapshotGuard: the variable comes back; the hidden entry, changed in the scope, is left as it is.
+    hidden_restore_failures = 0;
+    const auto previous = envguard::set_restore_failure_handler(&count_hidden_restore_failure);
+    {
+        envguard::SnapshotGuard isolate;
+        test::raw_set("ENVGUARD_T_A", "changed");
+        hidden.put("hidden-2");
+    }
+    envguard::set_restore_failure_handler(previous);
+    CHECK(hidden_restore_failures == 0);
+    CHECK(raw_get("ENVGUARD_T_A") == value("orig"));
+    CHECK(test::HiddenEntry::current() == value("hidden-2"));
+    CHECK(test::HiddenEntry::count() == 1);
+
+    // restore() of a snapshot with another value (or none) for it does not touch it either.
+    test::raw_set("ENVGUARD_T_A", "again");
+    REQUIRE_NOTHROW(before.restore());
+    CHECK(raw_get("ENVGUARD_T_A") == value("orig"));
+    CHECK(test::HiddenEntry::current() == value("hidden-2"));
+    envguard::EnvSnapshot edited = before; // no captured order: the general way
+    edited.set("ENVGUARD_T_A", "edited");
+    REQUIRE_NOTHROW(edited.restore());
+    CHECK(raw_get("ENVGUARD_T_A") == value("edited"));
+    CHECK(test::HiddenEntry::current() == value("hidden-2"));
+    REQUIRE_NOTHROW(before.restore());
+
+    // Nothing can name it for a write.
+    CHECK_THROWS_AS(envguard::set(hidden_name, "x"), envguard::EnvError);
+    CHECK_THROWS_AS(edited.set(hidden_name, "x"), envguard::EnvError);
+}
+
+TEST_CASE("hidden entries: a snapshot lacking one does not remove it, one having it does not add it") {
+    RawVar a("ENVGUARD_T_A", "orig");
+    const auto without = envguard::EnvSnapshot::capture();
+    std::optional<envguard::EnvSnapshot> with;
+    {
+        test::HiddenEntry hidden("h");
+        with = envguard::EnvSnapshot::capture();
+        test::raw_set("ENVGUARD_T_A", "x");
+        REQUIRE_NOTHROW(without.restore());
+        CHECK(raw_get("ENVGUARD_T_A") == value("orig"));
+        CHECK(test::HiddenEntry::current() == value("h"));
+    }
+    CHECK(test::HiddenEntry::count() == 0);
+    test::raw_set("ENVGUARD_T_A", "y");
+    REQUIRE_NOTHROW(with->restore());
+    CHECK(raw_get("ENVGUARD_T_A") == value("orig"));
+    CHECK(test::HiddenEntry::count() == 0);
+}
