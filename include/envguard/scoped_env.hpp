@@ -92,13 +92,17 @@ inline bool entry_spells(const char* entry, const std::string& name,
            entry[n + 1 + original.size()] == '\0';
 }
 
-// Puts back NAME's ORIGINAL state. ENTRY, when not null, is the environ string that held it: put
-// back as it is (no copy, nothing allocated; old getenv pointers into it stay valid).
+// Puts back NAME's ORIGINAL state (the guard's own copy). ENTRY, when not null, is the environ string
+// that held it. It is put back as it is (no copy) only when envguard owns it (MemoryMode::reclaim):
+// the guard's hold keeps such a string alive, so reading it is safe. Any other string may have been
+// freed by its owner since (a library that putenv's its own strings and frees the one it replaced),
+// so it is never read: the saved copy is written with setenv. (Issue #16 item 5.)
 inline std::error_code restore_variable(const std::string& name,
                                         const std::optional<std::string>& original,
                                         const char* entry, int& os_error) noexcept {
     const auto put_entry = platform().put_entry;
-    if (entry != nullptr && original && put_entry != nullptr && entry_spells(entry, name, *original)) {
+    if (entry != nullptr && original && put_entry != nullptr && find_owned(entry) != nullptr &&
+        entry_spells(entry, name, *original)) {
         os_error = put_entry(name, const_cast<char*>(entry));
         if (os_error != 0) return make_error_code(errc::os_error);
         return original->empty() ? read_back_empty(name) : std::error_code();
@@ -106,14 +110,17 @@ inline std::error_code restore_variable(const std::string& name,
     return raw_write(name, original, os_error);
 }
 
-// Writes a guard's new VALUE for NAME. In MemoryMode::reclaim (POSIX) the string is envguard's own;
-// creating it may throw std::bad_alloc, before anything is written.
+// Writes a guard's new VALUE for NAME. In MemoryMode::reclaim (POSIX) the string is envguard's own,
+// returned in PLACED (nullptr otherwise) for the guard to hold; creating it may throw
+// std::bad_alloc, before anything is written.
 inline std::error_code write_variable(const std::string& name, const std::optional<std::string>& value,
-                                      int& os_error) {
+                                      int& os_error, const char*& placed) {
+    placed = nullptr;
     const auto put_entry = platform().put_entry;
     if (value && put_entry != nullptr && memory_mode_slot().load(std::memory_order_relaxed) ==
                                              MemoryMode::reclaim) {
         char* text = make_owned_entry(name, *value);
+        placed = text;
         os_error = put_entry(name, text);
         if (os_error != 0) return make_error_code(errc::os_error); // TEXT is freed at the next sweep
         return value->empty() ? read_back_empty(name) : std::error_code();
@@ -222,9 +229,10 @@ public:
     /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
     ScopedEnv(ScopedEnv&& other) noexcept
         : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
-          lock_(std::move(other.lock_)) {
+          placed_(std::move(other.placed_)), lock_(std::move(other.lock_)) {
         other.saved_.clear();
         other.entries_.clear();
+        other.placed_.clear();
     }
     // Move-assignment would have to restore *this first, which can fail in an operator that
     // callers expect not to: not provided. Copying would restore twice: not provided.
@@ -249,22 +257,32 @@ public:
     /// The three-state form: a value sets, std::nullopt unsets.
     ScopedEnv& assign(std::string_view name, std::optional<std::string> value) {
         validate(name, value);
+        detail::prepare_out_of_memory_report();
         EnvLock lock;
-        const bool first_touch = find_saved(name) == nullptr;
+        const SavedVariable* saved = find_saved(name);
+        const bool first_touch = saved == nullptr;
         if (first_touch) { // no allocation after the write
             saved_.reserve(saved_.size() + 1);
             entries_.reserve(entries_.size() + 1);
+            placed_.reserve(placed_.size() + 1);
         }
         detail::planned_change change{std::string(name), std::nullopt, std::move(value)};
         const char* entry = read_current(change.name, change.before);
 #if ENVGUARD_WINDOWS
         if (change.before) change.name = detail::platform().spelling(change.name); // see commit_plan
 #endif
-        commit(&change, &entry, 1);
+        const char* placed = nullptr;
+        commit(&change, &entry, &placed, 1);
+        detail::hold_entry(placed);
         if (first_touch) {
             detail::hold_entry(entry);
             saved_.push_back({std::move(change.name), std::move(change.before)});
             entries_.push_back(entry);
+            placed_.push_back(placed);
+        } else { // this guard's previous string for NAME, now replaced, may go at the next sweep
+            const auto at = static_cast<std::size_t>(saved - saved_.data());
+            detail::release_entry(placed_[at]);
+            placed_[at] = placed;
         }
         return *this;
     }
@@ -277,13 +295,16 @@ public:
     void release() noexcept {
         bool holds = false;
         for (const char* entry : entries_) holds = holds || entry != nullptr;
+        for (const char* text : placed_) holds = holds || text != nullptr;
         if (holds) {
             std::lock_guard<detail::env_mutex_type> lock(detail::env_mutex());
             for (const char* entry : entries_) detail::release_entry(entry);
+            for (const char* text : placed_) detail::release_entry(text);
             detail::sweep_owned_entries();
         }
         saved_.clear();
         entries_.clear();
+        placed_.clear();
         if (lock_.owns_lock()) lock_.unlock();
     }
 
@@ -325,14 +346,16 @@ private:
     // Writes each change's new state, all or nothing: when a write fails (or, in reclaim mode,
     // allocating its string), the changes already applied are undone in reverse order (failures of
     // that undo go to the restore-failure handler) and the error is thrown. ENTRIES[i] is the
-    // environ string that held PLAN[i].before, or nullptr. The caller holds EnvLock.
+    // environ string that held PLAN[i].before, or nullptr; PLACED[i] receives the string envguard
+    // placed for PLAN[i] (MemoryMode::reclaim) or nullptr, for the caller to hold once all succeeded.
+    // The caller holds EnvLock.
     static void commit(const detail::planned_change* plan, const char* const* entries,
-                       std::size_t count) {
+                       const char** placed, std::size_t count) {
         for (std::size_t i = 0; i < count; ++i) {
             int os_error = 0;
             std::error_code ec;
             try {
-                ec = detail::write_variable(plan[i].name, plan[i].after, os_error);
+                ec = detail::write_variable(plan[i].name, plan[i].after, os_error, placed[i]);
             } catch (...) {
                 undo(plan, entries, i);
                 throw;
@@ -357,6 +380,7 @@ private:
     template <class Iterator>
     void apply_all(Iterator first, Iterator last) {
         for (auto it = first; it != last; ++it) validate(it->name, it->value);
+        detail::prepare_out_of_memory_report();
         EnvLock lock;
         std::vector<detail::planned_change> plan;
         plan.reserve(static_cast<std::size_t>(last - first));
@@ -376,6 +400,7 @@ private:
     }
 
     void adopt(std::vector<detail::planned_change> plan) {
+        detail::prepare_out_of_memory_report();
         EnvLock lock;
         entries_.assign(plan.size(), nullptr); // BEFORE came from elsewhere: restored by value
         commit_plan(plan);
@@ -391,9 +416,11 @@ private:
             if (change.before) change.name = detail::platform().spelling(change.name);
 #endif
         saved_.reserve(plan.size());
-        commit(plan.data(), entries_.data(), plan.size());
+        placed_.assign(plan.size(), nullptr);
+        commit(plan.data(), entries_.data(), placed_.data(), plan.size());
         for (std::size_t i = 0; i < plan.size(); ++i) {
             detail::hold_entry(entries_[i]);
+            detail::hold_entry(placed_[i]);
             saved_.push_back({std::move(plan[i].name), std::move(plan[i].before)});
         }
     }
@@ -415,8 +442,10 @@ private:
                     first_error.emplace(
                         detail::write_error(ec, os_error, variable.name, variable.original));
             }
+            for (const char* text : placed_) detail::release_entry(text);
             saved_.clear();
             entries_.clear();
+            placed_.clear();
             detail::sweep_owned_entries();
         }
         if (lock_.owns_lock()) lock_.unlock();
@@ -427,6 +456,10 @@ private:
     // For each entry of saved_: the environ string that held its original (POSIX, set variables
     // this guard read itself), put back as it is by the restore; nullptr otherwise.
     std::vector<const char*> entries_;
+    // For each entry of saved_: the string envguard placed for it last (MemoryMode::reclaim), held
+    // until this guard restores or releases, so that no other restore's sweep frees a value this
+    // guard still has in place (issue #16 item 4); nullptr otherwise.
+    std::vector<const char*> placed_;
     std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
 };
 

@@ -1084,18 +1084,40 @@ inline std::atomic<restore_failure_handler>& restore_failure_handler_slot() noex
     return slot;
 }
 
+inline std::atomic<const EnvError*>& out_of_memory_error_slot() noexcept {
+    static std::atomic<const EnvError*> slot{nullptr};
+    return slot;
+}
+
+// The error a restore reports when it failed and there was no memory left to describe the variable
+// (errc: std::errc::not_enough_memory, no name). Made once, in advance, by every guard's constructor
+// (which may allocate), so that reporting it from a destructor allocates nothing.
+inline void prepare_out_of_memory_report() {
+    if (out_of_memory_error_slot().load(std::memory_order_acquire) != nullptr) return;
+    static const EnvError error(std::make_error_code(std::errc::not_enough_memory), std::string(),
+                                "envguard: cannot restore the environment: out of memory (every "
+                                "variable that could be restored without allocating was)");
+    out_of_memory_error_slot().store(&error, std::memory_order_release);
+}
+
+// Sends the prepared out-of-memory error to the handler; a fixed line on stderr if none was made.
+inline void report_out_of_memory() noexcept {
+    if (const EnvError* error = out_of_memory_error_slot().load(std::memory_order_acquire))
+        restore_failure_handler_slot().load()(*error);
+    else
+        std::fputs("envguard: could not restore an environment variable (out of memory)\n", stderr);
+}
+
 // Reports a restore failure from a noexcept path. Building the EnvError allocates; if even that
-// fails, a fixed line still reaches stderr (without exceptions, allocation failure ends the program).
+// fails, the prepared out-of-memory error goes to the handler instead (without exceptions,
+// allocation failure ends the program).
 inline void report_restore_failure(std::error_code ec, int os_error, const std::string& name,
                                    const std::optional<std::string>& value) noexcept {
     ENVGUARD_TRY {
         const EnvError error = write_error(ec, os_error, name, value);
         restore_failure_handler_slot().load()(error);
     }
-    ENVGUARD_CATCH_ALL {
-        std::fputs("envguard: could not restore an environment variable (out of memory)\n",
-                   stderr);
-    }
+    ENVGUARD_CATCH_ALL { report_out_of_memory(); }
 }
 
 } // namespace detail
@@ -1515,13 +1537,17 @@ inline bool entry_spells(const char* entry, const std::string& name,
            entry[n + 1 + original.size()] == '\0';
 }
 
-// Puts back NAME's ORIGINAL state. ENTRY, when not null, is the environ string that held it: put
-// back as it is (no copy, nothing allocated; old getenv pointers into it stay valid).
+// Puts back NAME's ORIGINAL state (the guard's own copy). ENTRY, when not null, is the environ string
+// that held it. It is put back as it is (no copy) only when envguard owns it (MemoryMode::reclaim):
+// the guard's hold keeps such a string alive, so reading it is safe. Any other string may have been
+// freed by its owner since (a library that putenv's its own strings and frees the one it replaced),
+// so it is never read: the saved copy is written with setenv. (Issue #16 item 5.)
 inline std::error_code restore_variable(const std::string& name,
                                         const std::optional<std::string>& original,
                                         const char* entry, int& os_error) noexcept {
     const auto put_entry = platform().put_entry;
-    if (entry != nullptr && original && put_entry != nullptr && entry_spells(entry, name, *original)) {
+    if (entry != nullptr && original && put_entry != nullptr && find_owned(entry) != nullptr &&
+        entry_spells(entry, name, *original)) {
         os_error = put_entry(name, const_cast<char*>(entry));
         if (os_error != 0) return make_error_code(errc::os_error);
         return original->empty() ? read_back_empty(name) : std::error_code();
@@ -1529,14 +1555,17 @@ inline std::error_code restore_variable(const std::string& name,
     return raw_write(name, original, os_error);
 }
 
-// Writes a guard's new VALUE for NAME. In MemoryMode::reclaim (POSIX) the string is envguard's own;
-// creating it may throw std::bad_alloc, before anything is written.
+// Writes a guard's new VALUE for NAME. In MemoryMode::reclaim (POSIX) the string is envguard's own,
+// returned in PLACED (nullptr otherwise) for the guard to hold; creating it may throw
+// std::bad_alloc, before anything is written.
 inline std::error_code write_variable(const std::string& name, const std::optional<std::string>& value,
-                                      int& os_error) {
+                                      int& os_error, const char*& placed) {
+    placed = nullptr;
     const auto put_entry = platform().put_entry;
     if (value && put_entry != nullptr && memory_mode_slot().load(std::memory_order_relaxed) ==
                                              MemoryMode::reclaim) {
         char* text = make_owned_entry(name, *value);
+        placed = text;
         os_error = put_entry(name, text);
         if (os_error != 0) return make_error_code(errc::os_error); // TEXT is freed at the next sweep
         return value->empty() ? read_back_empty(name) : std::error_code();
@@ -1645,9 +1674,10 @@ public:
     /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
     ScopedEnv(ScopedEnv&& other) noexcept
         : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
-          lock_(std::move(other.lock_)) {
+          placed_(std::move(other.placed_)), lock_(std::move(other.lock_)) {
         other.saved_.clear();
         other.entries_.clear();
+        other.placed_.clear();
     }
     // Move-assignment would have to restore *this first, which can fail in an operator that
     // callers expect not to: not provided. Copying would restore twice: not provided.
@@ -1672,22 +1702,32 @@ public:
     /// The three-state form: a value sets, std::nullopt unsets.
     ScopedEnv& assign(std::string_view name, std::optional<std::string> value) {
         validate(name, value);
+        detail::prepare_out_of_memory_report();
         EnvLock lock;
-        const bool first_touch = find_saved(name) == nullptr;
+        const SavedVariable* saved = find_saved(name);
+        const bool first_touch = saved == nullptr;
         if (first_touch) { // no allocation after the write
             saved_.reserve(saved_.size() + 1);
             entries_.reserve(entries_.size() + 1);
+            placed_.reserve(placed_.size() + 1);
         }
         detail::planned_change change{std::string(name), std::nullopt, std::move(value)};
         const char* entry = read_current(change.name, change.before);
 #if ENVGUARD_WINDOWS
         if (change.before) change.name = detail::platform().spelling(change.name); // see commit_plan
 #endif
-        commit(&change, &entry, 1);
+        const char* placed = nullptr;
+        commit(&change, &entry, &placed, 1);
+        detail::hold_entry(placed);
         if (first_touch) {
             detail::hold_entry(entry);
             saved_.push_back({std::move(change.name), std::move(change.before)});
             entries_.push_back(entry);
+            placed_.push_back(placed);
+        } else { // this guard's previous string for NAME, now replaced, may go at the next sweep
+            const auto at = static_cast<std::size_t>(saved - saved_.data());
+            detail::release_entry(placed_[at]);
+            placed_[at] = placed;
         }
         return *this;
     }
@@ -1700,13 +1740,16 @@ public:
     void release() noexcept {
         bool holds = false;
         for (const char* entry : entries_) holds = holds || entry != nullptr;
+        for (const char* text : placed_) holds = holds || text != nullptr;
         if (holds) {
             std::lock_guard<detail::env_mutex_type> lock(detail::env_mutex());
             for (const char* entry : entries_) detail::release_entry(entry);
+            for (const char* text : placed_) detail::release_entry(text);
             detail::sweep_owned_entries();
         }
         saved_.clear();
         entries_.clear();
+        placed_.clear();
         if (lock_.owns_lock()) lock_.unlock();
     }
 
@@ -1748,14 +1791,16 @@ private:
     // Writes each change's new state, all or nothing: when a write fails (or, in reclaim mode,
     // allocating its string), the changes already applied are undone in reverse order (failures of
     // that undo go to the restore-failure handler) and the error is thrown. ENTRIES[i] is the
-    // environ string that held PLAN[i].before, or nullptr. The caller holds EnvLock.
+    // environ string that held PLAN[i].before, or nullptr; PLACED[i] receives the string envguard
+    // placed for PLAN[i] (MemoryMode::reclaim) or nullptr, for the caller to hold once all succeeded.
+    // The caller holds EnvLock.
     static void commit(const detail::planned_change* plan, const char* const* entries,
-                       std::size_t count) {
+                       const char** placed, std::size_t count) {
         for (std::size_t i = 0; i < count; ++i) {
             int os_error = 0;
             std::error_code ec;
             try {
-                ec = detail::write_variable(plan[i].name, plan[i].after, os_error);
+                ec = detail::write_variable(plan[i].name, plan[i].after, os_error, placed[i]);
             } catch (...) {
                 undo(plan, entries, i);
                 throw;
@@ -1780,6 +1825,7 @@ private:
     template <class Iterator>
     void apply_all(Iterator first, Iterator last) {
         for (auto it = first; it != last; ++it) validate(it->name, it->value);
+        detail::prepare_out_of_memory_report();
         EnvLock lock;
         std::vector<detail::planned_change> plan;
         plan.reserve(static_cast<std::size_t>(last - first));
@@ -1799,6 +1845,7 @@ private:
     }
 
     void adopt(std::vector<detail::planned_change> plan) {
+        detail::prepare_out_of_memory_report();
         EnvLock lock;
         entries_.assign(plan.size(), nullptr); // BEFORE came from elsewhere: restored by value
         commit_plan(plan);
@@ -1814,9 +1861,11 @@ private:
             if (change.before) change.name = detail::platform().spelling(change.name);
 #endif
         saved_.reserve(plan.size());
-        commit(plan.data(), entries_.data(), plan.size());
+        placed_.assign(plan.size(), nullptr);
+        commit(plan.data(), entries_.data(), placed_.data(), plan.size());
         for (std::size_t i = 0; i < plan.size(); ++i) {
             detail::hold_entry(entries_[i]);
+            detail::hold_entry(placed_[i]);
             saved_.push_back({std::move(plan[i].name), std::move(plan[i].before)});
         }
     }
@@ -1838,8 +1887,10 @@ private:
                     first_error.emplace(
                         detail::write_error(ec, os_error, variable.name, variable.original));
             }
+            for (const char* text : placed_) detail::release_entry(text);
             saved_.clear();
             entries_.clear();
+            placed_.clear();
             detail::sweep_owned_entries();
         }
         if (lock_.owns_lock()) lock_.unlock();
@@ -1850,6 +1901,10 @@ private:
     // For each entry of saved_: the environ string that held its original (POSIX, set variables
     // this guard read itself), put back as it is by the restore; nullptr otherwise.
     std::vector<const char*> entries_;
+    // For each entry of saved_: the string envguard placed for it last (MemoryMode::reclaim), held
+    // until this guard restores or releases, so that no other restore's sweep frees a value this
+    // guard still has in place (issue #16 item 4); nullptr otherwise.
+    std::vector<const char*> placed_;
     std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
 };
 
@@ -1866,6 +1921,7 @@ ENVGUARD_NAMESPACE_END
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <optional>
@@ -2034,6 +2090,7 @@ public:
 
 private:
     friend class EnvOverlay;
+    friend class SnapshotGuard;
 
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
@@ -2241,6 +2298,55 @@ private:
         return matcher.finish();
     }
 
+    // SnapshotGuard's last resort when restore() could not allocate its plan: puts back what it can
+    // through the OS calls alone, nothing allocated through operator new (POSIX; names longer than
+    // 255 bytes that must be removed take one malloc), and not all or nothing. Returns the number of
+    // variables it could not put back. Windows: every write converts to UTF-16 and allocates, and
+    // the variables the environment has in excess cannot be listed without allocating: they are
+    // counted as not put back. The caller holds EnvLock.
+    std::size_t restore_in_place() const noexcept {
+        std::size_t failures = 0;
+#if ENVGUARD_WINDOWS
+        failures += 1; // the variables to remove cannot be listed
+#else
+        // Remove what the snapshot lacks; a removal shifts environ, so look at the same place again.
+        char** entries = detail::posix_environ();
+        for (std::size_t i = 0; entries != nullptr && entries[i] != nullptr;) {
+            const char* text = entries[i];
+            const char* equals = std::strchr(text, '=');
+            const std::string_view name(text, equals == nullptr ? 0 : static_cast<std::size_t>(equals - text));
+            if (equals == nullptr || detail::is_hidden_name(name) || find(name) != nullptr) {
+                ++i;
+                continue;
+            }
+            char small[256];
+            char* buffer = name.size() < sizeof small ? small : static_cast<char*>(std::malloc(name.size() + 1));
+            bool removed = false;
+            if (buffer != nullptr) {
+                std::memcpy(buffer, name.data(), name.size());
+                buffer[name.size()] = '\0';
+                removed = ::unsetenv(buffer) == 0;
+                if (buffer != small) std::free(buffer);
+            }
+            if (!removed) {
+                ++failures;
+                ++i;
+            }
+            entries = detail::posix_environ();
+        }
+#endif
+        // Set what differs (or, where it cannot be read without allocating, everything).
+        for (const value_type& entry : entries_) {
+            if (detail::is_hidden_name(entry.first)) continue;
+#if !ENVGUARD_WINDOWS
+            const char* now = std::getenv(entry.first.c_str());
+            if (now != nullptr && std::strcmp(now, entry.second.c_str()) == 0) continue;
+#endif
+            if (detail::platform().write(entry.first, entry.second) != 0) ++failures;
+        }
+        return failures;
+    }
+
     /// The changes that turn CURRENT into this snapshot, each with the value it replaces; one merge
     /// of two sorted lists. Used by restore() and by EnvOverlay::apply. Entries without a usable
     /// name (detail::is_hidden_name) on either side are skipped: nothing can write or unset them.
@@ -2306,7 +2412,7 @@ private:
 /// when destroyed: "whatever this scope does to the environment, undo it".
 class [[nodiscard]] SnapshotGuard {
 public:
-    SnapshotGuard() : snapshot_(EnvSnapshot::capture()) {}
+    SnapshotGuard() : snapshot_(EnvSnapshot::capture()) { detail::prepare_out_of_memory_report(); }
 
     /// Takes over OTHER's snapshot and duty to restore; OTHER restores nothing when destroyed.
     SnapshotGuard(SnapshotGuard&& other) noexcept
@@ -2319,15 +2425,19 @@ public:
 
     /// Restores the captured environment. Never throws: a failure goes to the restore-failure
     /// handler (see set_restore_failure_handler), with the environment rolled back to how this scope
-    /// left it rather than half-restored.
+    /// left it rather than half-restored. When not even the restore's plan can be allocated, the
+    /// environment is restored variable by variable through the OS calls alone (nothing allocated
+    /// through operator new; POSIX), and only what still could not be put back is reported, as an
+    /// out-of-memory EnvError, to the handler.
     ~SnapshotGuard() {
         if (!active_) return;
         try {
             snapshot_.restore();
         } catch (const EnvError& error) {
             detail::restore_failure_handler_slot().load()(error);
-        } catch (...) {
-            std::fputs("envguard: could not restore the environment (out of memory)\n", stderr);
+        } catch (...) { // std::bad_alloc: no plan could be made
+            EnvLock lock; // allocates nothing
+            if (snapshot_.restore_in_place() != 0) detail::report_out_of_memory();
         }
     }
 
