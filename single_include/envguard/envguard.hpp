@@ -1471,6 +1471,7 @@ ENVGUARD_NAMESPACE_END
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -1580,10 +1581,92 @@ struct planned_change {
     std::optional<std::string> after;
 };
 
+#if !ENVGUARD_WINDOWS
+// Whole-environment writes (issue #16 item 7). glibc's setenv and unsetenv scan environ for the name
+// on every call, so K writes to an environment of N variables cost O(K * N): a clear() of 100,000
+// variables, or its restore, took 16-30 s. From bulk_write_threshold changes on, envguard writes
+// them all at once instead: one pass over environ that keeps every entry the changes do not touch,
+// the new "NAME=VALUE" strings appended, and one assignment of environ, O(N + K).
+//
+// The strings are envguard's and never freed, like glibc's own setenv strings (so getenv pointers
+// stay valid, MemoryMode::keep's promise); each distinct NAME=VALUE is made once per process and
+// reused by every later bulk write (a set of strings, as glibc keeps its tree). The pointer array is
+// envguard's too; glibc copies it into an array of its own at its next setenv that adds a name,
+// and never frees ours (envguard frees its previous one when it makes the next, once environ no
+// longer points to it). Only with the native backend: tests that swap the seam see every write.
+inline constexpr std::size_t bulk_write_threshold = 128;
+
+struct bulk_write_state {
+    std::unordered_set<std::string> strings; // every NAME=VALUE a bulk write placed (node-stable)
+    std::vector<char*> array;                 // the environ array the last bulk write made
+};
+
+inline bulk_write_state& bulk_state() {
+    static bulk_write_state* state = new bulk_write_state; // never destroyed: static guards at exit
+    return *state;
+}
+
+inline bool bulk_write_applies(std::size_t count) noexcept {
+    const platform_ops& ops = platform();
+    return count >= bulk_write_threshold && ops.write == &posix_write && ops.remove == &posix_remove &&
+           ops.list == &posix_list;
+}
+
+// Writes COUNT changes at once: NAME_OF(i) (distinct names) gets VALUE_OF(i) (a value, or
+// std::nullopt to remove it). All or nothing: what can fail (allocation: std::bad_alloc) happens
+// before environ is assigned. The caller holds EnvLock.
+template <class NameOf, class ValueOf>
+void bulk_write(std::size_t count, NameOf name_of, ValueOf value_of) {
+    bulk_write_state& state = bulk_state();
+    std::unordered_set<std::string_view> touched(count * 2);
+    std::vector<char*> added;
+    added.reserve(count);
+    std::string text;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::string_view name = name_of(i);
+        touched.insert(name);
+        const std::optional<std::string>& value = value_of(i);
+        if (!value) continue;
+        text.assign(name.data(), name.size()).append(1, '=').append(*value);
+        added.push_back(const_cast<char*>(state.strings.insert(text).first->c_str()));
+    }
+    char** entries = posix_environ();
+    std::size_t size = 0;
+    while (entries != nullptr && entries[size] != nullptr) ++size;
+    std::vector<char*> next;
+    next.reserve(size + added.size() + 1);
+    for (std::size_t i = 0; i < size; ++i) {
+        const char* equals = std::strchr(entries[i], '=');
+        if (equals != nullptr &&
+            touched.count(std::string_view(entries[i], static_cast<std::size_t>(equals - entries[i]))) != 0)
+            continue; // replaced or removed (every entry of the name, as unsetenv removes them all)
+        next.push_back(entries[i]);
+    }
+    next.insert(next.end(), added.begin(), added.end());
+    next.push_back(nullptr);
+    // Nothing below allocates or fails.
+    state.array.swap(next);
+#    if defined(__APPLE__)
+    *_NSGetEnviron() = state.array.data();
+#    else
+    environ = state.array.data();
+#    endif
+}
+#endif
+
 // Applies PLAN in order, all or nothing: when a write fails, the changes already applied are undone
 // in reverse order (failures of that undo go to the restore-failure handler, since only one error
 // can be thrown) and then the error for the failing variable is thrown. The caller holds EnvLock.
+// Large plans (bulk_write_threshold changes or more) are written at once (POSIX, see bulk_write).
 inline void apply_plan(const std::vector<planned_change>& plan) {
+#if !ENVGUARD_WINDOWS
+    if (bulk_write_applies(plan.size())) {
+        bulk_write(
+            plan.size(), [&plan](std::size_t i) { return std::string_view(plan[i].name); },
+            [&plan](std::size_t i) -> const std::optional<std::string>& { return plan[i].after; });
+        return;
+    }
+#endif
     for (std::size_t i = 0; i < plan.size(); ++i) {
         int os_error = 0;
         if (auto ec = raw_write(plan[i].name, plan[i].after, os_error)) {
@@ -1796,6 +1879,16 @@ private:
     // The caller holds EnvLock.
     static void commit(const detail::planned_change* plan, const char* const* entries,
                        const char** placed, std::size_t count) {
+#if !ENVGUARD_WINDOWS
+        if (detail::bulk_write_applies(count) &&
+            detail::memory_mode_slot().load(std::memory_order_relaxed) == MemoryMode::keep) {
+            detail::bulk_write(
+                count, [plan](std::size_t i) { return std::string_view(plan[i].name); },
+                [plan](std::size_t i) -> const std::optional<std::string>& { return plan[i].after; });
+            for (std::size_t i = 0; i < count; ++i) placed[i] = nullptr;
+            return;
+        }
+#endif
         for (std::size_t i = 0; i < count; ++i) {
             int os_error = 0;
             std::error_code ec;
@@ -1874,6 +1967,10 @@ private:
         std::optional<EnvError> first_error;
         {
             std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
+            if (restore_in_bulk()) {
+                for (std::size_t i = 0; i < saved_.size(); ++i) detail::release_entry(entries_[i]);
+                saved_.clear(); // (the loop below has nothing left to do)
+            }
             for (std::size_t i = saved_.size(); i-- > 0;) {
                 const SavedVariable& variable = saved_[i];
                 int os_error = 0;
@@ -1895,6 +1992,25 @@ private:
         }
         if (lock_.owns_lock()) lock_.unlock();
         if (first_error) throw *first_error;
+    }
+
+    // Large guards (EnvOverlay::apply with clear()) restore every variable at once (POSIX,
+    // detail::bulk_write): true when done. Falls back to one write per variable when the bulk write
+    // cannot allocate. The caller holds EnvLock.
+    bool restore_in_bulk() noexcept {
+#if !ENVGUARD_WINDOWS
+        if (!detail::bulk_write_applies(saved_.size())) return false;
+        try {
+            detail::bulk_write(
+                saved_.size(), [this](std::size_t i) { return std::string_view(saved_[i].name); },
+                [this](std::size_t i) -> const std::optional<std::string>& { return saved_[i].original; });
+            return true;
+        } catch (...) {
+            return false;
+        }
+#else
+        return false;
+#endif
     }
 
     std::vector<SavedVariable> saved_;

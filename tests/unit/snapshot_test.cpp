@@ -357,3 +357,64 @@ TEST_CASE("hidden entries: a snapshot lacking one does not remove it, one having
     CHECK(raw_get("ENVGUARD_T_A") == value("orig"));
     CHECK(test::HiddenEntry::count() == 0);
 }
+
+#ifndef _WIN32
+// Issue #16 item 7: from detail::bulk_write_threshold changes on, whole-environment operations write
+// environ at once (one pass, one new pointer array). The same promises hold: exact restore, all three
+// states, every other entry (and its string) untouched, strings reused across cycles.
+TEST_CASE("bulk writes: clear() of hundreds of variables, its restore, and big snapshot restores are exact") {
+    const auto original = test::raw_environment();
+    const std::size_t n = 3 * envguard::detail::bulk_write_threshold;
+    {
+        envguard::SnapshotGuard outer; // also removes the variables made below
+        for (std::size_t i = 0; i < n; ++i)
+            test::raw_set(("ENVGUARD_T_BULK_" + std::to_string(i)).c_str(), i % 3 == 0 ? "" : "v");
+        const auto before = test::raw_environment();
+        const char* untouched = std::getenv("ENVGUARD_T_BULK_1");
+        std::size_t strings_after_first_cycle = 0;
+        for (int cycle = 0; cycle < 3; ++cycle) {
+            {
+                envguard::EnvOverlay clean;
+                clean.clear().keep("ENVGUARD_T_BULK_1").set("ENVGUARD_T_BULK_NEW", "");
+                auto guard = clean.apply();
+                const auto during = test::raw_environment();
+                CHECK(during.size() == 2);
+                CHECK(during.at("ENVGUARD_T_BULK_NEW").empty());
+                CHECK(std::getenv("ENVGUARD_T_BULK_1") == untouched); // a kept entry is the same string
+            }
+            CHECK(test::raw_environment() == before);
+            CHECK(std::getenv("ENVGUARD_T_BULK_1") == untouched);
+            if (cycle == 0) strings_after_first_cycle = envguard::detail::bulk_state().strings.size();
+        }
+        CHECK(envguard::detail::bulk_state().strings.size() == strings_after_first_cycle); // reused
+
+        // EnvSnapshot::restore of many differences: sets, empties and removals, all at once.
+        const auto snapshot = envguard::EnvSnapshot::capture();
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::string name = "ENVGUARD_T_BULK_" + std::to_string(i);
+            if (i % 2 == 0)
+                test::raw_unset(name.c_str());
+            else
+                test::raw_set(name.c_str(), "changed");
+        }
+        test::raw_set("ENVGUARD_T_BULK_EXTRA", "x");
+        snapshot.restore();
+        CHECK(test::raw_environment() == before);
+
+        // ScopedEnv with many changes, the same.
+        {
+            std::vector<envguard::EnvChange> changes;
+            for (std::size_t i = 0; i < n; ++i)
+                changes.push_back({"ENVGUARD_T_BULK_" + std::to_string(i),
+                                   i % 2 ? std::optional<std::string>("g") : std::nullopt});
+            envguard::ScopedEnv guard(changes);
+            CHECK(raw_get("ENVGUARD_T_BULK_1") == value("g"));
+            CHECK(raw_get("ENVGUARD_T_BULK_0") == std::nullopt);
+            envguard::set("ENVGUARD_T_BULK_AFTER", "1"); // a setenv after a bulk write still works
+        }
+        envguard::unset("ENVGUARD_T_BULK_AFTER");
+        CHECK(test::raw_environment() == before);
+    }
+    CHECK(test::raw_environment() == original);
+}
+#endif
