@@ -88,6 +88,7 @@ TEST_CASE("memory mode: a restore never reads the original string, which its own
         CHECK(raw_get("ENVGUARD_T_TZ2") == std::nullopt);
         CHECK(owned_count() == 0);
     }
+    std::printf("RELIABILITY: memory.freed_strings cases=4\n"); // 2 guards x 2 modes
 }
 
 // Issue #16 item 4: with reclaim on, a guard's own string stays alive while the guard is in place,
@@ -113,6 +114,7 @@ TEST_CASE("memory mode: reclaim never frees the string of a guard that has not r
     }
     CHECK(owned_count() == 0);
     CHECK(raw_get("ENVGUARD_T_TMPDIR") == std::nullopt);
+    std::printf("RELIABILITY: memory.freed_strings cases=1 reclaim_held=1\n");
 }
 
 TEST_CASE("memory mode: a putenv string edited while a guard had it out comes back as it was") {

@@ -209,5 +209,7 @@ TEST_CASE("run: with SIGCHLD ignored, the child's exit status is still reported"
     ::sigaction(SIGCHLD, &previous, &after);
     CHECK(status == 7);
     CHECK(killed == 128 + SIGTERM);
+    // no-#! scripts (run by name, by path, exec), NUL (run, exec, program), E2BIG, SIGCHLD ignored (2)
+    std::printf("RELIABILITY: process.edges cases=9\n");
     CHECK((after.sa_handler == SIG_IGN)); // the program's disposition is back
 }
