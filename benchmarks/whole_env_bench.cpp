@@ -21,6 +21,39 @@
 #include <string>
 #include <vector>
 
+// The copy the floor compares with, in environ's order: one buffer of "NAME=VALUE\0" and each
+// entry's offset.
+struct floor_copy {
+    std::string text;
+    std::vector<std::size_t> starts;
+    floor_copy() {
+        for (char** entry = environ; *entry != nullptr; ++entry) {
+            starts.push_back(text.size());
+            text.append(*entry).push_back('\0');
+        }
+    }
+};
+
+// One cycle each: change the variable, then restore. Not inlined and not in an anonymous namespace,
+// so that callgrind can count exactly these (--toggle-collect, see --callgrind below).
+__attribute__((noinline)) void whole_env_restore_cycle(const std::string& name,
+                                                       const envguard::EnvSnapshot& snapshot) {
+    ::setenv(name.c_str(), "changed", 1);
+    snapshot.restore();
+}
+
+__attribute__((noinline)) void whole_env_floor_cycle(const std::string& name, const floor_copy& copy) {
+    ::setenv(name.c_str(), "changed", 1);
+    std::size_t at = 0;
+    for (char** entry = environ; *entry != nullptr; ++entry, ++at) {
+        const char* expected = copy.text.data() + copy.starts[at];
+        if (std::strcmp(*entry, expected) == 0) continue;
+        const char* equals = std::strchr(expected, '=');
+        const std::string entry_name(expected, static_cast<std::size_t>(equals - expected));
+        ::setenv(entry_name.c_str(), equals + 1, 1);
+    }
+}
+
 namespace {
 
 // The inherited environment plus N synthetic variables, written with one bulk restore (O(N)).
@@ -87,10 +120,7 @@ void restore_one(benchmark::State& state) {
     fill(common_size);
     const std::string name = bench::probe_name(common_size);
     const auto snapshot = envguard::EnvSnapshot::capture();
-    for (auto _ : state) {
-        ::setenv(name.c_str(), "changed", 1);
-        snapshot.restore();
-    }
+    for (auto _ : state) whole_env_restore_cycle(name, snapshot);
     if (std::strcmp(std::getenv(name.c_str()), "changed") == 0) state.SkipWithError("not restored");
     bench::report_size(state);
 }
@@ -98,24 +128,8 @@ void restore_one(benchmark::State& state) {
 void floor_one(benchmark::State& state) {
     fill(common_size);
     const std::string name = bench::probe_name(common_size);
-    // The copy, in environ's order: one buffer of "NAME=VALUE\0" and each entry's offset.
-    std::string copy;
-    std::vector<std::size_t> starts;
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-        starts.push_back(copy.size());
-        copy.append(*entry).push_back('\0');
-    }
-    for (auto _ : state) {
-        ::setenv(name.c_str(), "changed", 1);
-        std::size_t at = 0;
-        for (char** entry = environ; *entry != nullptr; ++entry, ++at) {
-            const char* expected = copy.data() + starts[at];
-            if (std::strcmp(*entry, expected) == 0) continue;
-            const char* equals = std::strchr(expected, '=');
-            const std::string entry_name(expected, static_cast<std::size_t>(equals - expected));
-            ::setenv(entry_name.c_str(), equals + 1, 1);
-        }
-    }
+    const floor_copy copy;
+    for (auto _ : state) whole_env_floor_cycle(name, copy);
     if (std::strcmp(std::getenv(name.c_str()), "changed") == 0) state.SkipWithError("not restored");
     bench::report_size(state);
 }
@@ -127,4 +141,23 @@ BENCHMARK(clear_restore)->Apply(scaling_sizes);
 BENCHMARK(snapshot_restore_1000)->Apply(scaling_sizes);
 BENCHMARK(restore_one);
 BENCHMARK(floor_one);
-BENCHMARK_MAIN();
+
+// --callgrind: 1,000 cycles of each at 5,000 variables and nothing else timed, for
+//   valgrind --tool=callgrind --toggle-collect='whole_env_restore_cycle*' bench_whole_env --callgrind
+// (and the same with whole_env_floor_cycle): instructions per restore of one change and its floor.
+int main(int argc, char** argv) {
+    if (argc > 1 && std::strcmp(argv[1], "--callgrind") == 0) {
+        fill(common_size);
+        const std::string name = bench::probe_name(common_size);
+        const auto snapshot = envguard::EnvSnapshot::capture();
+        const floor_copy copy;
+        for (int i = 0; i < 1000; ++i) whole_env_restore_cycle(name, snapshot);
+        for (int i = 0; i < 1000; ++i) whole_env_floor_cycle(name, copy);
+        return std::strcmp(std::getenv(name.c_str()), "changed") == 0 ? 1 : 0;
+    }
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
