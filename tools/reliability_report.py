@@ -30,6 +30,17 @@ WHAT = {
                      "invalid UTF-8, newlines) through every entry point: a clear error, nothing changed",
     "threads": "loop iterations of 4 threads (exclusive guards, reads, locked SnapshotGuard scopes)",
     "suite": "doctest test cases of the whole suite (leak check after each)",
+    "hidden_entries": "entries without a usable name (POSIX `=x`, Windows `=Q:`) through capture, render(clear), "
+                      "diff, apply(clear) and its restore, SnapshotGuard and restore: kept, never written, nothing fails",
+    "fork": "fork() inside ScopedEnv(exclusive) and while another thread holds EnvLock: the child restores "
+            "and locks again (an alarm turns a hang into a failure)",
+    "fault.snapshot_guard_out_of_memory": "operator new fails at the nth allocation of a SnapshotGuard's restore, "
+                                          "for every n: restored through the OS calls alone, handler not called",
+    "memory.freed_strings": "a library frees the putenv string a guard found (both memory modes), and reclaim "
+                            "with a nested by-value restore: no freed string is read or put back",
+    "process.edges": "run/exec: scripts without #! (/bin/sh), NUL in an argument, E2BIG message, SIGCHLD ignored",
+    "bulk_writes": "whole-environment writes of 128+ changes at once (clear() + restore cycles, snapshot "
+                   "restore, big ScopedEnv): exact, kept entries untouched, strings reused",
     "launcher.signals": "SIGINT/SIGTERM (to the launcher, to its process group) while `coverage` runs "
                         "clean then report, and to `run`: the child gets it, 128+signal, nothing runs after",
     "launcher.pass_through": "50 MB through stdin, stdout and stderr of `coverage` and `run` (sha256 equal)",

@@ -78,7 +78,8 @@ valgrind_launcher() { # the launcher's CLI and fault tests, every envguard run u
 reliability_report() { # RELIABILITY.md from this run's logs; fails on a failed or missing area
   local areas=(fault.write_failure fault.allocation_failure model hostile_input threads suite
                launcher.signals launcher.pass_through valgrind.launcher fuzz.overlay
-               fuzz.launcher_args fuzz.cargo_config)
+               fuzz.launcher_args fuzz.cargo_config hidden_entries fork
+               fault.snapshot_guard_out_of_memory memory.freed_strings process.edges bulk_writes)
   python3 tools/reliability_report.py --output build/RELIABILITY.md \
     --log build/fuzz/reliability.log --log build/valgrind/valgrind_test.log "${areas[@]/#/--require=}" >/dev/null || {
     cat build/RELIABILITY.md; return 1; }

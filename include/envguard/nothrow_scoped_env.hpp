@@ -149,7 +149,7 @@ private:
     // FIRST_ERROR when given.
     void restore_all(std::error_code* first_error) noexcept {
         if (!saved_.empty()) {
-            std::unique_lock<std::recursive_mutex> lock(detail::env_mutex());
+            std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
             for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
                 int os_error = 0;
                 const auto ec = detail::raw_write(it->name, it->original, os_error);
@@ -163,7 +163,7 @@ private:
     }
 
     std::vector<saved_variable> saved_;
-    std::unique_lock<std::recursive_mutex> lock_; // owns the mutex only for envguard::exclusive
+    std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
 };
 
 ENVGUARD_NAMESPACE_END

@@ -127,7 +127,8 @@ public:
     }
 
     /// Removes every variable at this point of the recipe, except the names passed to keep()
-    /// (anywhere in the overlay). Operations after clear() apply to what is left.
+    /// (anywhere in the overlay). Operations after clear() apply to what is left. Entries without a
+    /// usable name (POSIX "=x", Windows "=C:"; see EnvSnapshot::capture) are not variables and stay.
     EnvOverlay& clear() { return add(Kind::clear, {}, {}); }
     /// NAME survives clear().
     EnvOverlay& keep(std::string_view name) {
@@ -175,7 +176,11 @@ public:
                 break;
             }
             case Kind::clear: {
+                // Entries without a usable name (detail::is_hidden_name: POSIX "=x", Windows "=C:")
+                // are not variables clear() can remove: they stay, as the kept names do.
                 EnvSnapshot kept;
+                for (const auto& entry : result.entries_)
+                    if (detail::is_hidden_name(entry.first)) kept.entries_.push_back(entry);
                 for (const auto& other : operations_)
                     if (other.kind == Kind::keep)
                         if (const std::string* value = result.find(other.name))

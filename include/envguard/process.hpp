@@ -26,6 +26,9 @@
 #    include <cstdio>
 #    include <cstdlib>
 #else
+#    include <csignal>
+#    include <mutex>
+#    include <signal.h>
 #    include <spawn.h>
 #    include <sys/stat.h>
 #    include <sys/types.h>
@@ -54,6 +57,12 @@ enum class file_kind { missing, not_executable, executable };
 inline void require_command(const std::vector<std::string>& argv) {
     if (argv.empty() || argv.front().empty())
         throw std::invalid_argument("envguard: cannot run an empty command");
+    // A C string ends at the first NUL: such an argument would reach the child cut short.
+    for (const auto& arg : argv)
+        if (arg.find('\0') != std::string::npos)
+            throw make_env_error(errc::invalid_value, "pass the argument", arg,
+                                 "an argument must not contain a NUL character (the child would get "
+                                 "it cut there)");
 }
 
 } // namespace detail
@@ -268,7 +277,45 @@ inline std::vector<char*> argv_pointers(const std::vector<std::string>& argv) {
     return pointers;
 }
 
-[[noreturn]] inline void throw_exec_error(int error, const std::string& program) {
+// E2BIG: what the arguments and environment take (as the kernel counts: each string with its NUL,
+// plus a pointer each), the system's limit, and the largest variable, so that the message names what
+// to shrink. Linux also refuses any single string over 32 pages (MAX_ARG_STRLEN, 131,072 bytes).
+inline std::string argument_list_size_note(char* const* argv, char* const* envp) {
+    std::size_t total = 0;
+    for (char* const* p = argv; *p != nullptr; ++p) total += std::char_traits<char>::length(*p) + 1 + sizeof(char*);
+    const char* largest = nullptr;
+    std::size_t largest_size = 0;
+    for (char* const* p = envp; *p != nullptr; ++p) {
+        const std::size_t size = std::char_traits<char>::length(*p) + 1;
+        total += size + sizeof(char*);
+        if (size > largest_size) {
+            largest_size = size;
+            largest = *p;
+        }
+    }
+    std::string note = ": the arguments and environment take " + std::to_string(total) + " bytes";
+    const long limit = ::sysconf(_SC_ARG_MAX);
+    if (limit > 0) note += " (the system's limit: " + std::to_string(limit) + ")";
+    if (largest != nullptr) {
+        const char* equals = std::char_traits<char>::find(largest, largest_size, '=');
+        const std::size_t name_size = equals ? static_cast<std::size_t>(equals - largest) : largest_size - 1;
+        note += "; the largest variable is " + quote_escaped(std::string_view(largest, name_size), 64) +
+                " (" + std::to_string(largest_size - 1) + " bytes";
+#if defined(__linux__)
+        if (largest_size > 131072) note += ", over Linux's 131,072-byte limit for one string";
+#endif
+        note += ")";
+    }
+    return note;
+}
+
+[[noreturn]] inline void throw_exec_error(int error, const std::string& program,
+                                          const std::string& note = std::string()) {
+    if (error == E2BIG)
+        throw make_env_error(errc::os_error, "run", program,
+                             "the operating system refused: " +
+                                 std::error_code(error, std::system_category()).message() + note,
+                             std::error_code(error, std::system_category()));
     if (error == ENOENT) throw_program_error(file_kind::missing, program, "");
     if (error == EACCES || error == ENOEXEC || error == EISDIR)
         throw make_env_error(errc::command_not_executable, "run", program,
@@ -316,17 +363,80 @@ inline std::string find_program(std::string_view program, const EnvSnapshot& env
                                 name, "on the child's PATH (" + path + ")");
 }
 
+namespace detail {
+
+// execvp's fallback for a file the kernel cannot execute (ENOEXEC: a script without "#!"): the same
+// file run by /bin/sh, as "/bin/sh PATH ARG1 ...".
+inline std::vector<char*> shell_arguments(const std::string& path, const std::vector<char*>& args) {
+    std::vector<char*> shell;
+    shell.reserve(args.size() + 1);
+    shell.push_back(const_cast<char*>("/bin/sh"));
+    shell.push_back(const_cast<char*>(path.c_str()));
+    shell.insert(shell.end(), args.begin() + 1, args.end()); // the rest and the null
+    return shell;
+}
+
+// While SIGCHLD is ignored (or SA_NOCLDWAIT is set), the kernel reaps children itself and waitpid
+// cannot report their status. run() sets the default disposition from before the spawn until its
+// child is reaped, then puts the old one back and reaps whatever else ended meanwhile (which the
+// program had asked the kernel to discard anyway). One run() at a time does this.
+class sigchld_default_while_running {
+public:
+    sigchld_default_while_running() {
+        struct sigaction current {};
+        ::sigaction(SIGCHLD, nullptr, &current);
+        const bool ignored = current.sa_handler == SIG_IGN ||
+                             (current.sa_handler == SIG_DFL && (current.sa_flags & SA_NOCLDWAIT) != 0);
+        if (!ignored) return;
+        lock_ = std::unique_lock<std::mutex>(mutex());
+        struct sigaction deflt {};
+        deflt.sa_handler = SIG_DFL;
+        sigemptyset(&deflt.sa_mask);
+        ::sigaction(SIGCHLD, &deflt, &previous_);
+        active_ = true;
+    }
+    ~sigchld_default_while_running() {
+        if (!active_) return;
+        ::sigaction(SIGCHLD, &previous_, nullptr);
+        int status = 0;
+        while (::waitpid(-1, &status, WNOHANG) > 0) {
+        }
+    }
+    sigchld_default_while_running(const sigchld_default_while_running&) = delete;
+    sigchld_default_while_running& operator=(const sigchld_default_while_running&) = delete;
+
+private:
+    static std::mutex& mutex() {
+        static std::mutex m;
+        return m;
+    }
+    struct sigaction previous_ {};
+    bool active_ = false;
+    std::unique_lock<std::mutex> lock_;
+};
+
+} // namespace detail
+
 /// Runs ARGV (ARGV[0] looked up with find_program on ENV's PATH) with exactly the environment ENV,
 /// waits for it, and returns its exit status, or 128 + N when signal N killed it (as shells report
-/// it). The parent's environment is never written. Throws EnvError when the program cannot be found
-/// or started, std::invalid_argument for an empty command.
+/// it). The parent's environment is never written. A file the kernel cannot execute (a script
+/// without "#!") is run by /bin/sh, as execvp and GNU env do. Throws EnvError when the program cannot
+/// be found or started (for "Argument list too long": with the size and the largest variable), or
+/// for an argument containing a NUL byte; std::invalid_argument for an empty command. Works with
+/// SIGCHLD ignored: while it waits, SIGCHLD has its default disposition (see the README).
 inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
     detail::require_command(argv);
     const std::string path = find_program(argv.front(), env);
     const EnvBlock block(env);
     auto args = detail::argv_pointers(argv);
+    detail::sigchld_default_while_running reapable;
     pid_t pid = 0;
-    const int error = ::posix_spawn(&pid, path.c_str(), nullptr, nullptr, args.data(), block.envp());
+    int error = ::posix_spawn(&pid, path.c_str(), nullptr, nullptr, args.data(), block.envp());
+    if (error == ENOEXEC) {
+        auto shell = detail::shell_arguments(path, args);
+        error = ::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, shell.data(), block.envp());
+    }
+    if (error == E2BIG) detail::throw_exec_error(error, argv.front(), detail::argument_list_size_note(args.data(), block.envp()));
     if (error != 0) detail::throw_exec_error(error, argv.front());
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {
@@ -345,7 +455,14 @@ inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
     const EnvBlock block(env);
     auto args = detail::argv_pointers(argv);
     ::execve(path.c_str(), args.data(), block.envp());
-    detail::throw_exec_error(errno, argv.front());
+    int error = errno;
+    if (error == ENOEXEC) {
+        auto shell = detail::shell_arguments(path, args);
+        ::execve("/bin/sh", shell.data(), block.envp());
+        error = errno;
+    }
+    if (error == E2BIG) detail::throw_exec_error(error, argv.front(), detail::argument_list_size_note(args.data(), block.envp()));
+    detail::throw_exec_error(error, argv.front());
 }
 
 #endif

@@ -34,18 +34,40 @@ inline std::atomic<restore_failure_handler>& restore_failure_handler_slot() noex
     return slot;
 }
 
+inline std::atomic<const EnvError*>& out_of_memory_error_slot() noexcept {
+    static std::atomic<const EnvError*> slot{nullptr};
+    return slot;
+}
+
+// The error a restore reports when it failed and there was no memory left to describe the variable
+// (errc: std::errc::not_enough_memory, no name). Made once, in advance, by every guard's constructor
+// (which may allocate), so that reporting it from a destructor allocates nothing.
+inline void prepare_out_of_memory_report() {
+    if (out_of_memory_error_slot().load(std::memory_order_acquire) != nullptr) return;
+    static const EnvError error(std::make_error_code(std::errc::not_enough_memory), std::string(),
+                                "envguard: cannot restore the environment: out of memory (every "
+                                "variable that could be restored without allocating was)");
+    out_of_memory_error_slot().store(&error, std::memory_order_release);
+}
+
+// Sends the prepared out-of-memory error to the handler; a fixed line on stderr if none was made.
+inline void report_out_of_memory() noexcept {
+    if (const EnvError* error = out_of_memory_error_slot().load(std::memory_order_acquire))
+        restore_failure_handler_slot().load()(*error);
+    else
+        std::fputs("envguard: could not restore an environment variable (out of memory)\n", stderr);
+}
+
 // Reports a restore failure from a noexcept path. Building the EnvError allocates; if even that
-// fails, a fixed line still reaches stderr (without exceptions, allocation failure ends the program).
+// fails, the prepared out-of-memory error goes to the handler instead (without exceptions,
+// allocation failure ends the program).
 inline void report_restore_failure(std::error_code ec, int os_error, const std::string& name,
                                    const std::optional<std::string>& value) noexcept {
     ENVGUARD_TRY {
         const EnvError error = write_error(ec, os_error, name, value);
         restore_failure_handler_slot().load()(error);
     }
-    ENVGUARD_CATCH_ALL {
-        std::fputs("envguard: could not restore an environment variable (out of memory)\n",
-                   stderr);
-    }
+    ENVGUARD_CATCH_ALL { report_out_of_memory(); }
 }
 
 } // namespace detail

@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -92,13 +93,17 @@ inline bool entry_spells(const char* entry, const std::string& name,
            entry[n + 1 + original.size()] == '\0';
 }
 
-// Puts back NAME's ORIGINAL state. ENTRY, when not null, is the environ string that held it: put
-// back as it is (no copy, nothing allocated; old getenv pointers into it stay valid).
+// Puts back NAME's ORIGINAL state (the guard's own copy). ENTRY, when not null, is the environ string
+// that held it. It is put back as it is (no copy) only when envguard owns it (MemoryMode::reclaim):
+// the guard's hold keeps such a string alive, so reading it is safe. Any other string may have been
+// freed by its owner since (a library that putenv's its own strings and frees the one it replaced),
+// so it is never read: the saved copy is written with setenv. (Issue #16 item 5.)
 inline std::error_code restore_variable(const std::string& name,
                                         const std::optional<std::string>& original,
                                         const char* entry, int& os_error) noexcept {
     const auto put_entry = platform().put_entry;
-    if (entry != nullptr && original && put_entry != nullptr && entry_spells(entry, name, *original)) {
+    if (entry != nullptr && original && put_entry != nullptr && find_owned(entry) != nullptr &&
+        entry_spells(entry, name, *original)) {
         os_error = put_entry(name, const_cast<char*>(entry));
         if (os_error != 0) return make_error_code(errc::os_error);
         return original->empty() ? read_back_empty(name) : std::error_code();
@@ -106,14 +111,17 @@ inline std::error_code restore_variable(const std::string& name,
     return raw_write(name, original, os_error);
 }
 
-// Writes a guard's new VALUE for NAME. In MemoryMode::reclaim (POSIX) the string is envguard's own;
-// creating it may throw std::bad_alloc, before anything is written.
+// Writes a guard's new VALUE for NAME. In MemoryMode::reclaim (POSIX) the string is envguard's own,
+// returned in PLACED (nullptr otherwise) for the guard to hold; creating it may throw
+// std::bad_alloc, before anything is written.
 inline std::error_code write_variable(const std::string& name, const std::optional<std::string>& value,
-                                      int& os_error) {
+                                      int& os_error, const char*& placed) {
+    placed = nullptr;
     const auto put_entry = platform().put_entry;
     if (value && put_entry != nullptr && memory_mode_slot().load(std::memory_order_relaxed) ==
                                              MemoryMode::reclaim) {
         char* text = make_owned_entry(name, *value);
+        placed = text;
         os_error = put_entry(name, text);
         if (os_error != 0) return make_error_code(errc::os_error); // TEXT is freed at the next sweep
         return value->empty() ? read_back_empty(name) : std::error_code();
@@ -128,10 +136,92 @@ struct planned_change {
     std::optional<std::string> after;
 };
 
+#if !ENVGUARD_WINDOWS
+// Whole-environment writes (issue #16 item 7). glibc's setenv and unsetenv scan environ for the name
+// on every call, so K writes to an environment of N variables cost O(K * N): a clear() of 100,000
+// variables, or its restore, took 16-30 s. From bulk_write_threshold changes on, envguard writes
+// them all at once instead: one pass over environ that keeps every entry the changes do not touch,
+// the new "NAME=VALUE" strings appended, and one assignment of environ, O(N + K).
+//
+// The strings are envguard's and never freed, like glibc's own setenv strings (so getenv pointers
+// stay valid, MemoryMode::keep's promise); each distinct NAME=VALUE is made once per process and
+// reused by every later bulk write (a set of strings, as glibc keeps its tree). The pointer array is
+// envguard's too; glibc copies it into an array of its own at its next setenv that adds a name,
+// and never frees ours (envguard frees its previous one when it makes the next, once environ no
+// longer points to it). Only with the native backend: tests that swap the seam see every write.
+inline constexpr std::size_t bulk_write_threshold = 128;
+
+struct bulk_write_state {
+    std::unordered_set<std::string> strings; // every NAME=VALUE a bulk write placed (node-stable)
+    std::vector<char*> array;                 // the environ array the last bulk write made
+};
+
+inline bulk_write_state& bulk_state() {
+    static bulk_write_state* state = new bulk_write_state; // never destroyed: static guards at exit
+    return *state;
+}
+
+inline bool bulk_write_applies(std::size_t count) noexcept {
+    const platform_ops& ops = platform();
+    return count >= bulk_write_threshold && ops.write == &posix_write && ops.remove == &posix_remove &&
+           ops.list == &posix_list;
+}
+
+// Writes COUNT changes at once: NAME_OF(i) (distinct names) gets VALUE_OF(i) (a value, or
+// std::nullopt to remove it). All or nothing: what can fail (allocation: std::bad_alloc) happens
+// before environ is assigned. The caller holds EnvLock.
+template <class NameOf, class ValueOf>
+void bulk_write(std::size_t count, NameOf name_of, ValueOf value_of) {
+    bulk_write_state& state = bulk_state();
+    std::unordered_set<std::string_view> touched(count * 2);
+    std::vector<char*> added;
+    added.reserve(count);
+    std::string text;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::string_view name = name_of(i);
+        touched.insert(name);
+        const std::optional<std::string>& value = value_of(i);
+        if (!value) continue;
+        text.assign(name.data(), name.size()).append(1, '=').append(*value);
+        added.push_back(const_cast<char*>(state.strings.insert(text).first->c_str()));
+    }
+    char** entries = posix_environ();
+    std::size_t size = 0;
+    while (entries != nullptr && entries[size] != nullptr) ++size;
+    std::vector<char*> next;
+    next.reserve(size + added.size() + 1);
+    for (std::size_t i = 0; i < size; ++i) {
+        const char* equals = std::strchr(entries[i], '=');
+        if (equals != nullptr &&
+            touched.count(std::string_view(entries[i], static_cast<std::size_t>(equals - entries[i]))) != 0)
+            continue; // replaced or removed (every entry of the name, as unsetenv removes them all)
+        next.push_back(entries[i]);
+    }
+    next.insert(next.end(), added.begin(), added.end());
+    next.push_back(nullptr);
+    // Nothing below allocates or fails.
+    state.array.swap(next);
+#    if defined(__APPLE__)
+    *_NSGetEnviron() = state.array.data();
+#    else
+    environ = state.array.data();
+#    endif
+}
+#endif
+
 // Applies PLAN in order, all or nothing: when a write fails, the changes already applied are undone
 // in reverse order (failures of that undo go to the restore-failure handler, since only one error
 // can be thrown) and then the error for the failing variable is thrown. The caller holds EnvLock.
+// Large plans (bulk_write_threshold changes or more) are written at once (POSIX, see bulk_write).
 inline void apply_plan(const std::vector<planned_change>& plan) {
+#if !ENVGUARD_WINDOWS
+    if (bulk_write_applies(plan.size())) {
+        bulk_write(
+            plan.size(), [&plan](std::size_t i) { return std::string_view(plan[i].name); },
+            [&plan](std::size_t i) -> const std::optional<std::string>& { return plan[i].after; });
+        return;
+    }
+#endif
     for (std::size_t i = 0; i < plan.size(); ++i) {
         int os_error = 0;
         if (auto ec = raw_write(plan[i].name, plan[i].after, os_error)) {
@@ -222,9 +312,10 @@ public:
     /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
     ScopedEnv(ScopedEnv&& other) noexcept
         : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
-          lock_(std::move(other.lock_)) {
+          placed_(std::move(other.placed_)), lock_(std::move(other.lock_)) {
         other.saved_.clear();
         other.entries_.clear();
+        other.placed_.clear();
     }
     // Move-assignment would have to restore *this first, which can fail in an operator that
     // callers expect not to: not provided. Copying would restore twice: not provided.
@@ -249,22 +340,32 @@ public:
     /// The three-state form: a value sets, std::nullopt unsets.
     ScopedEnv& assign(std::string_view name, std::optional<std::string> value) {
         validate(name, value);
+        detail::prepare_out_of_memory_report();
         EnvLock lock;
-        const bool first_touch = find_saved(name) == nullptr;
+        const SavedVariable* saved = find_saved(name);
+        const bool first_touch = saved == nullptr;
         if (first_touch) { // no allocation after the write
             saved_.reserve(saved_.size() + 1);
             entries_.reserve(entries_.size() + 1);
+            placed_.reserve(placed_.size() + 1);
         }
         detail::planned_change change{std::string(name), std::nullopt, std::move(value)};
         const char* entry = read_current(change.name, change.before);
 #if ENVGUARD_WINDOWS
         if (change.before) change.name = detail::platform().spelling(change.name); // see commit_plan
 #endif
-        commit(&change, &entry, 1);
+        const char* placed = nullptr;
+        commit(&change, &entry, &placed, 1);
+        detail::hold_entry(placed);
         if (first_touch) {
             detail::hold_entry(entry);
             saved_.push_back({std::move(change.name), std::move(change.before)});
             entries_.push_back(entry);
+            placed_.push_back(placed);
+        } else { // this guard's previous string for NAME, now replaced, may go at the next sweep
+            const auto at = static_cast<std::size_t>(saved - saved_.data());
+            detail::release_entry(placed_[at]);
+            placed_[at] = placed;
         }
         return *this;
     }
@@ -277,13 +378,16 @@ public:
     void release() noexcept {
         bool holds = false;
         for (const char* entry : entries_) holds = holds || entry != nullptr;
+        for (const char* text : placed_) holds = holds || text != nullptr;
         if (holds) {
-            std::lock_guard<std::recursive_mutex> lock(detail::env_mutex());
+            std::lock_guard<detail::env_mutex_type> lock(detail::env_mutex());
             for (const char* entry : entries_) detail::release_entry(entry);
+            for (const char* text : placed_) detail::release_entry(text);
             detail::sweep_owned_entries();
         }
         saved_.clear();
         entries_.clear();
+        placed_.clear();
         if (lock_.owns_lock()) lock_.unlock();
     }
 
@@ -325,14 +429,26 @@ private:
     // Writes each change's new state, all or nothing: when a write fails (or, in reclaim mode,
     // allocating its string), the changes already applied are undone in reverse order (failures of
     // that undo go to the restore-failure handler) and the error is thrown. ENTRIES[i] is the
-    // environ string that held PLAN[i].before, or nullptr. The caller holds EnvLock.
+    // environ string that held PLAN[i].before, or nullptr; PLACED[i] receives the string envguard
+    // placed for PLAN[i] (MemoryMode::reclaim) or nullptr, for the caller to hold once all succeeded.
+    // The caller holds EnvLock.
     static void commit(const detail::planned_change* plan, const char* const* entries,
-                       std::size_t count) {
+                       const char** placed, std::size_t count) {
+#if !ENVGUARD_WINDOWS
+        if (detail::bulk_write_applies(count) &&
+            detail::memory_mode_slot().load(std::memory_order_relaxed) == MemoryMode::keep) {
+            detail::bulk_write(
+                count, [plan](std::size_t i) { return std::string_view(plan[i].name); },
+                [plan](std::size_t i) -> const std::optional<std::string>& { return plan[i].after; });
+            for (std::size_t i = 0; i < count; ++i) placed[i] = nullptr;
+            return;
+        }
+#endif
         for (std::size_t i = 0; i < count; ++i) {
             int os_error = 0;
             std::error_code ec;
             try {
-                ec = detail::write_variable(plan[i].name, plan[i].after, os_error);
+                ec = detail::write_variable(plan[i].name, plan[i].after, os_error, placed[i]);
             } catch (...) {
                 undo(plan, entries, i);
                 throw;
@@ -357,6 +473,7 @@ private:
     template <class Iterator>
     void apply_all(Iterator first, Iterator last) {
         for (auto it = first; it != last; ++it) validate(it->name, it->value);
+        detail::prepare_out_of_memory_report();
         EnvLock lock;
         std::vector<detail::planned_change> plan;
         plan.reserve(static_cast<std::size_t>(last - first));
@@ -376,6 +493,7 @@ private:
     }
 
     void adopt(std::vector<detail::planned_change> plan) {
+        detail::prepare_out_of_memory_report();
         EnvLock lock;
         entries_.assign(plan.size(), nullptr); // BEFORE came from elsewhere: restored by value
         commit_plan(plan);
@@ -391,9 +509,11 @@ private:
             if (change.before) change.name = detail::platform().spelling(change.name);
 #endif
         saved_.reserve(plan.size());
-        commit(plan.data(), entries_.data(), plan.size());
+        placed_.assign(plan.size(), nullptr);
+        commit(plan.data(), entries_.data(), placed_.data(), plan.size());
         for (std::size_t i = 0; i < plan.size(); ++i) {
             detail::hold_entry(entries_[i]);
+            detail::hold_entry(placed_[i]);
             saved_.push_back({std::move(plan[i].name), std::move(plan[i].before)});
         }
     }
@@ -401,7 +521,11 @@ private:
     void restore_each(bool report_to_handler) {
         std::optional<EnvError> first_error;
         {
-            std::unique_lock<std::recursive_mutex> lock(detail::env_mutex());
+            std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
+            if (restore_in_bulk()) {
+                for (std::size_t i = 0; i < saved_.size(); ++i) detail::release_entry(entries_[i]);
+                saved_.clear(); // (the loop below has nothing left to do)
+            }
             for (std::size_t i = saved_.size(); i-- > 0;) {
                 const SavedVariable& variable = saved_[i];
                 int os_error = 0;
@@ -415,19 +539,44 @@ private:
                     first_error.emplace(
                         detail::write_error(ec, os_error, variable.name, variable.original));
             }
+            for (const char* text : placed_) detail::release_entry(text);
             saved_.clear();
             entries_.clear();
+            placed_.clear();
             detail::sweep_owned_entries();
         }
         if (lock_.owns_lock()) lock_.unlock();
         if (first_error) throw *first_error;
     }
 
+    // Large guards (EnvOverlay::apply with clear()) restore every variable at once (POSIX,
+    // detail::bulk_write): true when done. Falls back to one write per variable when the bulk write
+    // cannot allocate. The caller holds EnvLock.
+    bool restore_in_bulk() noexcept {
+#if !ENVGUARD_WINDOWS
+        if (!detail::bulk_write_applies(saved_.size())) return false;
+        try {
+            detail::bulk_write(
+                saved_.size(), [this](std::size_t i) { return std::string_view(saved_[i].name); },
+                [this](std::size_t i) -> const std::optional<std::string>& { return saved_[i].original; });
+            return true;
+        } catch (...) {
+            return false;
+        }
+#else
+        return false;
+#endif
+    }
+
     std::vector<SavedVariable> saved_;
     // For each entry of saved_: the environ string that held its original (POSIX, set variables
     // this guard read itself), put back as it is by the restore; nullptr otherwise.
     std::vector<const char*> entries_;
-    std::unique_lock<std::recursive_mutex> lock_; // owns the mutex only for envguard::exclusive
+    // For each entry of saved_: the string envguard placed for it last (MemoryMode::reclaim), held
+    // until this guard restores or releases, so that no other restore's sweep frees a value this
+    // guard still has in place (issue #16 item 4); nullptr otherwise.
+    std::vector<const char*> placed_;
+    std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
 };
 
 ENVGUARD_NAMESPACE_END

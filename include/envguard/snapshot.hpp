@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <optional>
@@ -50,7 +51,10 @@ public:
     }
 
     /// The process environment now. When the OS holds a name twice, the first entry is kept, as
-    /// getenv would find it; entries that are not NAME=VALUE are left out.
+    /// getenv would find it; entries that are not NAME=VALUE are left out. Entries without a usable
+    /// name (POSIX "=x": an empty name; Windows "=C:=C:\\work": a name starting with '=') are
+    /// recorded, so that a child started from the snapshot gets them, but no operation writes or
+    /// unsets them: restore() and diff() skip them and EnvOverlay::clear() keeps them.
     static EnvSnapshot capture() {
         EnvSnapshot snapshot;
         EnvLock lock;
@@ -183,6 +187,7 @@ public:
 
 private:
     friend class EnvOverlay;
+    friend class SnapshotGuard;
 
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
@@ -254,6 +259,7 @@ private:
             if (failed_) return;
             const std::size_t index = locate(name);
             if (failed_) return;
+            if (detail::is_hidden_name(name)) return; // never written nor unset: left as it is
             if (index == npos) { // only in the process: unset (a name seen before means a duplicate)
                 for (const auto& change : plan_)
                     if (detail::same_name(change.name, name)) return fail();
@@ -334,6 +340,7 @@ private:
 
         void add_missing(std::size_t index) {
             const value_type& want = target_.entries_[index];
+            if (detail::is_hidden_name(want.first)) return; // never written: see is_hidden_name
             add({want.first, std::nullopt, want.second});
         }
 
@@ -388,13 +395,71 @@ private:
         return matcher.finish();
     }
 
+    // SnapshotGuard's last resort when restore() could not allocate its plan: puts back what it can
+    // through the OS calls alone, nothing allocated through operator new (POSIX; names longer than
+    // 255 bytes that must be removed take one malloc), and not all or nothing. Returns the number of
+    // variables it could not put back. Windows: every write converts to UTF-16 and allocates, and
+    // the variables the environment has in excess cannot be listed without allocating: they are
+    // counted as not put back. The caller holds EnvLock.
+    std::size_t restore_in_place() const noexcept {
+        std::size_t failures = 0;
+#if ENVGUARD_WINDOWS
+        failures += 1; // the variables to remove cannot be listed
+#else
+        // Remove what the snapshot lacks; a removal shifts environ, so look at the same place again.
+        char** entries = detail::posix_environ();
+        for (std::size_t i = 0; entries != nullptr && entries[i] != nullptr;) {
+            const char* text = entries[i];
+            const char* equals = std::strchr(text, '=');
+            const std::string_view name(text, equals == nullptr ? 0 : static_cast<std::size_t>(equals - text));
+            if (equals == nullptr || detail::is_hidden_name(name) || find(name) != nullptr) {
+                ++i;
+                continue;
+            }
+            char small[256];
+            char* buffer = name.size() < sizeof small ? small : static_cast<char*>(std::malloc(name.size() + 1));
+            bool removed = false;
+            if (buffer != nullptr) {
+                std::memcpy(buffer, name.data(), name.size());
+                buffer[name.size()] = '\0';
+                removed = ::unsetenv(buffer) == 0;
+                if (buffer != small) std::free(buffer);
+            }
+            if (!removed) {
+                ++failures;
+                ++i;
+            }
+            entries = detail::posix_environ();
+        }
+#endif
+        // Set what differs (or, where it cannot be read without allocating, everything).
+        for (const value_type& entry : entries_) {
+            if (detail::is_hidden_name(entry.first)) continue;
+#if !ENVGUARD_WINDOWS
+            const char* now = std::getenv(entry.first.c_str());
+            if (now != nullptr && std::strcmp(now, entry.second.c_str()) == 0) continue;
+#endif
+            if (detail::platform().write(entry.first, entry.second) != 0) ++failures;
+        }
+        return failures;
+    }
+
     /// The changes that turn CURRENT into this snapshot, each with the value it replaces; one merge
-    /// of two sorted lists. Used by restore() and by EnvOverlay::apply.
+    /// of two sorted lists. Used by restore() and by EnvOverlay::apply. Entries without a usable
+    /// name (detail::is_hidden_name) on either side are skipped: nothing can write or unset them.
     std::vector<detail::planned_change> changes_from(const EnvSnapshot& current) const {
         std::vector<detail::planned_change> plan;
         auto have = current.entries_.begin();
         auto want = entries_.begin();
         while (have != current.entries_.end() || want != entries_.end()) {
+            if (have != current.entries_.end() && detail::is_hidden_name(have->first)) {
+                ++have;
+                continue;
+            }
+            if (want != entries_.end() && detail::is_hidden_name(want->first)) {
+                ++want;
+                continue;
+            }
             const int order = have == current.entries_.end() ? 1
                               : want == entries_.end()        ? -1
                                                        : detail::compare_names(have->first, want->first);
@@ -444,7 +509,7 @@ private:
 /// when destroyed: "whatever this scope does to the environment, undo it".
 class [[nodiscard]] SnapshotGuard {
 public:
-    SnapshotGuard() : snapshot_(EnvSnapshot::capture()) {}
+    SnapshotGuard() : snapshot_(EnvSnapshot::capture()) { detail::prepare_out_of_memory_report(); }
 
     /// Takes over OTHER's snapshot and duty to restore; OTHER restores nothing when destroyed.
     SnapshotGuard(SnapshotGuard&& other) noexcept
@@ -457,15 +522,19 @@ public:
 
     /// Restores the captured environment. Never throws: a failure goes to the restore-failure
     /// handler (see set_restore_failure_handler), with the environment rolled back to how this scope
-    /// left it rather than half-restored.
+    /// left it rather than half-restored. When not even the restore's plan can be allocated, the
+    /// environment is restored variable by variable through the OS calls alone (nothing allocated
+    /// through operator new; POSIX), and only what still could not be put back is reported, as an
+    /// out-of-memory EnvError, to the handler.
     ~SnapshotGuard() {
         if (!active_) return;
         try {
             snapshot_.restore();
         } catch (const EnvError& error) {
             detail::restore_failure_handler_slot().load()(error);
-        } catch (...) {
-            std::fputs("envguard: could not restore the environment (out of memory)\n", stderr);
+        } catch (...) { // std::bad_alloc: no plan could be made
+            EnvLock lock; // allocates nothing
+            if (snapshot_.restore_in_place() != 0) detail::report_out_of_memory();
         }
     }
 

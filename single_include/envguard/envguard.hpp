@@ -241,17 +241,99 @@ struct is_error_code_enum<envguard::errc> : true_type {};
 // protect against code that calls getenv/setenv directly: see "Threads" in the README.
 
 
+#include <atomic>
+#include <cstddef>
 #include <mutex>
+#include <new>
+#include <thread>
+
+#if !ENVGUARD_WINDOWS
+#    include <pthread.h> // pthread_atfork
+#endif
 
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
-// Recursive, because a guard holding the lock for its whole life (envguard::exclusive) still calls
-// envguard functions that take it again.
-inline std::recursive_mutex& env_mutex() noexcept {
-    static std::recursive_mutex mutex;
+
+// The process-wide lock: recursive, because a guard holding the lock for its whole life
+// (envguard::exclusive) still calls envguard functions that take it again. Not std::recursive_mutex,
+// because a child made by fork() must be able to use it (see after_fork_in_child): glibc's recursive
+// mutex records its owner by kernel thread id, which a child does not share with its parent, so a
+// child forked while its parent held the lock (inside ScopedEnv(envguard::exclusive, ...)) could
+// neither release nor take it again and hung. Here the owner is the std::thread::id (pthread_self),
+// which the child's one thread keeps.
+class env_mutex_type {
+public:
+    env_mutex_type() noexcept = default;
+    env_mutex_type(const env_mutex_type&) = delete;
+    env_mutex_type& operator=(const env_mutex_type&) = delete;
+
+    void lock() {
+        const std::thread::id self = std::this_thread::get_id();
+        if (owner_.load(std::memory_order_relaxed) == self) { // only this thread stores SELF
+            ++depth_;
+            return;
+        }
+        mutex_.lock();
+        owner_.store(self, std::memory_order_relaxed);
+        depth_ = 1;
+    }
+    bool try_lock() {
+        const std::thread::id self = std::this_thread::get_id();
+        if (owner_.load(std::memory_order_relaxed) == self) {
+            ++depth_;
+            return true;
+        }
+        if (!mutex_.try_lock()) return false;
+        owner_.store(self, std::memory_order_relaxed);
+        depth_ = 1;
+        return true;
+    }
+    void unlock() noexcept {
+        if (--depth_ != 0) return;
+        owner_.store(std::thread::id(), std::memory_order_relaxed);
+        mutex_.unlock();
+    }
+
+    // Runs in the child of fork(), which has one thread: a copy of the one that called fork. Whatever
+    // other threads held means nothing there, so the lock is free, unless the forking thread held
+    // it: then the child holds it just as deeply, and the guards that took it release it as usual.
+    void after_fork_in_child() noexcept {
+        const bool held_by_forking_thread =
+            owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+        ::new (static_cast<void*>(&mutex_)) std::mutex(); // the inherited state is meaningless here
+        if (held_by_forking_thread) {
+            mutex_.lock(); // free after the line above: cannot block
+        } else {
+            owner_.store(std::thread::id(), std::memory_order_relaxed);
+            depth_ = 0;
+        }
+    }
+
+private:
+    std::mutex mutex_;
+    std::atomic<std::thread::id> owner_{};
+    std::size_t depth_ = 0; // read and written only by the owner
+};
+
+#if !ENVGUARD_WINDOWS
+inline void env_mutex_after_fork_in_child() noexcept;
+#endif
+
+inline env_mutex_type& env_mutex() noexcept {
+    static env_mutex_type mutex;
+#if !ENVGUARD_WINDOWS
+    // Registered once, the first time envguard locks: before that no child can inherit it held.
+    static const int registered = ::pthread_atfork(nullptr, nullptr, &env_mutex_after_fork_in_child);
+    (void)registered;
+#endif
     return mutex;
 }
+
+#if !ENVGUARD_WINDOWS
+inline void env_mutex_after_fork_in_child() noexcept { env_mutex().after_fork_in_child(); }
+#endif
+
 } // namespace detail
 
 /// Tag: construct a ScopedEnv with `envguard::exclusive` to hold EnvLock from construction until the
@@ -270,7 +352,7 @@ public:
     EnvLock& operator=(const EnvLock&) = delete;
 
 private:
-    std::unique_lock<std::recursive_mutex> lock_;
+    std::unique_lock<detail::env_mutex_type> lock_;
 };
 
 ENVGUARD_NAMESPACE_END
@@ -1002,18 +1084,40 @@ inline std::atomic<restore_failure_handler>& restore_failure_handler_slot() noex
     return slot;
 }
 
+inline std::atomic<const EnvError*>& out_of_memory_error_slot() noexcept {
+    static std::atomic<const EnvError*> slot{nullptr};
+    return slot;
+}
+
+// The error a restore reports when it failed and there was no memory left to describe the variable
+// (errc: std::errc::not_enough_memory, no name). Made once, in advance, by every guard's constructor
+// (which may allocate), so that reporting it from a destructor allocates nothing.
+inline void prepare_out_of_memory_report() {
+    if (out_of_memory_error_slot().load(std::memory_order_acquire) != nullptr) return;
+    static const EnvError error(std::make_error_code(std::errc::not_enough_memory), std::string(),
+                                "envguard: cannot restore the environment: out of memory (every "
+                                "variable that could be restored without allocating was)");
+    out_of_memory_error_slot().store(&error, std::memory_order_release);
+}
+
+// Sends the prepared out-of-memory error to the handler; a fixed line on stderr if none was made.
+inline void report_out_of_memory() noexcept {
+    if (const EnvError* error = out_of_memory_error_slot().load(std::memory_order_acquire))
+        restore_failure_handler_slot().load()(*error);
+    else
+        std::fputs("envguard: could not restore an environment variable (out of memory)\n", stderr);
+}
+
 // Reports a restore failure from a noexcept path. Building the EnvError allocates; if even that
-// fails, a fixed line still reaches stderr (without exceptions, allocation failure ends the program).
+// fails, the prepared out-of-memory error goes to the handler instead (without exceptions,
+// allocation failure ends the program).
 inline void report_restore_failure(std::error_code ec, int os_error, const std::string& name,
                                    const std::optional<std::string>& value) noexcept {
     ENVGUARD_TRY {
         const EnvError error = write_error(ec, os_error, name, value);
         restore_failure_handler_slot().load()(error);
     }
-    ENVGUARD_CATCH_ALL {
-        std::fputs("envguard: could not restore an environment variable (out of memory)\n",
-                   stderr);
-    }
+    ENVGUARD_CATCH_ALL { report_out_of_memory(); }
 }
 
 } // namespace detail
@@ -1059,6 +1163,16 @@ inline int compare_names(std::string_view a, std::string_view b) noexcept { retu
 
 inline bool same_name(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && compare_names(a, b) == 0;
+}
+
+// An entry of the environment that has no usable name: an empty one (POSIX: an entry "=x", as
+// `env '=x' prog` leaves it) or, on Windows, one starting with '=' (the hidden per-drive current
+// directories "=C:", which cmd.exe always passes on). Such entries are recorded by
+// EnvSnapshot::capture and passed on to children, but never written, unset or diffed: no name rule
+// accepts them, so no envguard operation can change them, and whole-environment operations (clear(),
+// SnapshotGuard, diff) leave them as they are.
+inline bool is_hidden_name(std::string_view name) noexcept {
+    return name.empty() || name.front() == '=';
 }
 
 struct name_less {
@@ -1205,7 +1319,7 @@ private:
     // FIRST_ERROR when given.
     void restore_all(std::error_code* first_error) noexcept {
         if (!saved_.empty()) {
-            std::unique_lock<std::recursive_mutex> lock(detail::env_mutex());
+            std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
             for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
                 int os_error = 0;
                 const auto ec = detail::raw_write(it->name, it->original, os_error);
@@ -1219,7 +1333,7 @@ private:
     }
 
     std::vector<saved_variable> saved_;
-    std::unique_lock<std::recursive_mutex> lock_; // owns the mutex only for envguard::exclusive
+    std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
 };
 
 ENVGUARD_NAMESPACE_END
@@ -1357,6 +1471,7 @@ ENVGUARD_NAMESPACE_END
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -1423,13 +1538,17 @@ inline bool entry_spells(const char* entry, const std::string& name,
            entry[n + 1 + original.size()] == '\0';
 }
 
-// Puts back NAME's ORIGINAL state. ENTRY, when not null, is the environ string that held it: put
-// back as it is (no copy, nothing allocated; old getenv pointers into it stay valid).
+// Puts back NAME's ORIGINAL state (the guard's own copy). ENTRY, when not null, is the environ string
+// that held it. It is put back as it is (no copy) only when envguard owns it (MemoryMode::reclaim):
+// the guard's hold keeps such a string alive, so reading it is safe. Any other string may have been
+// freed by its owner since (a library that putenv's its own strings and frees the one it replaced),
+// so it is never read: the saved copy is written with setenv. (Issue #16 item 5.)
 inline std::error_code restore_variable(const std::string& name,
                                         const std::optional<std::string>& original,
                                         const char* entry, int& os_error) noexcept {
     const auto put_entry = platform().put_entry;
-    if (entry != nullptr && original && put_entry != nullptr && entry_spells(entry, name, *original)) {
+    if (entry != nullptr && original && put_entry != nullptr && find_owned(entry) != nullptr &&
+        entry_spells(entry, name, *original)) {
         os_error = put_entry(name, const_cast<char*>(entry));
         if (os_error != 0) return make_error_code(errc::os_error);
         return original->empty() ? read_back_empty(name) : std::error_code();
@@ -1437,14 +1556,17 @@ inline std::error_code restore_variable(const std::string& name,
     return raw_write(name, original, os_error);
 }
 
-// Writes a guard's new VALUE for NAME. In MemoryMode::reclaim (POSIX) the string is envguard's own;
-// creating it may throw std::bad_alloc, before anything is written.
+// Writes a guard's new VALUE for NAME. In MemoryMode::reclaim (POSIX) the string is envguard's own,
+// returned in PLACED (nullptr otherwise) for the guard to hold; creating it may throw
+// std::bad_alloc, before anything is written.
 inline std::error_code write_variable(const std::string& name, const std::optional<std::string>& value,
-                                      int& os_error) {
+                                      int& os_error, const char*& placed) {
+    placed = nullptr;
     const auto put_entry = platform().put_entry;
     if (value && put_entry != nullptr && memory_mode_slot().load(std::memory_order_relaxed) ==
                                              MemoryMode::reclaim) {
         char* text = make_owned_entry(name, *value);
+        placed = text;
         os_error = put_entry(name, text);
         if (os_error != 0) return make_error_code(errc::os_error); // TEXT is freed at the next sweep
         return value->empty() ? read_back_empty(name) : std::error_code();
@@ -1459,10 +1581,92 @@ struct planned_change {
     std::optional<std::string> after;
 };
 
+#if !ENVGUARD_WINDOWS
+// Whole-environment writes (issue #16 item 7). glibc's setenv and unsetenv scan environ for the name
+// on every call, so K writes to an environment of N variables cost O(K * N): a clear() of 100,000
+// variables, or its restore, took 16-30 s. From bulk_write_threshold changes on, envguard writes
+// them all at once instead: one pass over environ that keeps every entry the changes do not touch,
+// the new "NAME=VALUE" strings appended, and one assignment of environ, O(N + K).
+//
+// The strings are envguard's and never freed, like glibc's own setenv strings (so getenv pointers
+// stay valid, MemoryMode::keep's promise); each distinct NAME=VALUE is made once per process and
+// reused by every later bulk write (a set of strings, as glibc keeps its tree). The pointer array is
+// envguard's too; glibc copies it into an array of its own at its next setenv that adds a name,
+// and never frees ours (envguard frees its previous one when it makes the next, once environ no
+// longer points to it). Only with the native backend: tests that swap the seam see every write.
+inline constexpr std::size_t bulk_write_threshold = 128;
+
+struct bulk_write_state {
+    std::unordered_set<std::string> strings; // every NAME=VALUE a bulk write placed (node-stable)
+    std::vector<char*> array;                 // the environ array the last bulk write made
+};
+
+inline bulk_write_state& bulk_state() {
+    static bulk_write_state* state = new bulk_write_state; // never destroyed: static guards at exit
+    return *state;
+}
+
+inline bool bulk_write_applies(std::size_t count) noexcept {
+    const platform_ops& ops = platform();
+    return count >= bulk_write_threshold && ops.write == &posix_write && ops.remove == &posix_remove &&
+           ops.list == &posix_list;
+}
+
+// Writes COUNT changes at once: NAME_OF(i) (distinct names) gets VALUE_OF(i) (a value, or
+// std::nullopt to remove it). All or nothing: what can fail (allocation: std::bad_alloc) happens
+// before environ is assigned. The caller holds EnvLock.
+template <class NameOf, class ValueOf>
+void bulk_write(std::size_t count, NameOf name_of, ValueOf value_of) {
+    bulk_write_state& state = bulk_state();
+    std::unordered_set<std::string_view> touched(count * 2);
+    std::vector<char*> added;
+    added.reserve(count);
+    std::string text;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::string_view name = name_of(i);
+        touched.insert(name);
+        const std::optional<std::string>& value = value_of(i);
+        if (!value) continue;
+        text.assign(name.data(), name.size()).append(1, '=').append(*value);
+        added.push_back(const_cast<char*>(state.strings.insert(text).first->c_str()));
+    }
+    char** entries = posix_environ();
+    std::size_t size = 0;
+    while (entries != nullptr && entries[size] != nullptr) ++size;
+    std::vector<char*> next;
+    next.reserve(size + added.size() + 1);
+    for (std::size_t i = 0; i < size; ++i) {
+        const char* equals = std::strchr(entries[i], '=');
+        if (equals != nullptr &&
+            touched.count(std::string_view(entries[i], static_cast<std::size_t>(equals - entries[i]))) != 0)
+            continue; // replaced or removed (every entry of the name, as unsetenv removes them all)
+        next.push_back(entries[i]);
+    }
+    next.insert(next.end(), added.begin(), added.end());
+    next.push_back(nullptr);
+    // Nothing below allocates or fails.
+    state.array.swap(next);
+#    if defined(__APPLE__)
+    *_NSGetEnviron() = state.array.data();
+#    else
+    environ = state.array.data();
+#    endif
+}
+#endif
+
 // Applies PLAN in order, all or nothing: when a write fails, the changes already applied are undone
 // in reverse order (failures of that undo go to the restore-failure handler, since only one error
 // can be thrown) and then the error for the failing variable is thrown. The caller holds EnvLock.
+// Large plans (bulk_write_threshold changes or more) are written at once (POSIX, see bulk_write).
 inline void apply_plan(const std::vector<planned_change>& plan) {
+#if !ENVGUARD_WINDOWS
+    if (bulk_write_applies(plan.size())) {
+        bulk_write(
+            plan.size(), [&plan](std::size_t i) { return std::string_view(plan[i].name); },
+            [&plan](std::size_t i) -> const std::optional<std::string>& { return plan[i].after; });
+        return;
+    }
+#endif
     for (std::size_t i = 0; i < plan.size(); ++i) {
         int os_error = 0;
         if (auto ec = raw_write(plan[i].name, plan[i].after, os_error)) {
@@ -1553,9 +1757,10 @@ public:
     /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
     ScopedEnv(ScopedEnv&& other) noexcept
         : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
-          lock_(std::move(other.lock_)) {
+          placed_(std::move(other.placed_)), lock_(std::move(other.lock_)) {
         other.saved_.clear();
         other.entries_.clear();
+        other.placed_.clear();
     }
     // Move-assignment would have to restore *this first, which can fail in an operator that
     // callers expect not to: not provided. Copying would restore twice: not provided.
@@ -1580,22 +1785,32 @@ public:
     /// The three-state form: a value sets, std::nullopt unsets.
     ScopedEnv& assign(std::string_view name, std::optional<std::string> value) {
         validate(name, value);
+        detail::prepare_out_of_memory_report();
         EnvLock lock;
-        const bool first_touch = find_saved(name) == nullptr;
+        const SavedVariable* saved = find_saved(name);
+        const bool first_touch = saved == nullptr;
         if (first_touch) { // no allocation after the write
             saved_.reserve(saved_.size() + 1);
             entries_.reserve(entries_.size() + 1);
+            placed_.reserve(placed_.size() + 1);
         }
         detail::planned_change change{std::string(name), std::nullopt, std::move(value)};
         const char* entry = read_current(change.name, change.before);
 #if ENVGUARD_WINDOWS
         if (change.before) change.name = detail::platform().spelling(change.name); // see commit_plan
 #endif
-        commit(&change, &entry, 1);
+        const char* placed = nullptr;
+        commit(&change, &entry, &placed, 1);
+        detail::hold_entry(placed);
         if (first_touch) {
             detail::hold_entry(entry);
             saved_.push_back({std::move(change.name), std::move(change.before)});
             entries_.push_back(entry);
+            placed_.push_back(placed);
+        } else { // this guard's previous string for NAME, now replaced, may go at the next sweep
+            const auto at = static_cast<std::size_t>(saved - saved_.data());
+            detail::release_entry(placed_[at]);
+            placed_[at] = placed;
         }
         return *this;
     }
@@ -1608,13 +1823,16 @@ public:
     void release() noexcept {
         bool holds = false;
         for (const char* entry : entries_) holds = holds || entry != nullptr;
+        for (const char* text : placed_) holds = holds || text != nullptr;
         if (holds) {
-            std::lock_guard<std::recursive_mutex> lock(detail::env_mutex());
+            std::lock_guard<detail::env_mutex_type> lock(detail::env_mutex());
             for (const char* entry : entries_) detail::release_entry(entry);
+            for (const char* text : placed_) detail::release_entry(text);
             detail::sweep_owned_entries();
         }
         saved_.clear();
         entries_.clear();
+        placed_.clear();
         if (lock_.owns_lock()) lock_.unlock();
     }
 
@@ -1656,14 +1874,26 @@ private:
     // Writes each change's new state, all or nothing: when a write fails (or, in reclaim mode,
     // allocating its string), the changes already applied are undone in reverse order (failures of
     // that undo go to the restore-failure handler) and the error is thrown. ENTRIES[i] is the
-    // environ string that held PLAN[i].before, or nullptr. The caller holds EnvLock.
+    // environ string that held PLAN[i].before, or nullptr; PLACED[i] receives the string envguard
+    // placed for PLAN[i] (MemoryMode::reclaim) or nullptr, for the caller to hold once all succeeded.
+    // The caller holds EnvLock.
     static void commit(const detail::planned_change* plan, const char* const* entries,
-                       std::size_t count) {
+                       const char** placed, std::size_t count) {
+#if !ENVGUARD_WINDOWS
+        if (detail::bulk_write_applies(count) &&
+            detail::memory_mode_slot().load(std::memory_order_relaxed) == MemoryMode::keep) {
+            detail::bulk_write(
+                count, [plan](std::size_t i) { return std::string_view(plan[i].name); },
+                [plan](std::size_t i) -> const std::optional<std::string>& { return plan[i].after; });
+            for (std::size_t i = 0; i < count; ++i) placed[i] = nullptr;
+            return;
+        }
+#endif
         for (std::size_t i = 0; i < count; ++i) {
             int os_error = 0;
             std::error_code ec;
             try {
-                ec = detail::write_variable(plan[i].name, plan[i].after, os_error);
+                ec = detail::write_variable(plan[i].name, plan[i].after, os_error, placed[i]);
             } catch (...) {
                 undo(plan, entries, i);
                 throw;
@@ -1688,6 +1918,7 @@ private:
     template <class Iterator>
     void apply_all(Iterator first, Iterator last) {
         for (auto it = first; it != last; ++it) validate(it->name, it->value);
+        detail::prepare_out_of_memory_report();
         EnvLock lock;
         std::vector<detail::planned_change> plan;
         plan.reserve(static_cast<std::size_t>(last - first));
@@ -1707,6 +1938,7 @@ private:
     }
 
     void adopt(std::vector<detail::planned_change> plan) {
+        detail::prepare_out_of_memory_report();
         EnvLock lock;
         entries_.assign(plan.size(), nullptr); // BEFORE came from elsewhere: restored by value
         commit_plan(plan);
@@ -1722,9 +1954,11 @@ private:
             if (change.before) change.name = detail::platform().spelling(change.name);
 #endif
         saved_.reserve(plan.size());
-        commit(plan.data(), entries_.data(), plan.size());
+        placed_.assign(plan.size(), nullptr);
+        commit(plan.data(), entries_.data(), placed_.data(), plan.size());
         for (std::size_t i = 0; i < plan.size(); ++i) {
             detail::hold_entry(entries_[i]);
+            detail::hold_entry(placed_[i]);
             saved_.push_back({std::move(plan[i].name), std::move(plan[i].before)});
         }
     }
@@ -1732,7 +1966,11 @@ private:
     void restore_each(bool report_to_handler) {
         std::optional<EnvError> first_error;
         {
-            std::unique_lock<std::recursive_mutex> lock(detail::env_mutex());
+            std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
+            if (restore_in_bulk()) {
+                for (std::size_t i = 0; i < saved_.size(); ++i) detail::release_entry(entries_[i]);
+                saved_.clear(); // (the loop below has nothing left to do)
+            }
             for (std::size_t i = saved_.size(); i-- > 0;) {
                 const SavedVariable& variable = saved_[i];
                 int os_error = 0;
@@ -1746,19 +1984,44 @@ private:
                     first_error.emplace(
                         detail::write_error(ec, os_error, variable.name, variable.original));
             }
+            for (const char* text : placed_) detail::release_entry(text);
             saved_.clear();
             entries_.clear();
+            placed_.clear();
             detail::sweep_owned_entries();
         }
         if (lock_.owns_lock()) lock_.unlock();
         if (first_error) throw *first_error;
     }
 
+    // Large guards (EnvOverlay::apply with clear()) restore every variable at once (POSIX,
+    // detail::bulk_write): true when done. Falls back to one write per variable when the bulk write
+    // cannot allocate. The caller holds EnvLock.
+    bool restore_in_bulk() noexcept {
+#if !ENVGUARD_WINDOWS
+        if (!detail::bulk_write_applies(saved_.size())) return false;
+        try {
+            detail::bulk_write(
+                saved_.size(), [this](std::size_t i) { return std::string_view(saved_[i].name); },
+                [this](std::size_t i) -> const std::optional<std::string>& { return saved_[i].original; });
+            return true;
+        } catch (...) {
+            return false;
+        }
+#else
+        return false;
+#endif
+    }
+
     std::vector<SavedVariable> saved_;
     // For each entry of saved_: the environ string that held its original (POSIX, set variables
     // this guard read itself), put back as it is by the restore; nullptr otherwise.
     std::vector<const char*> entries_;
-    std::unique_lock<std::recursive_mutex> lock_; // owns the mutex only for envguard::exclusive
+    // For each entry of saved_: the string envguard placed for it last (MemoryMode::reclaim), held
+    // until this guard restores or releases, so that no other restore's sweep frees a value this
+    // guard still has in place (issue #16 item 4); nullptr otherwise.
+    std::vector<const char*> placed_;
+    std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
 };
 
 ENVGUARD_NAMESPACE_END
@@ -1774,6 +2037,7 @@ ENVGUARD_NAMESPACE_END
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <optional>
@@ -1806,7 +2070,10 @@ public:
     }
 
     /// The process environment now. When the OS holds a name twice, the first entry is kept, as
-    /// getenv would find it; entries that are not NAME=VALUE are left out.
+    /// getenv would find it; entries that are not NAME=VALUE are left out. Entries without a usable
+    /// name (POSIX "=x": an empty name; Windows "=C:=C:\\work": a name starting with '=') are
+    /// recorded, so that a child started from the snapshot gets them, but no operation writes or
+    /// unsets them: restore() and diff() skip them and EnvOverlay::clear() keeps them.
     static EnvSnapshot capture() {
         EnvSnapshot snapshot;
         EnvLock lock;
@@ -1939,6 +2206,7 @@ public:
 
 private:
     friend class EnvOverlay;
+    friend class SnapshotGuard;
 
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
@@ -2010,6 +2278,7 @@ private:
             if (failed_) return;
             const std::size_t index = locate(name);
             if (failed_) return;
+            if (detail::is_hidden_name(name)) return; // never written nor unset: left as it is
             if (index == npos) { // only in the process: unset (a name seen before means a duplicate)
                 for (const auto& change : plan_)
                     if (detail::same_name(change.name, name)) return fail();
@@ -2090,6 +2359,7 @@ private:
 
         void add_missing(std::size_t index) {
             const value_type& want = target_.entries_[index];
+            if (detail::is_hidden_name(want.first)) return; // never written: see is_hidden_name
             add({want.first, std::nullopt, want.second});
         }
 
@@ -2144,13 +2414,71 @@ private:
         return matcher.finish();
     }
 
+    // SnapshotGuard's last resort when restore() could not allocate its plan: puts back what it can
+    // through the OS calls alone, nothing allocated through operator new (POSIX; names longer than
+    // 255 bytes that must be removed take one malloc), and not all or nothing. Returns the number of
+    // variables it could not put back. Windows: every write converts to UTF-16 and allocates, and
+    // the variables the environment has in excess cannot be listed without allocating: they are
+    // counted as not put back. The caller holds EnvLock.
+    std::size_t restore_in_place() const noexcept {
+        std::size_t failures = 0;
+#if ENVGUARD_WINDOWS
+        failures += 1; // the variables to remove cannot be listed
+#else
+        // Remove what the snapshot lacks; a removal shifts environ, so look at the same place again.
+        char** entries = detail::posix_environ();
+        for (std::size_t i = 0; entries != nullptr && entries[i] != nullptr;) {
+            const char* text = entries[i];
+            const char* equals = std::strchr(text, '=');
+            const std::string_view name(text, equals == nullptr ? 0 : static_cast<std::size_t>(equals - text));
+            if (equals == nullptr || detail::is_hidden_name(name) || find(name) != nullptr) {
+                ++i;
+                continue;
+            }
+            char small[256];
+            char* buffer = name.size() < sizeof small ? small : static_cast<char*>(std::malloc(name.size() + 1));
+            bool removed = false;
+            if (buffer != nullptr) {
+                std::memcpy(buffer, name.data(), name.size());
+                buffer[name.size()] = '\0';
+                removed = ::unsetenv(buffer) == 0;
+                if (buffer != small) std::free(buffer);
+            }
+            if (!removed) {
+                ++failures;
+                ++i;
+            }
+            entries = detail::posix_environ();
+        }
+#endif
+        // Set what differs (or, where it cannot be read without allocating, everything).
+        for (const value_type& entry : entries_) {
+            if (detail::is_hidden_name(entry.first)) continue;
+#if !ENVGUARD_WINDOWS
+            const char* now = std::getenv(entry.first.c_str());
+            if (now != nullptr && std::strcmp(now, entry.second.c_str()) == 0) continue;
+#endif
+            if (detail::platform().write(entry.first, entry.second) != 0) ++failures;
+        }
+        return failures;
+    }
+
     /// The changes that turn CURRENT into this snapshot, each with the value it replaces; one merge
-    /// of two sorted lists. Used by restore() and by EnvOverlay::apply.
+    /// of two sorted lists. Used by restore() and by EnvOverlay::apply. Entries without a usable
+    /// name (detail::is_hidden_name) on either side are skipped: nothing can write or unset them.
     std::vector<detail::planned_change> changes_from(const EnvSnapshot& current) const {
         std::vector<detail::planned_change> plan;
         auto have = current.entries_.begin();
         auto want = entries_.begin();
         while (have != current.entries_.end() || want != entries_.end()) {
+            if (have != current.entries_.end() && detail::is_hidden_name(have->first)) {
+                ++have;
+                continue;
+            }
+            if (want != entries_.end() && detail::is_hidden_name(want->first)) {
+                ++want;
+                continue;
+            }
             const int order = have == current.entries_.end() ? 1
                               : want == entries_.end()        ? -1
                                                        : detail::compare_names(have->first, want->first);
@@ -2200,7 +2528,7 @@ private:
 /// when destroyed: "whatever this scope does to the environment, undo it".
 class [[nodiscard]] SnapshotGuard {
 public:
-    SnapshotGuard() : snapshot_(EnvSnapshot::capture()) {}
+    SnapshotGuard() : snapshot_(EnvSnapshot::capture()) { detail::prepare_out_of_memory_report(); }
 
     /// Takes over OTHER's snapshot and duty to restore; OTHER restores nothing when destroyed.
     SnapshotGuard(SnapshotGuard&& other) noexcept
@@ -2213,15 +2541,19 @@ public:
 
     /// Restores the captured environment. Never throws: a failure goes to the restore-failure
     /// handler (see set_restore_failure_handler), with the environment rolled back to how this scope
-    /// left it rather than half-restored.
+    /// left it rather than half-restored. When not even the restore's plan can be allocated, the
+    /// environment is restored variable by variable through the OS calls alone (nothing allocated
+    /// through operator new; POSIX), and only what still could not be put back is reported, as an
+    /// out-of-memory EnvError, to the handler.
     ~SnapshotGuard() {
         if (!active_) return;
         try {
             snapshot_.restore();
         } catch (const EnvError& error) {
             detail::restore_failure_handler_slot().load()(error);
-        } catch (...) {
-            std::fputs("envguard: could not restore the environment (out of memory)\n", stderr);
+        } catch (...) { // std::bad_alloc: no plan could be made
+            EnvLock lock; // allocates nothing
+            if (snapshot_.restore_in_place() != 0) detail::report_out_of_memory();
         }
     }
 
@@ -2367,7 +2699,8 @@ public:
     }
 
     /// Removes every variable at this point of the recipe, except the names passed to keep()
-    /// (anywhere in the overlay). Operations after clear() apply to what is left.
+    /// (anywhere in the overlay). Operations after clear() apply to what is left. Entries without a
+    /// usable name (POSIX "=x", Windows "=C:"; see EnvSnapshot::capture) are not variables and stay.
     EnvOverlay& clear() { return add(Kind::clear, {}, {}); }
     /// NAME survives clear().
     EnvOverlay& keep(std::string_view name) {
@@ -2415,7 +2748,11 @@ public:
                 break;
             }
             case Kind::clear: {
+                // Entries without a usable name (detail::is_hidden_name: POSIX "=x", Windows "=C:")
+                // are not variables clear() can remove: they stay, as the kept names do.
                 EnvSnapshot kept;
+                for (const auto& entry : result.entries_)
+                    if (detail::is_hidden_name(entry.first)) kept.entries_.push_back(entry);
                 for (const auto& other : operations_)
                     if (other.kind == Kind::keep)
                         if (const std::string* value = result.find(other.name))
@@ -2647,6 +2984,9 @@ ENVGUARD_NAMESPACE_END
 #    include <cstdio>
 #    include <cstdlib>
 #else
+#    include <csignal>
+#    include <mutex>
+#    include <signal.h>
 #    include <spawn.h>
 #    include <sys/stat.h>
 #    include <sys/types.h>
@@ -2675,6 +3015,12 @@ enum class file_kind { missing, not_executable, executable };
 inline void require_command(const std::vector<std::string>& argv) {
     if (argv.empty() || argv.front().empty())
         throw std::invalid_argument("envguard: cannot run an empty command");
+    // A C string ends at the first NUL: such an argument would reach the child cut short.
+    for (const auto& arg : argv)
+        if (arg.find('\0') != std::string::npos)
+            throw make_env_error(errc::invalid_value, "pass the argument", arg,
+                                 "an argument must not contain a NUL character (the child would get "
+                                 "it cut there)");
 }
 
 } // namespace detail
@@ -2889,7 +3235,45 @@ inline std::vector<char*> argv_pointers(const std::vector<std::string>& argv) {
     return pointers;
 }
 
-[[noreturn]] inline void throw_exec_error(int error, const std::string& program) {
+// E2BIG: what the arguments and environment take (as the kernel counts: each string with its NUL,
+// plus a pointer each), the system's limit, and the largest variable, so that the message names what
+// to shrink. Linux also refuses any single string over 32 pages (MAX_ARG_STRLEN, 131,072 bytes).
+inline std::string argument_list_size_note(char* const* argv, char* const* envp) {
+    std::size_t total = 0;
+    for (char* const* p = argv; *p != nullptr; ++p) total += std::char_traits<char>::length(*p) + 1 + sizeof(char*);
+    const char* largest = nullptr;
+    std::size_t largest_size = 0;
+    for (char* const* p = envp; *p != nullptr; ++p) {
+        const std::size_t size = std::char_traits<char>::length(*p) + 1;
+        total += size + sizeof(char*);
+        if (size > largest_size) {
+            largest_size = size;
+            largest = *p;
+        }
+    }
+    std::string note = ": the arguments and environment take " + std::to_string(total) + " bytes";
+    const long limit = ::sysconf(_SC_ARG_MAX);
+    if (limit > 0) note += " (the system's limit: " + std::to_string(limit) + ")";
+    if (largest != nullptr) {
+        const char* equals = std::char_traits<char>::find(largest, largest_size, '=');
+        const std::size_t name_size = equals ? static_cast<std::size_t>(equals - largest) : largest_size - 1;
+        note += "; the largest variable is " + quote_escaped(std::string_view(largest, name_size), 64) +
+                " (" + std::to_string(largest_size - 1) + " bytes";
+#if defined(__linux__)
+        if (largest_size > 131072) note += ", over Linux's 131,072-byte limit for one string";
+#endif
+        note += ")";
+    }
+    return note;
+}
+
+[[noreturn]] inline void throw_exec_error(int error, const std::string& program,
+                                          const std::string& note = std::string()) {
+    if (error == E2BIG)
+        throw make_env_error(errc::os_error, "run", program,
+                             "the operating system refused: " +
+                                 std::error_code(error, std::system_category()).message() + note,
+                             std::error_code(error, std::system_category()));
     if (error == ENOENT) throw_program_error(file_kind::missing, program, "");
     if (error == EACCES || error == ENOEXEC || error == EISDIR)
         throw make_env_error(errc::command_not_executable, "run", program,
@@ -2937,17 +3321,80 @@ inline std::string find_program(std::string_view program, const EnvSnapshot& env
                                 name, "on the child's PATH (" + path + ")");
 }
 
+namespace detail {
+
+// execvp's fallback for a file the kernel cannot execute (ENOEXEC: a script without "#!"): the same
+// file run by /bin/sh, as "/bin/sh PATH ARG1 ...".
+inline std::vector<char*> shell_arguments(const std::string& path, const std::vector<char*>& args) {
+    std::vector<char*> shell;
+    shell.reserve(args.size() + 1);
+    shell.push_back(const_cast<char*>("/bin/sh"));
+    shell.push_back(const_cast<char*>(path.c_str()));
+    shell.insert(shell.end(), args.begin() + 1, args.end()); // the rest and the null
+    return shell;
+}
+
+// While SIGCHLD is ignored (or SA_NOCLDWAIT is set), the kernel reaps children itself and waitpid
+// cannot report their status. run() sets the default disposition from before the spawn until its
+// child is reaped, then puts the old one back and reaps whatever else ended meanwhile (which the
+// program had asked the kernel to discard anyway). One run() at a time does this.
+class sigchld_default_while_running {
+public:
+    sigchld_default_while_running() {
+        struct sigaction current {};
+        ::sigaction(SIGCHLD, nullptr, &current);
+        const bool ignored = current.sa_handler == SIG_IGN ||
+                             (current.sa_handler == SIG_DFL && (current.sa_flags & SA_NOCLDWAIT) != 0);
+        if (!ignored) return;
+        lock_ = std::unique_lock<std::mutex>(mutex());
+        struct sigaction deflt {};
+        deflt.sa_handler = SIG_DFL;
+        sigemptyset(&deflt.sa_mask);
+        ::sigaction(SIGCHLD, &deflt, &previous_);
+        active_ = true;
+    }
+    ~sigchld_default_while_running() {
+        if (!active_) return;
+        ::sigaction(SIGCHLD, &previous_, nullptr);
+        int status = 0;
+        while (::waitpid(-1, &status, WNOHANG) > 0) {
+        }
+    }
+    sigchld_default_while_running(const sigchld_default_while_running&) = delete;
+    sigchld_default_while_running& operator=(const sigchld_default_while_running&) = delete;
+
+private:
+    static std::mutex& mutex() {
+        static std::mutex m;
+        return m;
+    }
+    struct sigaction previous_ {};
+    bool active_ = false;
+    std::unique_lock<std::mutex> lock_;
+};
+
+} // namespace detail
+
 /// Runs ARGV (ARGV[0] looked up with find_program on ENV's PATH) with exactly the environment ENV,
 /// waits for it, and returns its exit status, or 128 + N when signal N killed it (as shells report
-/// it). The parent's environment is never written. Throws EnvError when the program cannot be found
-/// or started, std::invalid_argument for an empty command.
+/// it). The parent's environment is never written. A file the kernel cannot execute (a script
+/// without "#!") is run by /bin/sh, as execvp and GNU env do. Throws EnvError when the program cannot
+/// be found or started (for "Argument list too long": with the size and the largest variable), or
+/// for an argument containing a NUL byte; std::invalid_argument for an empty command. Works with
+/// SIGCHLD ignored: while it waits, SIGCHLD has its default disposition (see the README).
 inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
     detail::require_command(argv);
     const std::string path = find_program(argv.front(), env);
     const EnvBlock block(env);
     auto args = detail::argv_pointers(argv);
+    detail::sigchld_default_while_running reapable;
     pid_t pid = 0;
-    const int error = ::posix_spawn(&pid, path.c_str(), nullptr, nullptr, args.data(), block.envp());
+    int error = ::posix_spawn(&pid, path.c_str(), nullptr, nullptr, args.data(), block.envp());
+    if (error == ENOEXEC) {
+        auto shell = detail::shell_arguments(path, args);
+        error = ::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, shell.data(), block.envp());
+    }
+    if (error == E2BIG) detail::throw_exec_error(error, argv.front(), detail::argument_list_size_note(args.data(), block.envp()));
     if (error != 0) detail::throw_exec_error(error, argv.front());
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {
@@ -2966,7 +3413,14 @@ inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
     const EnvBlock block(env);
     auto args = detail::argv_pointers(argv);
     ::execve(path.c_str(), args.data(), block.envp());
-    detail::throw_exec_error(errno, argv.front());
+    int error = errno;
+    if (error == ENOEXEC) {
+        auto shell = detail::shell_arguments(path, args);
+        ::execve("/bin/sh", shell.data(), block.envp());
+        error = errno;
+    }
+    if (error == E2BIG) detail::throw_exec_error(error, argv.front(), detail::argument_list_size_note(args.data(), block.envp()));
+    detail::throw_exec_error(error, argv.front());
 }
 
 #endif

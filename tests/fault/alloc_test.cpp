@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -156,4 +157,62 @@ TEST_CASE("allocation failure: the error_code API and NothrowScopedEnv report it
     }
     CHECK(n > 3);
     CHECK(n < 1000); // and in the end every call succeeded
+}
+
+// Issue #16 item 3: a SnapshotGuard ending while operator new fails restores through the OS calls
+// alone, and the handler hears only of what it could not put back (here: nothing), for every n.
+TEST_CASE("allocation failure: SnapshotGuard still restores, without allocating, for every n") {
+    Start start;
+    static auto count = [](const envguard::EnvError&) noexcept { ++g_reported; };
+    auto previous = envguard::set_restore_failure_handler(count);
+    const std::string long_name(300, 'L'); // removed through a malloc'ed name, not the stack buffer
+    long n = 0;
+    for (; n < 1000; ++n) {
+        const auto before = test::raw_environment();
+        g_failed = false;
+        g_reported = 0;
+        {
+            envguard::SnapshotGuard isolate;
+            test::raw_set("ENVGUARD_AL_A", "changed");
+            test::raw_unset("ENVGUARD_AL_B");
+            test::raw_set("ENVGUARD_AL_C", "new");
+            test::raw_set(long_name.c_str(), "x");
+            g_allocations_left = n; // from here, the nth allocation fails: the restore's
+        }
+        g_allocations_left = -1;
+        CAPTURE(n);
+        CHECK(test::raw_environment() == before);
+        CHECK(g_reported == 0);
+        if (!g_failed) break;
+    }
+    envguard::set_restore_failure_handler(previous);
+    std::printf("RELIABILITY: fault.snapshot_guard_out_of_memory cases=%ld\n", n + 1);
+    CHECK(n >= 1);  // the restore's plan allocates, and each of its allocations was made to fail
+    CHECK(n < 1000);
+}
+
+TEST_CASE("allocation failure: what a restore cannot put back reaches the handler, not stderr") {
+    Start start;
+    static int last_code = 0;
+    static auto keep = [](const envguard::EnvError& error) noexcept {
+        ++g_reported;
+        last_code = error.code().value();
+    };
+    auto previous = envguard::set_restore_failure_handler(keep);
+    g_reported = 0;
+    const auto native = envguard::detail::platform();
+    {
+        envguard::SnapshotGuard isolate;
+        test::raw_set("ENVGUARD_AL_A", "changed");
+        // Every write fails, too (allocating nothing: test::FaultPlatform records names, so cannot).
+        envguard::detail::platform().write = [](const std::string&, const std::string&) { return EIO; };
+        g_allocations_left = 0;
+    }
+    g_allocations_left = -1;
+    envguard::detail::platform() = native;
+    envguard::set_restore_failure_handler(previous);
+    CHECK(g_reported == 1);
+    CHECK(last_code == static_cast<int>(std::errc::not_enough_memory));
+    CHECK(test::raw_get("ENVGUARD_AL_A") == std::optional<std::string>("changed"));
+    test::raw_set("ENVGUARD_AL_A", "a0");
 }

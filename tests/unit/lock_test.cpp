@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <optional>
+#include <string>
 #include <cstdio>
 #include <thread>
 #include <type_traits>
@@ -119,3 +120,81 @@ TEST_CASE("threads: exclusive guards, reads and locked snapshot scopes from seve
     CHECK(test::raw_environment() == before);
     std::printf("RELIABILITY: threads cases=%d threads=4\n", 2 * 300 + 1000 + 100); // the loops above
 }
+
+#ifndef _WIN32
+#    include <csignal>
+#    include <cstdlib>
+#    include <cstring>
+#    include <sys/wait.h>
+#    include <unistd.h>
+
+// Issue #16 item 2: a child made by fork() never inherits a held EnvLock. Each child arms an alarm,
+// so that a hang ends as SIGALRM (a failure) instead of hanging the suite.
+namespace {
+// The child's exit status as "exit N" / "signal N", for the check's message.
+std::string wait_for(pid_t pid) {
+    int status = 0;
+    if (::waitpid(pid, &status, 0) != pid) return "waitpid failed";
+    if (WIFEXITED(status)) return "exit " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
+    return "other";
+}
+bool raw_is(const char* name, const char* want) {
+    const char* got = std::getenv(name);
+    return want == nullptr ? got == nullptr : got != nullptr && std::strcmp(got, want) == 0;
+}
+} // namespace
+
+TEST_CASE("fork: a child forked inside ScopedEnv(exclusive) restores and uses envguard without hanging") {
+    test::RawVar x("ENVGUARD_T_FORK", std::nullopt);
+    pid_t pid = -1;
+    {
+        envguard::ScopedEnv guard(envguard::exclusive, {{"ENVGUARD_T_FORK", "v"}});
+        pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            ::alarm(10);
+            bool ok = raw_is("ENVGUARD_T_FORK", "v");
+            { envguard::ScopedEnv in_child(std::move(guard)); } // the destructor, lock and all, in the child
+            ok = ok && raw_is("ENVGUARD_T_FORK", nullptr);
+            envguard::set("ENVGUARD_T_FORK", "child"); // the lock is free again
+            envguard::EnvLock lock;
+            ok = ok && raw_is("ENVGUARD_T_FORK", "child");
+            ::_exit(ok ? 0 : 1);
+        }
+    }
+    CHECK(wait_for(pid) == "exit 0");
+    CHECK(raw_is("ENVGUARD_T_FORK", nullptr));
+}
+
+TEST_CASE("fork: a child forked while another thread holds EnvLock gets a free lock") {
+    test::RawVar x("ENVGUARD_T_FORK", std::nullopt);
+    std::atomic<bool> held{false};
+    std::atomic<bool> done{false};
+    std::thread holder([&] {
+        envguard::ScopedEnv guard(envguard::exclusive, {{"ENVGUARD_T_FORK", "thread"}});
+        held = true;
+        while (!done) std::this_thread::yield();
+    });
+    while (!held) std::this_thread::yield();
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::alarm(10);
+        bool ok = raw_is("ENVGUARD_T_FORK", "thread"); // the environment as it was at the fork
+        {
+            envguard::ScopedEnv guard(envguard::exclusive, {{"ENVGUARD_T_FORK", "child"}});
+            ok = ok && raw_is("ENVGUARD_T_FORK", "child");
+        }
+        ok = ok && raw_is("ENVGUARD_T_FORK", "thread");
+        ::_exit(ok ? 0 : 1);
+    }
+    CHECK(wait_for(pid) == "exit 0");
+    CHECK_FALSE(lock_is_free_for_another_thread()); // the parent's holder still holds it
+    done = true;
+    holder.join();
+    CHECK(lock_is_free_for_another_thread());
+    CHECK(raw_is("ENVGUARD_T_FORK", nullptr));
+    std::printf("RELIABILITY: fork cases=2\n"); // the two fork cases above, each under an alarm
+}
+#endif

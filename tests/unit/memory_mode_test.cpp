@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -43,19 +44,77 @@ TEST_CASE("memory mode: keep is the default; set_memory_mode returns the previou
 
 #ifndef _WIN32
 
-TEST_CASE("memory mode: keep restores the original string itself, not a copy") {
-    // A string glibc did not make (setenv would have to copy it, not reuse it), as from the initial
-    // environment or a putenv of the program.
-    static char text[] = "ENVGUARD_T_MEM=original";
-    ::putenv(text);
-    {
-        envguard::ScopedEnv env("ENVGUARD_T_MEM", "changed");
-        CHECK(raw_get("ENVGUARD_T_MEM") == std::optional<std::string>("changed"));
-        envguard::ScopedEnv more{{"ENVGUARD_T_MEM", ""}, {"ENVGUARD_T_MEM2", "x"}};
+// Issue #16 item 5: a library that putenv's strings of its own and frees the one it replaced (legal
+// POSIX; CPython up to 3.8 did it) must not make a guard's restore read freed memory. The guard
+// writes its own copy of the original instead (the sanitizer build turns a read into a failure).
+namespace {
+struct FreeingLibrary {
+    char* current = nullptr;
+    void set(const char* value) {
+        const std::string text = std::string("ENVGUARD_T_TZ=") + value;
+        auto* fresh = static_cast<char*>(std::malloc(text.size() + 1));
+        REQUIRE(fresh != nullptr);
+        std::memcpy(fresh, text.c_str(), text.size() + 1);
+        ::putenv(fresh);
+        if (current != nullptr) std::memset(current, 'X', std::strlen(current)); // as freed memory may be
+        std::free(current);
+        current = fresh;
     }
-    CHECK(std::getenv("ENVGUARD_T_MEM") == text + 15); // the same string: nothing new was made
-    CHECK(owned_count() == 0);                         // keep mode owns nothing
-    test::raw_unset("ENVGUARD_T_MEM");
+    ~FreeingLibrary() {
+        ::unsetenv("ENVGUARD_T_TZ");
+        std::free(current);
+    }
+};
+} // namespace
+
+TEST_CASE("memory mode: a restore never reads the original string, which its owner may have freed") {
+    for (const auto mode : {envguard::MemoryMode::keep, envguard::MemoryMode::reclaim}) {
+        ModeScope scope(mode);
+        FreeingLibrary library;
+        library.set("orig");
+        {
+            envguard::ScopedEnv env("ENVGUARD_T_TZ", "guard");
+            CHECK(raw_get("ENVGUARD_T_TZ") == std::optional<std::string>("guard"));
+            library.set("library"); // frees the string "ENVGUARD_T_TZ=orig" the guard found
+        }
+        CHECK(raw_get("ENVGUARD_T_TZ") == std::optional<std::string>("orig"));
+        CHECK(std::getenv("ENVGUARD_T_TZ") != library.current + 14); // a copy, not the library's string
+        {
+            envguard::ScopedEnv env{{"ENVGUARD_T_TZ", ""}, {"ENVGUARD_T_TZ2", "x"}};
+            library.set("again"); // the library's string, freed again at its next change
+            library.set("again2");
+        }
+        CHECK(raw_get("ENVGUARD_T_TZ") == std::optional<std::string>("orig"));
+        CHECK(raw_get("ENVGUARD_T_TZ2") == std::nullopt);
+        CHECK(owned_count() == 0);
+    }
+    std::printf("RELIABILITY: memory.freed_strings cases=4\n"); // 2 guards x 2 modes
+}
+
+// Issue #16 item 4: with reclaim on, a guard's own string stays alive while the guard is in place,
+// even when another restore put the same value back by value and then swept.
+TEST_CASE("memory mode: reclaim never frees the string of a guard that has not restored") {
+    ModeScope mode(envguard::MemoryMode::reclaim);
+    RawVar x("ENVGUARD_T_TMPDIR", std::nullopt);
+    {
+        envguard::ScopedEnv job("ENVGUARD_T_TMPDIR", "scratch/job-1");
+        const char* kept = std::getenv("ENVGUARD_T_TMPDIR");
+        REQUIRE(kept != nullptr);
+        {
+            envguard::SnapshotGuard nested;
+            envguard::set("ENVGUARD_T_TMPDIR", "scratch/other"); // the restore writes job-1 by value
+        }
+        CHECK(std::getenv("ENVGUARD_T_TMPDIR") != kept); // job's string is out of environ now
+        { envguard::ScopedEnv other("ENVGUARD_T_OTHER", "x"); } // any restore sweeps
+        CHECK(owned_count() == 1); // job's string: still held by job
+        CHECK(std::string(kept) == "scratch/job-1"); // (a use after free under the sanitizers)
+        job.set("ENVGUARD_T_TMPDIR", "scratch/job-2"); // job replaces its own: job-1 may go now
+        { envguard::ScopedEnv other("ENVGUARD_T_OTHER", "x"); }
+        CHECK(owned_count() == 1); // job-2 only
+    }
+    CHECK(owned_count() == 0);
+    CHECK(raw_get("ENVGUARD_T_TMPDIR") == std::nullopt);
+    std::printf("RELIABILITY: memory.freed_strings cases=1 reclaim_held=1\n");
 }
 
 TEST_CASE("memory mode: a putenv string edited while a guard had it out comes back as it was") {
@@ -122,7 +181,7 @@ TEST_CASE("memory mode: reclaim keeps a string a guard will put back, whatever t
     CHECK(owned_count() == 2);
     outer.reset(); // out of order: unset now; "a" must survive, inner holds it
     CHECK(raw_get("ENVGUARD_T_MEM") == std::nullopt);
-    CHECK(owned_count() == 1);
+    CHECK(owned_count() == 2); // "a" (inner's original) and "b" (inner's own, held until it restores)
     inner.reset(); // puts "a" back (what inner found): the string is read here, so it must be alive
     CHECK(raw_get("ENVGUARD_T_MEM") == std::optional<std::string>("a"));
     CHECK(owned_count() == 1); // in environ: kept
@@ -139,11 +198,12 @@ TEST_CASE("memory mode: reclaim and other code's setenv: its value is never free
         test::raw_set("ENVGUARD_T_MEM", "theirs"); // replaces envguard's string in environ
         CHECK(owned_count() == 1);
         {
-            envguard::ScopedEnv inner("ENVGUARD_T_MEM2", "x"); // its restore sweeps "ours"
+            envguard::ScopedEnv inner("ENVGUARD_T_MEM2", "x"); // its restore sweeps
         }
-        CHECK(owned_count() == 0);
+        CHECK(owned_count() == 1); // "ours" is env's until env restores (issue #16 item 4)
         CHECK(raw_get("ENVGUARD_T_MEM") == std::optional<std::string>("theirs"));
     }
+    CHECK(owned_count() == 0); // env's restore released and freed "ours"; "theirs" was never ours
     CHECK(raw_get("ENVGUARD_T_MEM") == std::optional<std::string>("original"));
 }
 

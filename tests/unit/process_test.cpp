@@ -127,3 +127,89 @@ TEST_CASE("exec: a program that cannot be found throws and leaves the process ru
     CHECK_THROWS_AS(envguard::exec({"no-such-program-xyz"}, child_with_path("/nonexistent")),
                     envguard::EnvError);
 }
+
+// Issue #16 item 6.
+#include <csignal>
+#include <sys/wait.h>
+
+TEST_CASE("run/exec: a script without #! runs under /bin/sh, as execvp and GNU env run it") {
+    ScratchBin bin;
+    bin.write("nobang", "exit $(( $1 + 3 ))\n", 0755);
+    envguard::EnvSnapshot env = child_with_path(bin.dir);
+    CHECK(envguard::run({"nobang", "2"}, env) == 5);
+    CHECK(envguard::run({bin.dir + "/nobang", "4"}, env) == 7);
+    // exec, in a child: it replaces that process with /bin/sh running the script.
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        try {
+            envguard::exec({"nobang", "1"}, env);
+        } catch (...) {
+        }
+        ::_exit(100);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 4);
+}
+
+TEST_CASE("run/exec: an argument with a NUL byte is refused, naming it, before anything starts") {
+    ScratchBin bin;
+    const auto env = child_with_path(bin.dir);
+    const std::vector<std::string> argv{"tool", std::string("a\0b", 3)};
+    try {
+        (void)envguard::run(argv, env);
+        FAIL("no exception");
+    } catch (const envguard::EnvError& error) {
+        CHECK(error.code() == envguard::errc::invalid_value);
+        CHECK(std::string(error.what()) ==
+              "envguard: cannot pass the argument \"a\\0b\": an argument must not contain a NUL "
+              "character (the child would get it cut there)");
+    }
+    CHECK_THROWS_AS(envguard::exec(argv, env), envguard::EnvError);
+    CHECK_THROWS_AS((void)envguard::run({std::string("to\0ol", 5)}, env), envguard::EnvError);
+}
+
+TEST_CASE("run: Argument list too long names the size and the largest variable") {
+    ScratchBin bin;
+    auto env = child_with_path(bin.dir);
+    env.set("ENVGUARD_T_HUGE", std::string(200 * 1024, 'h')); // over Linux's limit for one string
+    env.set("ENVGUARD_T_SMALL", "s");
+    try {
+        (void)envguard::run({"tool"}, env);
+        FAIL("no exception");
+    } catch (const envguard::EnvError& error) {
+        const std::string what = error.what();
+        CAPTURE(what);
+        CHECK(error.code() == envguard::errc::os_error);
+        CHECK(what.find("Argument list too long") != std::string::npos);
+        CHECK(what.find("the arguments and environment take ") != std::string::npos);
+        CHECK(what.find("the largest variable is \"ENVGUARD_T_HUGE\" (" + std::to_string(200 * 1024 + 16) +
+                        " bytes") != std::string::npos);
+    }
+}
+
+TEST_CASE("run: with SIGCHLD ignored, the child's exit status is still reported") {
+    ScratchBin bin;
+    const auto env = child_with_path(bin.dir);
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    struct sigaction previous {};
+    REQUIRE(::sigaction(SIGCHLD, &ignore, &previous) == 0);
+    int status = -1;
+    int killed = -1;
+    try {
+        status = envguard::run({"tool", "x"}, env);
+        killed = envguard::run({"sh", "-c", "kill -TERM $$"}, child_with_path("/usr/bin:/bin"));
+    } catch (...) {
+    }
+    struct sigaction after {};
+    ::sigaction(SIGCHLD, &previous, &after);
+    CHECK(status == 7);
+    CHECK(killed == 128 + SIGTERM);
+    // no-#! scripts (run by name, by path, exec), NUL (run, exec, program), E2BIG, SIGCHLD ignored (2)
+    std::printf("RELIABILITY: process.edges cases=9\n");
+    CHECK((after.sa_handler == SIG_IGN)); // the program's disposition is back
+}

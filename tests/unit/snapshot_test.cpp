@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -270,3 +271,156 @@ TEST_CASE("EnvSnapshot: restore of an edited or copied snapshot (no captured ord
     original.restore();
     CHECK(raw_get("ENVGUARD_T_B") == std::nullopt);
 }
+
+// Issue #16 item 1: an entry without a usable name (POSIX "=x", Windows "=Q:") is recorded by
+// capture, passed on by render, and never written, unset or diffed by any whole-environment operation.
+namespace {
+int hidden_restore_failures = 0;
+void count_hidden_restore_failure(const envguard::EnvError&) noexcept { ++hidden_restore_failures; }
+} // namespace
+
+TEST_CASE("hidden entries: capture records them; clear(), apply, diff and SnapshotGuard leave them alone") {
+    test::HiddenEntry hidden("hidden-1");
+    const std::string hidden_name = test::HiddenEntry::name();
+    RawVar a("ENVGUARD_T_A", "orig");
+    const auto before = envguard::EnvSnapshot::capture();
+    CHECK(before.get(hidden_name) == value("hidden-1"));
+
+    // clear() in a rendered environment keeps the entry; the diff has nothing for it.
+    envguard::EnvOverlay clean;
+    clean.clear().set("ENVGUARD_T_A", "job");
+    const auto rendered = clean.render(before);
+    CHECK(rendered.get(hidden_name) == value("hidden-1"));
+    CHECK(rendered.get("ENVGUARD_T_A") == value("job"));
+    envguard::EnvOverlay diff;
+    REQUIRE_NOTHROW(diff = before.diff(rendered));
+    for (const auto& op : diff.operations()) CHECK(op.name != hidden_name);
+    REQUIRE_NOTHROW((void)rendered.diff(before));
+    CHECK(rendered.diff(before).operations().size() + 1 == before.size()); // all but the hidden entry
+
+    // apply() of clear(): everything else goes, the hidden entry stays, and all comes back.
+    {
+        auto guard = clean.apply();
+        CHECK(raw_get("ENVGUARD_T_A") == value("job"));
+        CHECK(test::HiddenEntry::current() == value("hidden-1"));
+        CHECK(test::raw_environment().size() == 2); // ENVGUARD_T_A and the hidden entry
+    }
+    CHECK(raw_get("ENVGUARD_T_A") == value("orig"));
+    CHECK(test::HiddenEntry::current() == value("hidden-1"));
+    CHECK(envguard::EnvSnapshot::capture() == before);
+
+    // SnapshotGuard: the variable comes back; the hidden entry, changed in the scope, is left as it is.
+    hidden_restore_failures = 0;
+    const auto previous = envguard::set_restore_failure_handler(&count_hidden_restore_failure);
+    {
+        envguard::SnapshotGuard isolate;
+        test::raw_set("ENVGUARD_T_A", "changed");
+        hidden.put("hidden-2");
+    }
+    envguard::set_restore_failure_handler(previous);
+    CHECK(hidden_restore_failures == 0);
+    CHECK(raw_get("ENVGUARD_T_A") == value("orig"));
+    CHECK(test::HiddenEntry::current() == value("hidden-2"));
+    CHECK(test::HiddenEntry::count() == 1);
+
+    // restore() of a snapshot with another value (or none) for it does not touch it either.
+    test::raw_set("ENVGUARD_T_A", "again");
+    REQUIRE_NOTHROW(before.restore());
+    CHECK(raw_get("ENVGUARD_T_A") == value("orig"));
+    CHECK(test::HiddenEntry::current() == value("hidden-2"));
+    envguard::EnvSnapshot edited = before; // no captured order: the general way
+    edited.set("ENVGUARD_T_A", "edited");
+    REQUIRE_NOTHROW(edited.restore());
+    CHECK(raw_get("ENVGUARD_T_A") == value("edited"));
+    CHECK(test::HiddenEntry::current() == value("hidden-2"));
+    REQUIRE_NOTHROW(before.restore());
+
+    // Nothing can name it for a write.
+    CHECK_THROWS_AS(envguard::set(hidden_name, "x"), envguard::EnvError);
+    CHECK_THROWS_AS(edited.set(hidden_name, "x"), envguard::EnvError);
+    // capture, render(clear), diff both ways, apply(clear) + its restore, SnapshotGuard, restore of a
+    // captured and of an edited snapshot, and the two writes refused
+    std::printf("RELIABILITY: hidden_entries cases=10\n");
+}
+
+TEST_CASE("hidden entries: a snapshot lacking one does not remove it, one having it does not add it") {
+    RawVar a("ENVGUARD_T_A", "orig");
+    const auto without = envguard::EnvSnapshot::capture();
+    std::optional<envguard::EnvSnapshot> with;
+    {
+        test::HiddenEntry hidden("h");
+        with = envguard::EnvSnapshot::capture();
+        test::raw_set("ENVGUARD_T_A", "x");
+        REQUIRE_NOTHROW(without.restore());
+        CHECK(raw_get("ENVGUARD_T_A") == value("orig"));
+        CHECK(test::HiddenEntry::current() == value("h"));
+    }
+    CHECK(test::HiddenEntry::count() == 0);
+    test::raw_set("ENVGUARD_T_A", "y");
+    REQUIRE_NOTHROW(with->restore());
+    CHECK(raw_get("ENVGUARD_T_A") == value("orig"));
+    CHECK(test::HiddenEntry::count() == 0);
+}
+
+#ifndef _WIN32
+// Issue #16 item 7: from detail::bulk_write_threshold changes on, whole-environment operations write
+// environ at once (one pass, one new pointer array). The same promises hold: exact restore, all three
+// states, every other entry (and its string) untouched, strings reused across cycles.
+TEST_CASE("bulk writes: clear() of hundreds of variables, its restore, and big snapshot restores are exact") {
+    const auto original = test::raw_environment();
+    const std::size_t n = 3 * envguard::detail::bulk_write_threshold;
+    {
+        envguard::SnapshotGuard outer; // also removes the variables made below
+        for (std::size_t i = 0; i < n; ++i)
+            test::raw_set(("ENVGUARD_T_BULK_" + std::to_string(i)).c_str(), i % 3 == 0 ? "" : "v");
+        const auto before = test::raw_environment();
+        const char* untouched = std::getenv("ENVGUARD_T_BULK_1");
+        std::size_t strings_after_first_cycle = 0;
+        for (int cycle = 0; cycle < 3; ++cycle) {
+            {
+                envguard::EnvOverlay clean;
+                clean.clear().keep("ENVGUARD_T_BULK_1").set("ENVGUARD_T_BULK_NEW", "");
+                auto guard = clean.apply();
+                const auto during = test::raw_environment();
+                CHECK(during.size() == 2);
+                CHECK(during.at("ENVGUARD_T_BULK_NEW").empty());
+                CHECK(std::getenv("ENVGUARD_T_BULK_1") == untouched); // a kept entry is the same string
+            }
+            CHECK(test::raw_environment() == before);
+            CHECK(std::getenv("ENVGUARD_T_BULK_1") == untouched);
+            if (cycle == 0) strings_after_first_cycle = envguard::detail::bulk_state().strings.size();
+        }
+        CHECK(envguard::detail::bulk_state().strings.size() == strings_after_first_cycle); // reused
+
+        // EnvSnapshot::restore of many differences: sets, empties and removals, all at once.
+        const auto snapshot = envguard::EnvSnapshot::capture();
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::string name = "ENVGUARD_T_BULK_" + std::to_string(i);
+            if (i % 2 == 0)
+                test::raw_unset(name.c_str());
+            else
+                test::raw_set(name.c_str(), "changed");
+        }
+        test::raw_set("ENVGUARD_T_BULK_EXTRA", "x");
+        snapshot.restore();
+        CHECK(test::raw_environment() == before);
+
+        // ScopedEnv with many changes, the same.
+        {
+            std::vector<envguard::EnvChange> changes;
+            for (std::size_t i = 0; i < n; ++i)
+                changes.push_back({"ENVGUARD_T_BULK_" + std::to_string(i),
+                                   i % 2 ? std::optional<std::string>("g") : std::nullopt});
+            envguard::ScopedEnv guard(changes);
+            CHECK(raw_get("ENVGUARD_T_BULK_1") == value("g"));
+            CHECK(raw_get("ENVGUARD_T_BULK_0") == std::nullopt);
+            envguard::set("ENVGUARD_T_BULK_AFTER", "1"); // a setenv after a bulk write still works
+        }
+        envguard::unset("ENVGUARD_T_BULK_AFTER");
+        CHECK(test::raw_environment() == before);
+    }
+    CHECK(test::raw_environment() == original);
+    // 3 clear() apply/restore cycles, a snapshot restore, a ScopedEnv and its restore, the outer restore
+    std::printf("RELIABILITY: bulk_writes cases=7 variables=%zu\n", n);
+}
+#endif
