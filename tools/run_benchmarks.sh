@@ -26,6 +26,7 @@ programs=(
   snapshot   # item 2: restore, cycle, capture
   process    # item 3: render + EnvBlock, run
   scoped_env # item 1: ScopedEnv against getenv/setenv/unsetenv by hand
+  whole_env  # issue #16 item 7: whole-environment operations at 1,000 to 100,000 variables
 )
 # Item 6 is not a Google Benchmark program (it measures memory, not time): bench_memory, run below.
 

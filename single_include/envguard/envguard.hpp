@@ -3559,8 +3559,9 @@ inline std::vector<Finding> check_coverage_environment(const EnvSnapshot& env) {
     const bool incremental_on = incremental ? *incremental == "1"
                                             : (build_incremental && *build_incremental == "true");
     const char* sccache_refuses =
-        "sccache (0.5.1 and later) refuses to run when CARGO_INCREMENTAL=1 (\"sccache: increment "
-        "compilation is  prohibited.\")";
+        "sccache (0.5.1 and later) refuses to run when CARGO_INCREMENTAL=1 (0.5.1-0.10: \"sccache: "
+        "increment compilation is  prohibited.\"; 0.14 and later: \"sccache: incremental compilation "
+        "is prohibited: Unset CARGO_INCREMENTAL to continue.\")";
 
     // The wrapper cargo will run: RUSTC_WRAPPER, set (even to ""), beats every other source.
     if (wrapper && !wrapper->empty()) {
