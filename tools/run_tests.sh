@@ -12,7 +12,7 @@
 #   - builds every release artifact with tools/release.sh and tests each as a user gets it, the Conan
 #     recipe and the README's CI snippets (tests/release/run.sh).
 # Needs Rust's cargo (rustup, found in ~/.cargo/bin) for the launcher's end-to-end tests.
-# Usage: tools/run_tests.sh            (about 25 minutes on 2 cores)
+# Usage: tools/run_tests.sh            (about 40 minutes on 2 cores with ~/.cache/envguard warm)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

@@ -11,12 +11,27 @@ envguard=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 command -v cargo >/dev/null 2>&1 || export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-cargo_bin=$(dirname "$(command -v cargo)")
-if [ -e "$cargo_bin/cargo-llvm-cov" ] || [ -e "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-llvm-cov" ]; then
-  # cargo looks in $CARGO_HOME/bin before PATH: that one would shadow the versions under test.
-  echo "real_tools: a cargo-llvm-cov in ${CARGO_HOME:-$HOME/.cargo}/bin would shadow the pinned ones; remove it" >&2
-  exit 1
-fi
+user_cargo_bin=$(dirname "$(command -v cargo)")
+user_cargo_home=${CARGO_HOME:-$HOME/.cargo}
+work=$root/build/real-tools
+mkdir -p "$work"
+# A cargo-llvm-cov the user installed (README: `cargo install cargo-llvm-cov`) must not shadow the pinned
+# versions under test, nor make the "cargo-llvm-cov missing" case find one: cargo looks for subcommands
+# in $CARGO_HOME/bin before PATH, and that is also where rustup puts cargo. So the tests run with a
+# private CARGO_HOME (sharing the user's registry cache, so nothing is downloaded twice) and a private
+# directory holding only links to rustup's cargo, rustc and rustdoc.
+export CARGO_HOME=$work/cargo-home
+cargo_bin=$work/cargo-bin
+rm -rf "$CARGO_HOME" "$cargo_bin"
+mkdir -p "$CARGO_HOME" "$cargo_bin"
+for dir in registry git; do
+  mkdir -p "$user_cargo_home/$dir"
+  ln -s "$user_cargo_home/$dir" "$CARGO_HOME/$dir"
+done
+for tool in cargo rustc rustdoc; do
+  ln -s "$user_cargo_bin/$tool" "$cargo_bin/$tool"
+done
+export PATH="$cargo_bin:$PATH"
 
 t0=$SECONDS
 tool_vars=$(tools/install_rust_tools.sh) || { echo "real_tools: tools/install_rust_tools.sh failed" >&2; exit 1; }
@@ -47,8 +62,6 @@ json_totals() { # lines/functions/regions (count covered) of a cargo-llvm-cov JS
 }
 lcov_files() { sed -n 's|^SF:||p' "$1" | sed "s|^$2/||" | sort; }
 
-work=$root/build/real-tools
-mkdir -p "$work"
 servers=()
 cleanup() {
   local port
@@ -269,14 +282,14 @@ for version in 0.9 0.6; do
   check "  ...and were cached (misses, the cache being empty)" test "$((m1 - m0))" -gt 0
   if [ "$version" = 0.9 ]; then
     check "  ...cargo ran cargo-llvm-cov as the wrapper, which ran sccache: cargo -> cargo-llvm-cov -> sccache -> rustc" \
-      grep -qE "Running \`.*/cargo-llvm-cov [^ ]*/rustc --crate-name rw_core " "$out/cached1.log"
+      grep -qE "Running \`.*/cargo-llvm-cov ([^ ]*/)?rustc --crate-name rw_core " "$out/cached1.log"
     check "  ...cargo's own rustc command line has no -C instrument-coverage: cargo-llvm-cov adds it" \
       test -z "$(grep -E "Running \`.*--crate-name rw_core " "$out/cached1.log" | grep -F -- "-C instrument-coverage")"
   else
     check "  ...cargo ran sccache as the wrapper, the flags in RUSTFLAGS: cargo -> sccache -> rustc" \
-      grep -qE "Running \`(.* )?sccache [^ ]*/rustc --crate-name rw_core .*-C instrument-coverage" "$out/cached1.log"
+      grep -qE "Running \`(.* )?sccache ([^ ]*/)?rustc --crate-name rw_core .*-C instrument-coverage" "$out/cached1.log"
     check "  ...dependencies too are instrumented (pyo3's command line has -C instrument-coverage)" \
-      grep -qE "Running \`(.* )?sccache [^ ]*/rustc --crate-name pyo3 .*-C instrument-coverage" "$out/cached1.log"
+      grep -qE "Running \`(.* )?sccache ([^ ]*/)?rustc --crate-name pyo3 .*-C instrument-coverage" "$out/cached1.log"
   fi
   check "  ...it built in the shared CARGO_TARGET_DIR (coverage-cached keeps it)" test -d "$CARGO_TARGET_DIR/llvm-cov-target/debug"
   cached cached-clean.log clean --workspace
