@@ -21,7 +21,7 @@ class EnvguardConan(ConanFile):
     topics = ("environment", "environment-variables", "raii", "header-only")
     package_type = "header-library"
     settings = "os", "arch", "compiler", "build_type"
-    exports_sources = ("CMakeLists.txt", "LICENSE", "README.md", "CHANGELOG.md", "cmake/*", "include/*")
+    exports_sources = ("CMakeLists.txt", "LICENSE", "README.md", "CHANGELOG.md", "CONTRIBUTING.md", "docs/*.md", "cmake/*", "include/*")
     no_copy_source = True
 
     def set_version(self):

@@ -4,7 +4,8 @@
 # Dependencies come from dpkg-shlibdeps (Debian dpkg-dev) run on the launcher: on Debian 12 only
 # libc6 (fmt and toml++ are used header-only, libstdc++ and libgcc linked statically).
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" "${PROJECT_SOURCE_DIR}/README.md" "${PROJECT_SOURCE_DIR}/CHANGELOG.md"
-        DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+              "${PROJECT_SOURCE_DIR}/CONTRIBUTING.md" DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/docs/" DESTINATION "${CMAKE_INSTALL_DOCDIR}/docs" FILES_MATCHING PATTERN "*.md")
 
 set(CPACK_PACKAGE_NAME envguard)
 set(CPACK_PACKAGE_VENDOR envguard)

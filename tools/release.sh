@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds every release artifact of the current version (include/envguard/version.hpp) into build/release/:
 #   envguard-<v>-linux-x86_64.tar.gz     bin/envguard (static libstdc++/libgcc, stripped), its man page and
-#                                        bash completion under share/, README.md and LICENSE under
-#                                        share/doc/envguard/; unpack with --strip-components=1 into a prefix
-#   envguard-<v>-windows-x86_64.zip      envguard.exe (mingw-w64, static, stripped), README.md, LICENSE
+#                                        bash completion under share/, README.md, CONTRIBUTING.md, docs/*.md
+#                                        and LICENSE under share/doc/envguard/; unpack with --strip-components=1 into a prefix
+#   envguard-<v>-windows-x86_64.zip      envguard.exe (mingw-w64, static, stripped), README.md, CONTRIBUTING.md, docs/*.md, LICENSE
 #   envguard_<v>_amd64.deb               the Debian package (CPack; headers, CMake and pkg-config files, launcher)
 #   envguard_cli-<v>-py3-none-manylinux_2_<N>_x86_64.whl   the Linux launcher as a wheel (scikit-build-core
 #                                        through the project's CMake, then `auditwheel repair` for the tag)
@@ -90,6 +90,7 @@ strip --strip-all -o "$stage/bin/envguard" "$linux_build/launcher/envguard"
 cp "$linux_build/launcher/envguard.1" "$stage/share/man/man1/envguard.1"
 cp launcher/completion/envguard.bash "$stage/share/bash-completion/completions/envguard"
 cp README.md LICENSE "$stage/share/doc/envguard/"
+mkdir -p "$stage/share/doc/envguard/docs" && cp CONTRIBUTING.md "$stage/share/doc/envguard/" && cp docs/*.md "$stage/share/doc/envguard/docs/"
 chmod 755 "$stage/bin/envguard"
 linux_exe=$stage/bin/envguard
 
@@ -113,6 +114,7 @@ wstage=$work/stage/$windows_name
 mkdir -p "$wstage"
 x86_64-w64-mingw32-strip --strip-all -o "$wstage/envguard.exe" "$windows_build/launcher/envguard.exe"
 cp README.md LICENSE "$wstage/"
+mkdir -p "$wstage/docs" && cp CONTRIBUTING.md "$wstage/" && cp docs/*.md "$wstage/docs/"
 windows_exe=$wstage/envguard.exe
 file_format=$(x86_64-w64-mingw32-objdump -f "$windows_exe" | sed -n 's/.*file format //p')
 [ "$file_format" = pei-x86-64 ] || die "envguard.exe is $file_format, not pei-x86-64"

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # envguard's whole test suite, from a fresh Debian 12 machine: installs what it needs, then
-#   - checks that single_include/ is generated from include/ and that the version agrees everywhere,
+#   - checks that single_include/ is generated from include/, that the version agrees everywhere and
+#     that every link of the documentation resolves (tools/check_links.py),
 #   - builds and runs the suite (both header forms, ODR, strict-warnings consumer, compile-fail,
 #     examples, the launcher's command line) with g++ and clang++, in C++17 and C++20, warnings as
 #     errors; once (g++ C++17) also the launcher against real cargo, sccache and llvm-22,
 #   - runs it again under AddressSanitizer + UndefinedBehaviorSanitizer, and under ThreadSanitizer,
 #   - cross-compiles it and the launcher for Windows (mingw-w64) and runs them under wine,
 #   - builds and runs it with Meson,
-#   - builds and runs a consumer in each setup the README shows (tools/test_consumers.sh),
+#   - builds and runs a consumer in each setup docs/install.md shows (tools/test_consumers.sh),
 #   - builds the Debian package, installs it, uses it from /usr and removes it (tools/test_package.sh),
 #   - builds every release artifact with tools/release.sh and tests each as a user gets it, the Conan
-#     recipe and the README's CI snippets (tests/release/run.sh).
+#     recipe and the CI snippets of docs/command.md (tests/release/run.sh).
 # Needs Rust's cargo (rustup, found in ~/.cargo/bin) for the launcher's end-to-end tests.
 # Usage: tools/run_tests.sh            (about 40 minutes on 2 cores with ~/.cache/envguard warm)
 set -uo pipefail
@@ -90,7 +91,7 @@ reliability_report() { # RELIABILITY.md from this run's logs; fails on a failed 
 }
 
 # The release artifacts (issue #17): tools/release.sh from the g++ C++17 and mingw-w64 builds above (nothing
-# compiled again), each artifact tested as a user gets it, the Conan recipe, the README's CI snippets run.
+# compiled again), each artifact tested as a user gets it, the Conan recipe, the CI snippets of docs/command.md run.
 release_artifacts() {
   bash tests/release/run.sh --linux-build build/ci-g++-cxx17 --windows-build build/windows-mingw
 }
@@ -104,6 +105,7 @@ benchmarks_smoke() {
 
 step "single header is up to date" python3 tools/amalgamate.py --check
 step "version agrees everywhere" python3 tools/check_version.py
+step "documentation: every link and #anchor of README.md, CONTRIBUTING.md and docs/ resolves" python3 tools/check_links.py
 step "API reference: Doxygen, every public member documented, warnings are errors" bash tools/build_docs.sh
 step "suite: g++ C++17, with the launcher against real cargo, sccache and llvm-22" \
   cmake_suite g++ 17 ci -DENVGUARD_CARGO_TESTS=ON
@@ -120,7 +122,7 @@ step "Debian package: build, apt-get install, envguard --version, consumers agai
 step "valgrind memcheck: the launcher's CLI and fault tests (g++ C++17 build)" valgrind_launcher
 step "fuzzing: each libFuzzer target for 30 s (clang++, ASan + UBSan)" bash tools/run_fuzzers.sh 30
 step "RELIABILITY.md generated from this run's logs" reliability_report
-step "release: tarball, zip, .deb, wheels tested as users get them; Conan recipe; README CI snippets run" release_artifacts
+step "release: tarball, zip, .deb, wheels tested as users get them; Conan recipe; docs/command.md CI snippets run" release_artifacts
 step "benchmarks build and smoke-run" benchmarks_smoke
 
 echo

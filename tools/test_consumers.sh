@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs a consumer of envguard in every setup the README shows ("Using it in a project"):
+# Builds and runs a consumer of envguard in every setup docs/install.md shows ("Using it in a project"):
 #   find_package   an installed envguard through find_package(envguard 1 CONFIG); a request for 2 is refused
 #   add_subdirectory  envguard's source tree as a subdirectory; its tests, examples, launcher and install
 #                  rules must stay out of the consumer's build
@@ -7,8 +7,8 @@
 #   pkg-config     an installed envguard.pc
 #   meson          a Meson subproject (subprojects/envguard) found with dependency('envguard')
 #   single_header  one copied file, g++ -I single_include
-# Each builds tests/consumers/main.cpp and runs it. The files each consumer builds are also the README's
-# snippets: the README must contain each of them, character for character.
+# Each builds tests/consumers/main.cpp and runs it. The files each consumer builds are also the snippets
+# of docs/install.md: that page must contain each of them, character for character.
 # Usage: tools/test_consumers.sh [KIND...]     (all kinds by default; needs cmake, ninja, meson, pkg-config)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -67,16 +67,16 @@ cmake_app() { # dir [cmake args]: configure (dev warnings are errors), build, ru
   run_app "$1/build/app"
 }
 
-consumer_readme() { # every file a consumer builds is a fenced block of the README, exactly
+consumer_readme() { # every file a consumer builds is a fenced block of docs/install.md, exactly
   python3 - "$root" <<'EOF'
 import pathlib, re, sys
 root = pathlib.Path(sys.argv[1])
-readme = (root / "README.md").read_text()
+readme = (root / "docs/install.md").read_text()
 blocks = {m.group(1) for m in re.finditer(r"^```[a-z]*\n(.*?)^```$", readme, re.S | re.M)}
 missing = [str(f.relative_to(root)) for f in sorted((root / "tests/consumers").rglob("*"))
            if f.is_file() and f.read_text() not in blocks]
 for f in missing:
-    print(f"test_consumers: README.md has no code block equal to {f}", file=sys.stderr)
+    print(f"test_consumers: docs/install.md has no code block equal to {f}", file=sys.stderr)
 sys.exit(1 if missing else 0)
 EOF
 }

@@ -1,5 +1,5 @@
 # cmake -DEXAMPLE=<file> -DREADME=<file> -P readme_shows.cmake
-# The README must show the three lines after "// Isolate every test in three lines:" in EXAMPLE exactly
+# README (the README or the page docs/test-harnesses.md) must show the three lines after "// Isolate every test in three lines:" in EXAMPLE exactly
 # as they are there, so that what people copy is what CTest builds and runs.
 file(STRINGS "${EXAMPLE}" lines)
 set(snippet "")
@@ -20,4 +20,4 @@ string(FIND "${readme}" "${snippet}" at)
 if(at EQUAL -1)
   message(FATAL_ERROR "${README} does not show these lines of ${EXAMPLE} as they are:\n${snippet}")
 endif()
-message(STATUS "the README shows the three lines as in ${EXAMPLE}")
+message(STATUS "${README} shows the three lines as in ${EXAMPLE}")

@@ -3,7 +3,7 @@
 // as it was (the strong guarantee). Its own program, because it replaces the global operator new.
 // Not in sanitizer builds: ASan and TSan bring their own operator new. POSIX only: on Windows every
 // write converts to UTF-16, which allocates, so a rollback or restore
-// can itself fail under memory exhaustion there (it is reported; see the README's Windows section).
+// can itself fail under memory exhaustion there (it is reported; see docs/platforms.md, "Windows").
 #include "../support/test_env.hpp"
 
 #include <doctest/doctest.h>

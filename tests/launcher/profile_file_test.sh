@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Profiles from envguard.toml: found from a subdirectory, the README's example file (examples/envguard.toml)
+# Profiles from envguard.toml: found from a subdirectory, the documented example file (examples/envguard.toml)
 # run as written, extends of a built-in and of a file profile, every operation as the child sees it,
 # the lookup order (nearer file, user file, --config), and every error: file:line:column and the rule,
 # exit 125, and the command NOT run.
@@ -18,9 +18,9 @@ cp "$example" "$project/envguard.toml"
 line_of() { grep -n -F "$1" "$2" | head -1 | cut -d: -f1; } # the line a header is on
 in_deeper() { (cd "$project/sub/deeper" && "$@"); }
 
-echo "# the README shows examples/envguard.toml as it is"
-readme=$(dirname "$example")/../README.md
-expect_eq "the README's example envguard.toml is examples/envguard.toml" "$(cat "$example")" \
+echo "# docs/command.md shows examples/envguard.toml as it is"
+readme=$(dirname "$example")/../docs/command.md
+expect_eq "docs/command.md's example envguard.toml is examples/envguard.toml" "$(cat "$example")" \
   "$(python3 -c 'import sys; t=open(sys.argv[1]).read(); t=t[t.index("### Profiles in a file"):]; t=t[t.index("```toml\n")+8:]; print(t[:t.index("```\n")], end="")' "$readme")"
 
 echo "# the example file, found from a subdirectory two levels down"

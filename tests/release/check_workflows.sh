@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the YAML of .github/workflows/*.yml and of the README's CI snippets: each parses (PyYAML), and
+# Checks the YAML of .github/workflows/*.yml and of the CI snippets of docs/command.md: each parses (PyYAML), and
 # validates against the schema of its service with check-jsonschema (its built-in copies of
 # SchemaStore's github-workflow and GitLab CI schemas: nothing downloaded); release.yml is triggered by
 # version tags, runs tools/release.sh and publishes build/release/*.
@@ -13,8 +13,8 @@ ok() { echo "ok   - $1"; }
 fail() { failures=$((failures + 1)); echo "FAIL - $1"; [ $# -gt 1 ] && printf '       %s\n' "${@:2}"; return 0; }
 rm -rf "$work" && mkdir -p "$work"
 
-# The README's snippets as files, as a user would save them.
-"$venv/bin/python" - README.md "$work" <<'PY'
+# The snippets of docs/command.md as files, as a user would save them.
+"$venv/bin/python" - docs/command.md "$work" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
 section = re.search(r"^### In CI\n(.*?)^##", text, re.M | re.S).group(1)

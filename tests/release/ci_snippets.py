@@ -1,9 +1,9 @@
-"""Takes the CI snippets out of README.md's "In CI" section and turns each job into a bash script that runs
+"""Takes the CI snippets out of docs/command.md's "In CI" section and turns each job into a bash script that runs
 its steps in order, for tests/release/test_ci_snippets.sh.
 
-    ci_snippets.py README.md list                 -> one line per job: KIND JOB (github linux, gitlab coverage)
-    ci_snippets.py README.md script KIND JOB      -> the job as a bash script (stdout)
-    ci_snippets.py README.md gitlab-meta JOB      -> JSON: image, coverage regex, the Cobertura report's path
+    ci_snippets.py docs/command.md list                 -> one line per job: KIND JOB (github linux, gitlab coverage)
+    ci_snippets.py docs/command.md script KIND JOB      -> the job as a bash script (stdout)
+    ci_snippets.py docs/command.md gitlab-meta JOB      -> JSON: image, coverage regex, the Cobertura report's path
 
 GitHub Actions: `run:` steps are kept verbatim, each in its own `bash --noprofile --norc -eo pipefail` (as GitHub runs a bash step),
 with the workflow's, job's and step's `env:`; a `uses:` step becomes a call to a stand-in function the
@@ -33,7 +33,7 @@ def snippets(readme):
     text = open(readme, encoding="utf-8").read()
     match = re.search(r"^### In CI\n(.*?)^##", text, re.M | re.S)
     if not match:
-        sys.exit("ci_snippets: README has no '### In CI' section")
+        sys.exit(f"ci_snippets: {readme} has no '### In CI' section")
     blocks = re.findall(r"^```yaml\n(.*?)^```", match.group(1), re.M | re.S)
     if len(blocks) < 2:
         sys.exit(f"ci_snippets: the In CI section has {len(blocks)} yaml blocks, expected a GitHub and a GitLab one")
@@ -61,7 +61,7 @@ def exports(env):
 
 def github_script(doc, name):
     job = doc["jobs"][name]
-    out = ["# GitHub Actions job '%s' (runs-on: %s), from README.md" % (name, job.get("runs-on")), "set -e"]
+    out = ["# GitHub Actions job '%s' (runs-on: %s), from docs/command.md" % (name, job.get("runs-on")), "set -e"]
     out.append(exports(doc.get("env")) + exports(job.get("env")))
     for number, step in enumerate(job["steps"], 1):
         label = step.get("name") or step.get("uses") or step.get("run", "").splitlines()[0]
@@ -88,7 +88,7 @@ def github_script(doc, name):
 def gitlab_script(doc, name):
     job = doc[name]
     lines = list(job.get("before_script") or []) + list(job["script"])
-    return ("# GitLab CI job '%s' (image: %s), from README.md\nset -eo pipefail\n" % (name, job.get("image"))
+    return ("# GitLab CI job '%s' (image: %s), from docs/command.md\nset -eo pipefail\n" % (name, job.get("image"))
             + exports(doc.get("variables")) + exports(job.get("variables"))
             + "".join(f"echo {shlex.quote('$ ' + line)}\n{line}\n" for line in lines))
 

@@ -57,7 +57,7 @@ mkdir -p "$work/tarball" && tar -xzf "$tarball" -C "$work/tarball"
 top=$(ls "$work/tarball")
 check "the tarball has one top directory" "envguard-$version-linux-x86_64" "$top"
 exe=$work/tarball/$top/bin/envguard
-for f in bin/envguard share/man/man1/envguard.1 share/bash-completion/completions/envguard share/doc/envguard/README.md share/doc/envguard/LICENSE; do
+for f in bin/envguard share/man/man1/envguard.1 share/bash-completion/completions/envguard share/doc/envguard/README.md share/doc/envguard/CONTRIBUTING.md share/doc/envguard/docs/install.md share/doc/envguard/LICENSE; do
   [ -f "$work/tarball/$top/$f" ] && ok "the tarball holds $top/$f" || fail "the tarball lacks $top/$f"
 done
 check "env -i bin/envguard --version" "envguard $version" "$(cd "$work/tarball" && env -i "$exe" --version 2>&1)"
@@ -75,7 +75,7 @@ here=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
   ok "glibc floor $floor (highest GLIBC symbol version), this machine has $here" || fail "glibc floor $floor above this machine's $here"
 grep -q "glibc $floor or later" build/release-work/summary.md && ok "summary.md states the glibc floor $floor" ||
   fail "summary.md does not state glibc $floor" "$(cat build/release-work/summary.md)"
-# As the README says: unpacked into a prefix whose bin/ is on PATH.
+# As docs/install.md says: unpacked into a prefix whose bin/ is on PATH.
 mkdir -p "$work/prefix" && tar -xzf "$tarball" -C "$work/prefix" --strip-components=1
 check "tar -xzf ... -C PREFIX --strip-components=1: envguard on PATH" "envguard $version" \
   "$(env -i PATH="$work/prefix/bin:/usr/bin:/bin" envguard --version 2>&1)"
@@ -90,7 +90,7 @@ out=$(env -i PATH="$work/prefix/bin:/usr/bin:/bin" bash -c "source '$work/prefix
 echo "# $(basename "$zip")"
 mkdir -p "$work/zip" && (cd "$work/zip" && python3 -m zipfile -e "$zip" .)
 wtop=envguard-$version-windows-x86_64
-for f in envguard.exe README.md LICENSE; do
+for f in envguard.exe README.md CONTRIBUTING.md docs/install.md LICENSE; do
   [ -f "$work/zip/$wtop/$f" ] && ok "the zip holds $wtop/$f" || fail "the zip lacks $wtop/$f"
 done
 wexe=$work/zip/$wtop/envguard.exe
@@ -170,10 +170,10 @@ check "the package's usr/bin/envguard --version (env -i)" "envguard $version" "$
 expect_dry_run "Debian package, env -i" \
   "$(env -i CARGO_TARGET_DIR=/tmp/shared-target "$work/deb/usr/bin/envguard" run --profile coverage --dry-run -- cargo llvm-cov 2>&1)"
 
-# ---- The README's Installing section names this version's files
-echo "# README"
+# ---- The Installing section (docs/install.md) names this version's files
+echo "# docs/install.md"
 for name in "$(basename "$tarball")" "$(basename "$zip")" "$(basename "$deb")" "pipx install envguard-cli" "envguard/$version"; do
-  grep -qF "$name" README.md && ok "README names $name" || fail "README does not name $name (the Installing section is out of date)"
+  grep -qF "$name" docs/install.md && ok "docs/install.md names $name" || fail "docs/install.md does not name $name (the Installing section is out of date)"
 done
 
 echo

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the README's CI snippets (section "In CI"): tests/release/ci_snippets.py turns each job of the
+# Runs the CI snippets of docs/command.md (section "In CI"): tests/release/ci_snippets.py turns each job of the
 # GitHub Actions workflow and of the GitLab CI file into a bash script of its steps, in order, and this
 # runs each in a scratch directory with its own HOME, as the hosted runner would, so that a snippet that
 # cannot work fails here. What needs a hosted service is replaced, and only that:
@@ -89,11 +89,11 @@ standin_upload_artifact() { # actions/upload-artifact@v name=... path=FILE
 export root
 export -f standin_checkout standin_install_action standin_upload_artifact
 
-snippet() { "$venv/bin/python" tests/release/ci_snippets.py README.md "$@"; }
-jobs=$(snippet list) || { fail "ci_snippets.py could not read the README's snippets"; jobs=""; }
+snippet() { "$venv/bin/python" tests/release/ci_snippets.py docs/command.md "$@"; }
+jobs=$(snippet list) || { fail "ci_snippets.py could not read the snippets of docs/command.md"; jobs=""; }
 [ "$(grep -c '^github ' <<<"$jobs")" -ge 2 ] && grep -q '^gitlab ' <<<"$jobs" &&
-  ok "the README's In CI section has GitHub jobs ($(grep '^github' <<<"$jobs" | cut -d' ' -f2 | paste -sd' ')) and a GitLab job" ||
-  fail "the README's CI snippets: expected at least 2 GitHub jobs and a GitLab job" "$jobs"
+  ok "docs/command.md's In CI section has GitHub jobs ($(grep '^github' <<<"$jobs" | cut -d' ' -f2 | paste -sd' ')) and a GitLab job" ||
+  fail "docs/command.md's CI snippets: expected at least 2 GitHub jobs and a GitLab job" "$jobs"
 
 run_job() { # KIND JOB: in $work/KIND-JOB/workspace, HOME=$work/KIND-JOB/home; prints the log's path
   local kind=$1 job=$2 dir=$work/$1-$2

@@ -3,10 +3,10 @@
 # tools/release_tools.sh) and a fresh CONAN_HOME with a detected default profile and no remote at all,
 # so that nothing can be downloaded:
 #   - `conan create .` packages the headers and the project's CMake package, and builds and runs the test
-#     package (packaging/conan/test_package: the README's find_package consumer and main.cpp);
+#     package (packaging/conan/test_package: the find_package consumer and main.cpp of docs/install.md);
 #   - the package holds what `cmake --install` installs (headers, envguardConfig.cmake and its version
 #     file, envguard.pc) and one package serves every build type (header-only);
-#   - a consumer as the README shows it (conanfile.txt, `conan install`, CMake with Conan's toolchain)
+#   - a consumer as docs/install.md shows it (conanfile.txt, `conan install`, CMake with Conan's toolchain)
 #     builds against it with find_package(envguard 1 CONFIG), finds the package's own envguardConfig.cmake,
 #     and runs.
 # Usage: tests/release/test_conan.sh
