@@ -153,8 +153,8 @@ LlvmCovReport assess_llvm_cov(const LlvmCovFacts& facts, const CargoConfig& conf
     r.installed = true;
     r.program = facts.program;
     r.version = parse_llvm_cov_version(facts.version_output);
-    if (!r.version) {
-        r.findings.push_back({bad, "",
+    if (!r.version) { // a warning: it may still work (a wrapper script, a private build)
+        r.findings.push_back({for_coverage ? Severity::warning : Severity::info, "",
                               "cannot tell the version of " + *facts.program + ": `cargo-llvm-cov llvm-cov --version` "
                                   "printed " + envguard::detail::quote_value(line_with(facts.version_output, "")),
                               "reinstall it: cargo install cargo-llvm-cov --locked"});

@@ -56,8 +56,18 @@ def tools():
 TOOLS = tools()
 LLVM22 = "/usr/lib/llvm-22/bin"
 LLVM14 = "/usr/lib/llvm-14/bin"  # another LLVM major than rustc 1.95's (Debian 12's default llvm)
-REFUSALS = ["sccache: increment compilation is  prohibited.",  # 0.5.1-0.10
-            "sccache: incremental compilation is prohibited: Unset CARGO_INCREMENTAL to continue."]  # 0.14+
+# sccache's refusal: 0.5.1-0.10 "sccache: increment compilation is  prohibited."; 0.14 and later (0.16 here)
+# "sccache: incremental compilation is prohibited: Unset CARGO_INCREMENTAL to continue." (or
+# CARGO_BUILD_INCREMENTAL, the variable it found). check must quote the old wording and the exact new line.
+OLD_REFUSAL = "sccache: increment compilation is  prohibited."
+
+
+def refusal_seen(stderr):
+    """The line of sccache's refusal in STDERR, or None."""
+    for line in stderr.splitlines():
+        if "sccache: incremental compilation is prohibited" in line or OLD_REFUSAL in line:
+            return line.strip()
+    return None
 CARGO_VARIABLES = ["LLVM_COV", "LLVM_PROFDATA", "RUSTC", "SCCACHE_DIR", "SCCACHE_SERVER_PORT", "RUSTFLAGS",
                    "CARGO_LLVM_COV_TARGET_DIR", "CARGO_ENCODED_RUSTFLAGS", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER", "CARGO_PROFILE_DEV_INCREMENTAL",
                    "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER", "CARGO_INCREMENTAL", "CARGO_BUILD_INCREMENTAL",
@@ -171,7 +181,7 @@ def observe(env, use_profile, options):
         if tests:
             target = str(tests[0].parent.parent.parent.resolve())
     return {"fails": fails, "wrapper": outer, "workspace_wrapper": ws, "incremental": incremental,
-            "target_dir": target, "refusal": any(r in result.stderr for r in REFUSALS),
+            "target_dir": target, "refusal": refusal_seen(result.stderr),
             "stderr": result.stderr[-600:]}
 
 
@@ -200,8 +210,16 @@ def predict(env, use_profile, options):
 
 
 def refusal_predicted(data):
-    """check quotes both wordings of sccache's refusal in the finding that predicts it."""
-    return any(all(r in f["problem"] for r in REFUSALS) for f in data["findings"])
+    """The findings that predict sccache's refusal (they quote the old wording too), joined: the observed
+    line must be in them (agree() compares)."""
+    quoted = [f["problem"] for f in data["findings"] if OLD_REFUSAL in f["problem"]]
+    return "\n".join(quoted) if quoted else None
+
+
+def agree_on(field, seen, predicted):
+    if field == "refusal":  # the line sccache printed, quoted by check; or neither
+        return (seen is None) == (predicted is None) and (seen is None or seen in predicted)
+    return seen == predicted
 
 
 # Each scenario: (description, {config file: text}, {environment}, use the coverage profile)
@@ -457,9 +475,11 @@ def observe_llvm_cov(env, args, use_profile):
                 tools_ran[0] = name
             if name.endswith("/llvm-profdata"):
                 tools_ran[1] = name
-    found = sorted(scratch.rglob("libscratch-*.rlib"))
-    target = str(found[0].parent.parent.parent.resolve()) if found else None  # <t>/llvm-cov-target/debug/deps
-    return {"fails": result.returncode != 0, "refusal": any(r in result.stderr for r in REFUSALS),
+    # the test binary: <target-dir>/llvm-cov-target/debug/deps/scratch-<hash>
+    found = [p for p in sorted(scratch.rglob("scratch-*")) if p.parent.name == "deps" and p.is_file()
+             and os.access(p, os.X_OK)]
+    target = str(found[0].parent.parent.parent.resolve()) if found else None
+    return {"fails": result.returncode != 0, "refusal": refusal_seen(result.stderr),
             "version": version[1] if len(version) > 1 else None, "chain": " → ".join(chain),
             "instrumented": instrumented, "incremental": incremental, "target_dir": target,
             "llvm_tools": tools_ran, "stderr": result.stderr[-600:]}
@@ -506,7 +526,7 @@ def run_llvm_cov_scenarios():
             seen = observe_llvm_cov(env, args, use_profile)
             predicted = predict_llvm_cov(env, args, use_profile)
             fields = ["fails", "refusal", "version"] if seen["fails"] else LLVM_FIELDS
-            mismatches = ["error"] if "error" in predicted else [f for f in fields if seen[f] != predicted[f]]
+            mismatches = ["error"] if "error" in predicted else [f for f in fields if not agree_on(f, seen[f], predicted[f])]
             if "error" not in predicted and major != 22 and predicted["llvm_major"] != major:
                 mismatches.append("llvm_major")
             agree = not mismatches
@@ -522,7 +542,8 @@ def run_llvm_cov_scenarios():
     print()
     print(f"{'llvm-cov':<8}  {'scenario':<70} {'fails':<5} {'chain':<48} {'incr':<4} agree")
     for label, description, seen, agree in rows:
-        print(f"{label:<8}  {description[:70]:<70} {show(seen['fails']):<5} {seen['chain'][:48]:<48} "
+        chain = "-" if seen["fails"] else seen["chain"]
+        print(f"{label:<8}  {description[:70]:<70} {show(seen['fails']):<5} {chain[:48]:<48} "
               f"{show(seen['incremental']):<4} {'yes' if agree else 'NO'}")
     return passed, failed
 
@@ -550,7 +571,7 @@ def main():
         predicted = predict(env, use_profile, options)
         # A failed build shows only that it failed; a successful one shows every field.
         fields = ["fails", "refusal"] if seen["fails"] else FIELDS
-        mismatches = ["error"] if "error" in predicted else [f for f in fields if seen[f] != predicted[f]]
+        mismatches = ["error"] if "error" in predicted else [f for f in fields if not agree_on(f, seen[f], predicted[f])]
         agree = not mismatches
         passed += agree
         failed += not agree
