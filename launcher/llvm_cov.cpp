@@ -199,10 +199,16 @@ LlvmCovReport assess_llvm_cov(const LlvmCovFacts& facts, const CargoConfig& conf
                                              " LLVM_PROFDATA=/usr/bin/llvm-profdata-" + std::to_string(*r.rustc_llvm_major)
                                        : std::string("export LLVM_COV and LLVM_PROFDATA (both)");
         if (!path) {
+            // Set to a missing file: cargo-llvm-cov fails. rustup's component missing: cargo-llvm-cov
+            // runs `rustup component add llvm-tools-preview` itself (it did on the test machine), which
+            // needs the network: a warning.
             const bool from_variable = env.find(variable) && !env.find(variable)->empty();
             r.findings.push_back(
-                {bad, variable,
-                 "cargo-llvm-cov will not find " + tool->name + ": " + expected + " does not exist (" + tool->rule + ")",
+                {from_variable ? bad : for_coverage ? Severity::warning : Severity::info, variable,
+                 from_variable
+                     ? "cargo-llvm-cov will not find " + tool->name + ": " + expected + " does not exist (" + tool->rule + ")"
+                     : expected + " does not exist (" + tool->rule + "): cargo-llvm-cov will try to install rustup's "
+                       "llvm-tools component itself, which needs the network, and fails without it",
                  from_variable ? "point " + variable + " at an existing " + tool->name + " of LLVM " +
                                      (r.rustc_llvm_major ? std::to_string(*r.rustc_llvm_major) : std::string("rustc's")) +
                                      " (" + debian + ")"

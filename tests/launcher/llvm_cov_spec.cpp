@@ -191,11 +191,21 @@ TEST_CASE("bad input: each one finding with its fix") {
         f.llvm_profdata_path.reset();
         const auto r = launcher::assess_llvm_cov(f, config, env, p, false, true);
         REQUIRE(r.findings.size() == 2);
+        // a warning: cargo-llvm-cov installs the component itself when rustup can download it
+        CHECK(r.findings[0].severity == envguard::Severity::warning);
         CHECK(has_finding(r, "LLVM_COV", "rustup component add llvm-tools-preview"));
         CHECK(has_finding(r, "LLVM_COV",
                           "/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/lib/rustlib/"
                           "x86_64-unknown-linux-gnu/bin/llvm-cov does not exist"));
         CHECK(has_finding(r, "LLVM_PROFDATA", "llvm-profdata"));
+    }
+    SUBCASE("LLVM_COV set to a file that does not exist: an error") {
+        auto f = facts("0.9.1");
+        f.llvm_cov_path.reset();
+        const auto r = launcher::assess_llvm_cov(f, config, env_of({{"LLVM_COV", "/nowhere/llvm-cov"}}), p, false, true);
+        REQUIRE(r.findings.size() == 1);
+        CHECK(r.findings[0].severity == envguard::Severity::error);
+        CHECK(has_finding(r, "LLVM_COV", "/nowhere/llvm-cov does not exist (LLVM_COV is set)"));
     }
     SUBCASE("for a build, the same are not errors") {
         const auto r = launcher::assess_llvm_cov(facts("0.5.24"), config, env, p, false, false);

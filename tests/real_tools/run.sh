@@ -367,10 +367,17 @@ for version in 0.9 0.6; do
   check "  ...and the prediction is right: with --no-preflight the real cargo llvm-cov fails (status $status)" \
     eval '[ "$status" -ne 0 ] && [ "$status" -ne 125 ]'
   grep -m1 -iE 'error' "$out/llvm14-real.log" | cut -c1-200 | sed 's/^/     /'
-  (cd "$ws" && env -u LLVM_COV -u LLVM_PROFDATA timeout 120 "$envguard" check --profile coverage) > "$out/no-llvm-tools.log" 2>&1
-  check "no LLVM_COV/LLVM_PROFDATA and no rustup llvm-tools component: check exits 1" eq 1 "$?"
-  check "  ...saying what is missing, with both fixes" \
-    eval 'has "$out/no-llvm-tools.log" "lib/rustlib/x86_64-unknown-linux-gnu/bin/llvm-cov does not exist" && has "$out/no-llvm-tools.log" "rustup component add llvm-tools-preview, or export LLVM_COV=/usr/bin/llvm-cov-22"'
+  if [ ! -e "$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/llvm-cov" ]; then
+    (cd "$ws" && env -u LLVM_COV -u LLVM_PROFDATA timeout 120 "$envguard" check --profile coverage) > "$out/no-llvm-tools.log" 2>&1
+    check "no LLVM_COV/LLVM_PROFDATA and no rustup llvm-tools component: check exits 0 (cargo-llvm-cov would install it)" eq 0 "$?"
+    check "  ...with a warning for each tool, saying what is missing, with both fixes" \
+      eval '[ "$(grep -c "^warning: LLVM_\(COV\|PROFDATA\): .*does not exist" "$out/no-llvm-tools.log")" -eq 2 ] && has "$out/no-llvm-tools.log" "rustup component add llvm-tools-preview, or export LLVM_COV=/usr/bin/llvm-cov-22"'
+  else
+    ok "(rustup's llvm-tools component is installed here: the no-llvm-tools case is the specs' only)"
+  fi
+  (cd "$ws" && LLVM_COV=$work/no-such-llvm-cov timeout 120 "$envguard" coverage --mode text -p rw-core) > "$out/llvm-cov-missing.log" 2>&1
+  check "LLVM_COV naming a file that does not exist: envguard coverage exits 125" eq 125 "$?"
+  check "  ...one error naming it" eq 1 "$(grep -c "error: LLVM_COV: cargo-llvm-cov will not find llvm-cov: $work/no-such-llvm-cov does not exist" "$out/llvm-cov-missing.log")"
 
   echo "--- bad input: an sccache server that cannot start or answer"
   # A port held by a program that is not sccache's server: one that resets each connection, and one that
