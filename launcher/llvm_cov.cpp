@@ -274,6 +274,7 @@ Captured run_captured(const std::vector<std::string>& argv, const envguard::EnvS
         return c;
     }
 #ifdef _WIN32
+    // (no deadline, and the launcher's own environment: _popen cannot take another)
     (void)timeout;
     std::string command = "\"\"" + program + "\"";
     for (std::size_t i = 1; i < argv.size(); ++i) command += " \"" + argv[i] + "\"";
@@ -376,7 +377,10 @@ LlvmCovFacts gather_llvm_cov_facts(const envguard::EnvSnapshot& env) {
         } catch (const envguard::EnvError&) {
         }
         if (!found) continue;
-        const std::string version = run_captured({*found, "--version"}, env, 20s).out;
+        std::string version = run_captured({*found, "--version"}, env, 20s).out;
+        // llvm-profdata of LLVM 14 prints no version for a bare --version ("Unknown command!")
+        if (!llvm_tool_major(version) && std::string(tool) == "llvm-profdata")
+            version = run_captured({*found, "merge", "--version"}, env, 20s).out;
         if (std::string(tool) == "llvm-cov") {
             f.llvm_cov_path = found;
             f.llvm_cov_version = version;
@@ -393,15 +397,15 @@ SccacheServer probe_sccache_server(const std::string& sccache, const envguard::E
     SccacheServer s;
     // sccache 0.5.1+ refuses compiles, not --show-stats, under CARGO_INCREMENTAL=1
     const Captured c = run_captured({sccache, "--show-stats"}, env, timeout);
-    for (const std::string& text : {c.out}) {
-        std::istringstream in(text);
-        for (std::string line; std::getline(in, line);)
-            for (const char* wanted : {"Compile requests ", "Cache hits ", "Cache misses "}) {
-                const std::size_t digits = line.find_first_not_of(' ', std::string(wanted).size());
-                if (line.rfind(wanted, 0) == 0 && digits != std::string::npos &&
-                    std::isdigit(static_cast<unsigned char>(line[digits])))
-                    s.stats.push_back(line);
-            }
+    std::istringstream in(c.out);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        for (const char* wanted : {"Compile requests ", "Cache hits ", "Cache misses "}) {
+            const std::size_t digits = line.find_first_not_of(' ', std::string(wanted).size());
+            if (line.rfind(wanted, 0) == 0 && digits != std::string::npos &&
+                std::isdigit(static_cast<unsigned char>(line[digits])))
+                s.stats.push_back(line);
+        }
     }
     if (c.timed_out) {
         s.problem = "no answer from its server within " +

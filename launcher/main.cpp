@@ -204,7 +204,6 @@ struct CargoContext {
     launcher::Prediction prediction;
     std::vector<std::string> sccache_stats;
     bool sccache_found = false;
-    std::string sccache_problem; // the sccache whose server did not answer, or ""
 };
 
 std::vector<std::string> output_of(const std::string& program, const char* argument);
@@ -231,7 +230,6 @@ launcher::Prediction predict_with_sccache(CargoContext& c, const envguard::EnvSn
                 using namespace std::chrono_literals;
                 const launcher::SccacheServer server = launcher::probe_sccache_server(sccache, env, 20s);
                 c.sccache_stats = server.stats;
-                c.sccache_problem = server.problem.empty() ? std::string() : sccache;
                 if (!server.problem.empty())
                     p.findings.push_back(launcher::sccache_server_finding(sccache, server.problem, env));
             }
