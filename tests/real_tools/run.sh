@@ -345,9 +345,12 @@ for version in 0.9 0.6; do
   check "  ...envguard coverage still works (exit 0): RUSTC_WRAPPER=\"\" leaves no sccache in the chain" eq 0 "$?"
   (cd "$ws" && PATH=$noscc_path timeout 60 "$envguard" check --profile coverage-cached) > "$out/no-sccache-check-cached.log" 2>&1
   check "  ...envguard check --profile coverage-cached exits 1 (that profile needs the sccache)" eq 1 "$?"
-  (cd "$ws" && PATH=$noscc_path timeout 600 "$envguard" run --profile coverage-cached -- cargo llvm-cov --workspace --json --output-path nosc.json) > "$out/no-sccache-cached.log" 2>&1
+  (cd "$ws" && PATH=$noscc_path timeout 600 "$envguard" run --profile coverage-cached -- cargo llvm-cov --workspace --json --output-path nosc.json) > "$out/no-sccache-cached-preflight.log" 2>&1
+  check "  ...run --profile coverage-cached -- cargo llvm-cov stops in its preflight: exit 125" eq 125 "$?"
+  (cd "$ws" && PATH=$noscc_path timeout 600 "$envguard" run --profile coverage-cached --no-preflight -- cargo llvm-cov --workspace --json --output-path nosc.json) > "$out/no-sccache-cached.log" 2>&1
   status=$?
-  check "  ...and really: cargo llvm-cov under coverage-cached fails (status $status)" ne 0 "$status"
+  check "  ...and really: with --no-preflight, cargo llvm-cov under coverage-cached fails (status $status)" \
+    eval '[ "$status" -ne 0 ] && [ "$status" -ne 125 ]'
   grep -m2 -iE 'error|sccache' "$out/no-sccache-cached.log" | sed 's/^/     /'
 
   echo "--- bad input: llvm tools of another LLVM major (Debian's llvm-14; rustc's is 22)"
