@@ -423,6 +423,30 @@ PY
     wait "$holder" 2>/dev/null
   done
 
+  if [ "$version" = 0.9 ]; then
+    echo "--- bad input: cargo-llvm-cov 0.5.24, older than envguard's minimum 0.5.25 (once)"
+    old_bin=$work/bin-old
+    rm -rf "$old_bin" && mkdir -p "$old_bin"
+    ln -s "$ENVGUARD_LLVM_COV_OLD" "$old_bin/cargo-llvm-cov"
+    ln -s "$ENVGUARD_SCCACHE_016" "$old_bin/sccache"
+    (cd "$ws" && PATH="$old_bin:$cargo_bin:$no_sccache" timeout 120 "$envguard" check --profile coverage) > "$out/old-check.log" 2>&1
+    check "envguard check --profile coverage with cargo-llvm-cov 0.5.24: exit 1" eq 1 "$?"
+    check "  ...one finding: older than 0.5.25, and why" \
+      eq 1 "$(grep -c '^error: cargo-llvm-cov 0.5.24 is older than 0.5.25, the oldest envguard supports: before 0.5.25 it set CARGO_INCREMENTAL=0 itself' "$out/old-check.log")"
+    check "  ...with the fix" has "$out/old-check.log" "fix: cargo install cargo-llvm-cov --locked (the newest)"
+    (cd "$ws" && PATH="$old_bin:$cargo_bin:$no_sccache" timeout 120 "$envguard" coverage --mode text -p rw-core) > "$out/old-coverage.log" 2>&1
+    check "  ...envguard coverage stops in its preflight: exit 125" eq 125 "$?"
+    # Why it is unsupported: 0.5.24 sets CARGO_INCREMENTAL=0 itself, so in the users' shell (the config's
+    # sccache, CARGO_INCREMENTAL=1) plain cargo llvm-cov runs through sccache, where 0.6.24 and 0.9.1 are
+    # refused (above): check's prediction, made for 0.5.25 and later, would be wrong.
+    r0=$(stats compile_requests)
+    (cd "$ws" && PATH="$old_bin:$cargo_bin:$no_sccache" timeout 900 cargo llvm-cov -p rw-core --text) > "$out/old-plain.log" 2>&1
+    status=$?
+    check "  ...why: plain cargo llvm-cov 0.5.24 in the users' shell is not refused (status $status)" eq 0 "$status"
+    check "  ...its compiles went through sccache (CARGO_INCREMENTAL=0, set by cargo-llvm-cov itself)" \
+      test "$(stats compile_requests)" -gt "$r0"
+  fi
+
   echo "=== cargo-llvm-cov $cov_version: $((SECONDS - t1)) s"
 done
 
