@@ -324,10 +324,15 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
     // sccache checks both variables in its own environment.
     const bool refuses = p.wrapper_sees_incremental == std::optional<std::string>("1") ||
                          p.wrapper_sees_build_incremental == std::optional<std::string>("1");
-    const char* sccache_refuses =
-        ", which (0.5.1 and later) refuses to run with the CARGO_INCREMENTAL=1 it sees (0.5.1-0.10: "
+    // sccache 0.14 and later name the variable they found (CARGO_INCREMENTAL first): sccache 0.16,
+    // tests/launcher/check_differential.py.
+    const std::string refusing = p.wrapper_sees_incremental == std::optional<std::string>("1")
+                                     ? "CARGO_INCREMENTAL"
+                                     : "CARGO_BUILD_INCREMENTAL";
+    const std::string sccache_refuses =
+        ", which (0.5.1 and later) refuses to run with the " + refusing + "=1 it sees (0.5.1-0.10: "
         "\"sccache: increment compilation is  prohibited.\"; 0.14 and later: \"sccache: incremental "
-        "compilation is prohibited: Unset CARGO_INCREMENTAL to continue.\")";
+        "compilation is prohibited: Unset " + refusing + " to continue.\")";
     for (const auto* w : {&p.wrapper, &p.workspace_wrapper}) {
         const bool outer = w == &p.wrapper;
         const char* variable = outer ? "RUSTC_WRAPPER" : "RUSTC_WORKSPACE_WRAPPER";

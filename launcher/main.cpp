@@ -4,6 +4,8 @@
 //                [--dry-run] [NAME=VALUE]... [--] [COMMAND [ARG]...]
 //   envguard coverage [--mode M] [-p PKG,...] [--exclude PKG,...] [--clean] [--output-path FILE]
 //                     [--dry-run] [-- EXTRA cargo llvm-cov ARGS]
+//   envguard check [--profile P] [--config FILE] [--format text|json] [--for build|coverage]
+//                  [--manifest-path PATH] [--no-rustc-wrapper]
 //   envguard profiles [--config FILE]
 //
 // Built on envguard's public headers only. The child's environment is computed with render() and
@@ -11,6 +13,7 @@
 // its own environment.
 #include "cargo_config.hpp"
 #include "child_process.hpp"
+#include "llvm_cov.hpp"
 #include "profile_file.hpp"
 #include "workspace.hpp"
 
@@ -204,7 +207,6 @@ struct CargoContext {
 };
 
 std::vector<std::string> output_of(const std::string& program, const char* argument);
-std::vector<std::string> sccache_stats(const std::string& sccache);
 
 // The prediction for ENV, with the version of the sccache that would run (wrapper or workspace
 // wrapper) when it can be asked. WITH_STATS: also its request and cache counts.
@@ -224,7 +226,13 @@ launcher::Prediction predict_with_sccache(CargoContext& c, const envguard::EnvSn
                 p = launcher::predict(c.config, env, c.dir, c.root, text, what);
             }
             c.sccache_found = true;
-            if (with_stats) c.sccache_stats = sccache_stats(sccache);
+            if (with_stats) { // starts its server if it is not running: one that cannot start is a finding
+                using namespace std::chrono_literals;
+                const launcher::SccacheServer server = launcher::probe_sccache_server(sccache, env, 20s);
+                c.sccache_stats = server.stats;
+                if (!server.problem.empty())
+                    p.findings.push_back(launcher::sccache_server_finding(sccache, server.problem, env));
+            }
         } catch (const envguard::EnvError&) {
         }
         break;
@@ -275,9 +283,20 @@ void print_findings(std::FILE* out, const std::vector<envguard::Finding>& findin
 
 // The preflight: check's prediction on the child's environment before anything runs. A predicted
 // failure prints the findings and their fixes; the caller exits 125 and runs nothing.
+// LLVM_COV_ARGS: the arguments of `cargo llvm-cov` when that is what runs (its version and llvm tools
+// are checked too; a missing cargo-llvm-cov is left to the caller's exit 127).
 bool preflight_passes(CargoContext& c, const envguard::EnvSnapshot& child, launcher::PredictFor what,
-                      const std::string& what_runs) {
-    c.prediction = predict_with_sccache(c, child, what, false);
+                      const std::string& what_runs,
+                      const std::optional<std::vector<std::string>>& llvm_cov_args = std::nullopt) {
+    c.prediction = predict_with_sccache(c, child, what, true); // an sccache in the chain: its server answers
+    if (llvm_cov_args) {
+        const launcher::LlvmCovFacts facts = launcher::gather_llvm_cov_facts(child);
+        if (facts.program) {
+            const launcher::LlvmCovReport report = launcher::assess_llvm_cov(
+                facts, c.config, child, c.prediction, launcher::has_no_rustc_wrapper(*llvm_cov_args), true);
+            c.prediction.findings.insert(c.prediction.findings.end(), report.findings.begin(), report.findings.end());
+        }
+    }
     if (!c.prediction.will_fail()) return true;
     fmt::print(stderr, "envguard: preflight: `{}` would fail here:\n", what_runs);
     print_findings(stderr, c.prediction.findings, envguard::Severity::error, "  ");
@@ -343,8 +362,12 @@ int do_run(const RunOptions& options, const std::vector<std::string>& words) {
     // (a dry run makes it too, after printing: its exit status says whether the real run would start)
     if (context && !options.no_preflight) {
         const bool tests = command.size() > 1 && (command[1] == "llvm-cov" || command[1] == "test");
+        const bool llvm_cov = command.size() > 1 && command[1] == "llvm-cov";
         if (!preflight_passes(*context, child, tests ? launcher::PredictFor::coverage : launcher::PredictFor::build,
-                              join_command(command)))
+                              join_command(command),
+                              llvm_cov ? std::optional<std::vector<std::string>>(std::vector<std::string>(
+                                             command.begin() + 2, command.end()))
+                                       : std::nullopt))
             return exit_envguard_error;
     }
     if (options.dry_run) return 0;
@@ -373,20 +396,7 @@ struct CoverageCli {
 };
 
 // cargo finds `cargo llvm-cov` as a program cargo-llvm-cov on PATH or in $CARGO_HOME/bin.
-bool llvm_cov_installed(const envguard::EnvSnapshot& env) {
-    try {
-        (void)envguard::find_program("cargo-llvm-cov", env);
-        return true;
-    } catch (const envguard::EnvError&) {
-    }
-    std::string cargo_home;
-    if (const std::string* home = env.find("CARGO_HOME"); home && !home->empty()) // "" counts as unset
-        cargo_home = *home;
-    else if (const std::string* user_home = launcher::home_directory(env))
-        cargo_home = *user_home + "/.cargo";
-    std::error_code ec;
-    return !cargo_home.empty() && std::filesystem::exists(cargo_home + "/bin/cargo-llvm-cov", ec);
-}
+bool llvm_cov_installed(const envguard::EnvSnapshot& env) { return launcher::find_cargo_llvm_cov(env).has_value(); }
 
 std::string known_modes() {
     std::string out;
@@ -528,7 +538,7 @@ int do_coverage(const CoverageCli& cli, const std::vector<std::string>& extra) {
     }
     // (a dry run makes it too, after printing: its exit status says whether the real run would start)
     if (!cli.no_preflight && !preflight_passes(*context, child, launcher::PredictFor::coverage,
-                                               join_command(commands.back())))
+                                               join_command(commands.back()), extra))
         return exit_envguard_error;
     if (cli.dry_run) return 0;
     try {
@@ -570,6 +580,7 @@ struct CheckCli {
     std::string format = "text";
     std::string manifest_path;
     std::string for_what; // "build", "coverage", or "" (coverage when the profile's name says so)
+    bool no_rustc_wrapper = false; // predict `cargo llvm-cov --no-rustc-wrapper`
 };
 
 nlohmann::json json_source(const launcher::Source& source) {
@@ -583,7 +594,30 @@ nlohmann::json json_wrapper(const launcher::WrapperPrediction& wrapper) {
             {"source", json_source(wrapper.source)}};
 }
 
-// `sccache --show-stats`, briefly: its request and cache lines.
+nlohmann::json json_llvm_tool(const launcher::LlvmTool& tool) {
+    return {{"path", tool.path ? nlohmann::json(*tool.path) : nlohmann::json(nullptr)},
+            {"rule", tool.rule},
+            {"llvm_major", tool.major ? nlohmann::json(*tool.major) : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json json_llvm_cov(const launcher::LlvmCovReport& r) {
+    nlohmann::json out{{"installed", r.installed}};
+    if (!r.installed) return out;
+    out["program"] = *r.program;
+    out["version"] = r.version ? nlohmann::json(r.version_text) : nlohmann::json(nullptr);
+    out["supported"] = r.supported;
+    if (!r.version) return out;
+    out["mode"] = r.mode;
+    out["no_rustc_wrapper"] = r.no_rustc_wrapper;
+    out["preexisting_wrapper"] = json_wrapper(r.preexisting);
+    out["chain"] = r.chain;
+    out["target_dir"] = r.target_dir ? nlohmann::json(r.target_dir->string()) : nlohmann::json(nullptr);
+    out["llvm_cov"] = json_llvm_tool(r.llvm_cov);
+    out["llvm_profdata"] = json_llvm_tool(r.llvm_profdata);
+    out["rustc_llvm_major"] = r.rustc_llvm_major ? nlohmann::json(*r.rustc_llvm_major) : nlohmann::json(nullptr);
+    return out;
+}
+
 // The output lines of `SCCACHE ARGUMENT` (stderr dropped).
 std::vector<std::string> output_of(const std::string& program, const char* argument) {
     std::vector<std::string> lines;
@@ -601,20 +635,6 @@ std::vector<std::string> output_of(const std::string& program, const char* argum
         lines.push_back(line);
     }
     envguard_pclose(pipe);
-    return lines;
-}
-
-// sccache's request and cache counts. Asking for them starts sccache's server if it is not running
-// (documented in the README).
-std::vector<std::string> sccache_stats(const std::string& sccache) {
-    std::vector<std::string> lines;
-    for (const auto& line : output_of(sccache, "--show-stats"))
-        for (const char* wanted : {"Compile requests ", "Cache hits ", "Cache misses "}) {
-            const std::size_t digits = line.find_first_not_of(' ', std::string(wanted).size());
-            if (line.rfind(wanted, 0) == 0 && digits != std::string::npos &&
-                std::isdigit(static_cast<unsigned char>(line[digits])))
-                lines.push_back(line);
-        }
     return lines;
 }
 
@@ -690,6 +710,12 @@ int do_check(const CheckCli& cli) {
     if (!note.empty())
         p.findings.push_back({envguard::Severity::info, "RUSTC_WORKSPACE_WRAPPER", note.substr(std::string("envguard: ").size()),
                               "nothing to do: envguard run/coverage with this profile do the same"});
+    // cargo llvm-cov: its version, and for coverage the chain it runs and its llvm tools
+    const launcher::LlvmCovReport llvm_cov =
+        launcher::assess_llvm_cov(launcher::gather_llvm_cov_facts(env), config, env, p, cli.no_rustc_wrapper,
+                                  what == launcher::PredictFor::coverage);
+    if (what == launcher::PredictFor::coverage)
+        p.findings.insert(p.findings.end(), llvm_cov.findings.begin(), llvm_cov.findings.end());
     // A workspace cargo cannot load fails every command
     try {
         (void)launcher::load_workspace(root);
@@ -730,6 +756,7 @@ int do_check(const CheckCli& cli) {
                                        {"fix", f.fix}});
         out["will_fail"] = p.will_fail();
         if (wrapper_is_sccache) out["sccache_stats"] = stats;
+        out["cargo_llvm_cov"] = json_llvm_cov(llvm_cov);
         fmt::print("{}\n", out.dump(2));
         return p.will_fail() ? 1 : 0;
     }
@@ -758,6 +785,30 @@ int do_check(const CheckCli& cli) {
     fmt::print("target directory:  {} — {}{}\n", p.target_dir ? p.target_dir->string() : std::string("(error)"),
                p.target_dir_rule, from(p.target_dir_source));
     for (const auto& line : stats) fmt::print("sccache:           {}\n", line);
+    if (!llvm_cov.installed) {
+        fmt::print("cargo-llvm-cov:    not installed (no cargo-llvm-cov in $CARGO_HOME/bin or on PATH)\n");
+    } else {
+        fmt::print("cargo-llvm-cov:    {} ({}){}\n", llvm_cov.version ? llvm_cov.version_text : std::string("unknown version"),
+                   *llvm_cov.program,
+                   !llvm_cov.version ? std::string()
+                   : llvm_cov.mode == "wrapper"
+                       ? " — wrapper mode: it sets RUSTC_WRAPPER to itself and runs the pre-existing wrapper"
+                       : llvm_cov.no_rustc_wrapper && *llvm_cov.version >= launcher::llvm_cov_wrapper_mode
+                           ? " — --no-rustc-wrapper: the instrumentation flags go through RUSTFLAGS"
+                           : " — before 0.7.0: the instrumentation flags go through RUSTFLAGS");
+        if (what == launcher::PredictFor::coverage && llvm_cov.version) {
+            fmt::print("coverage chain:    {}\n", llvm_cov.chain_text());
+            if (llvm_cov.mode == "wrapper")
+                fmt::print("pre-existing:      {} — {}\n",
+                           llvm_cov.preexisting.program ? *llvm_cov.preexisting.program : std::string("none"),
+                           llvm_cov.preexisting.rule);
+            if (llvm_cov.target_dir) fmt::print("coverage build:    {}\n", llvm_cov.target_dir->string());
+            for (const auto* tool : {&llvm_cov.llvm_cov, &llvm_cov.llvm_profdata})
+                fmt::print("{:<19}{} — {}{}\n", tool->name + ":", tool->path ? *tool->path : std::string("(not found)"),
+                           tool->major ? fmt::format("LLVM {}, ", *tool->major) : std::string(), tool->rule);
+            if (llvm_cov.rustc_llvm_major) fmt::print("rustc's LLVM:      {}\n", *llvm_cov.rustc_llvm_major);
+        }
+    }
     for (const auto& f : p.findings) {
         const auto style = f.severity == envguard::Severity::error     ? fg(fmt::color::red) | fmt::emphasis::bold
                            : f.severity == envguard::Severity::warning ? fg(fmt::color::yellow)
@@ -915,6 +966,9 @@ int main(int argc, char** argv) {
                       "still found from the current directory")
         ->type_name("PATH")
         ->check(not_an_option);
+    check->add_flag("--no-rustc-wrapper", check_cli.no_rustc_wrapper,
+                    "For coverage: predict `cargo llvm-cov --no-rustc-wrapper` (0.7.0 and later then do not run "
+                    "as the wrapper)");
     check->footer("Reads .cargo/config(.toml) from here up to / and $CARGO_HOME, like cargo.\nExamples:\n"
                   "  envguard check\n  envguard check --profile coverage\n  envguard check --format json\n"
                   "Exit status: 0 the build will work; 1 an error-level finding; 125 something could not be read.");

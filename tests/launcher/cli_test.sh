@@ -154,7 +154,8 @@ expect_status "no Cargo.toml anywhere up: exit 125" 125 sh -c "cd / && exec '$EN
 expect_status "an unknown --format: exit 125" 125 "$ENVGUARD" check --format xml
 printf '[package]\nname = "p"\nversion = "0.1.0"\n' > "$project/Cargo.toml"
 printf '[build]\nrustc-wrapper = "sccache"\n' > "$project/.cargo/config.toml"
-# a stand-in sccache on a PATH of its own (the real one's --show-stats would start a server)
+# a stand-in sccache on a PATH of its own. It stays: this test runs in every suite (clang, C++20, the
+# sanitizers), where the real sccache 0.16 is not installed; check_differential.py and real_tools run it.
 mkdir -p "$scratch/no-programs"
 printf '#!/bin/sh\n[ "$1" = --show-stats ] && echo "Compile requests                      7"\nexit 0\n' > "$scratch/no-programs/sccache"
 chmod +x "$scratch/no-programs/sccache"

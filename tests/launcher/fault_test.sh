@@ -2,6 +2,8 @@
 # The launcher under faults: stop signals while `envguard coverage` runs a sequence (clean, then the
 # report) and while `envguard run` runs a command; 50 MB of stdout, stderr and stdin passing through.
 # A stand-in `cargo` on PATH records each call and, for `llvm-cov clean`, waits until it is stopped.
+# It stays: the real cargo-llvm-cov cannot be made to wait in `clean` until a signal arrives (and this
+# test runs in every suite, where the real tools are not installed).
 # No timing is asserted: waits poll for an event, with a generous limit.
 source "$(dirname "$0")/lib.sh"
 set -m # each background job in its own process group, as a terminal's job would be (and SIGINT not ignored)

@@ -49,7 +49,8 @@ struct Scratch {
         std::ofstream(path) << text;
     }
     // The environment: HOME in the scratch directory (no user config), PATH with a fake sccache,
-    // plus VARIABLES.
+    // plus VARIABLES. The fake stays: predict() only needs a program of that name to exist (its version
+    // is an argument); the real sccache 0.16 runs in check_differential.py.
     envguard::EnvSnapshot env(std::vector<std::pair<std::string, std::string>> variables = {}) const {
         write("bin/sccache", "#!/bin/sh\nexit 0\n");
         fs::permissions(dir / "bin/sccache", fs::perms::owner_all);

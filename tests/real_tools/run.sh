@@ -158,14 +158,29 @@ for version in 0.9 0.6; do
   grep -m1 '^error: RUSTC_WRAPPER' "$out/check.log" | sed 's/^/     /'
   check "  ...and quotes sccache 0.16's wording" has "$out/check.log" "incremental compilation is prohibited: Unset CARGO_INCREMENTAL to continue."
   check "  ...and the 0.5.1-0.10 wording" has "$out/check.log" "increment compilation is  prohibited."
-  if has "$out/check.log" "cargo-llvm-cov"; then
-    ok "  ...and mentions cargo-llvm-cov"
+  check "  ...and reports the installed cargo-llvm-cov's version" has "$out/check.log" "cargo-llvm-cov:    $cov_version ($bin/cargo-llvm-cov)"
+  (cd "$ws" && timeout 120 "$envguard" check --for coverage) > "$out/check-for-coverage.log" 2>&1
+  check "envguard check --for coverage: exit 1" eq 1 "$?"
+  if [ "$version" = 0.9 ]; then
+    chain="cargo → cargo-llvm-cov → sccache → rustc" chain_profile="cargo → cargo-llvm-cov → rustc"
+    check "  ...names the pre-existing wrapper cargo-llvm-cov runs, with its config line" \
+      has "$out/check-for-coverage.log" "pre-existing:      sccache — build.rustc-wrapper = \"sccache\" from .cargo/config.toml:3"
   else
-    note "check ($version) describes plain cargo only: no cargo-llvm-cov link in the chain (issue 14 item 3)"
+    chain="cargo → sccache → rustc" chain_profile="cargo → rustc"
   fi
+  check "  ...the chain that will run: $chain" has "$out/check-for-coverage.log" "coverage chain:    $chain"
+  check "  ...where cargo-llvm-cov builds: \$CARGO_TARGET_DIR/llvm-cov-target" \
+    has "$out/check-for-coverage.log" "coverage build:    $CARGO_TARGET_DIR/llvm-cov-target"
+  check "  ...which llvm-cov, of LLVM 22 (LLVM_COV)" has "$out/check-for-coverage.log" "llvm-cov:          $LLVM_COV — LLVM 22, LLVM_COV is set"
+  check "  ...which llvm-profdata" has "$out/check-for-coverage.log" "llvm-profdata:     $LLVM_PROFDATA — LLVM 22, LLVM_PROFDATA is set"
+  check "  ...and rustc's LLVM: 22" has "$out/check-for-coverage.log" "rustc's LLVM:      22"
+  (cd "$ws" && timeout 120 "$envguard" check --for coverage --format json) > "$out/check-for-coverage.json" 2>&1
+  check "  ...the same in JSON (cargo_llvm_cov)" eq "$cov_version|$chain|$CARGO_TARGET_DIR/llvm-cov-target|22|22" \
+    "$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["cargo_llvm_cov"]; print(c["version"], " → ".join(c["chain"]), c["target_dir"], c["llvm_cov"]["llvm_major"], c["rustc_llvm_major"], sep="|")' "$out/check-for-coverage.json")"
   (cd "$ws" && timeout 120 "$envguard" check --profile coverage) > "$out/check-coverage.log" 2>&1
   check "envguard check --profile coverage: exit 0" eq 0 "$?"
   check "  ...no wrapper" has "$out/check-coverage.log" "none — RUSTC_WRAPPER is set to the empty string"
+  check "  ...the chain: $chain_profile" has "$out/check-coverage.log" "coverage chain:    $chain_profile"
 
   echo "--- envguard coverage, every mode"
   requests=$(stats compile_requests)
@@ -314,6 +329,11 @@ for version in 0.9 0.6; do
   check "cargo-llvm-cov not installed: envguard coverage exits 127" eq 127 "$?"
   check "  ...saying how to install it" has "$out/no-cov.log" "cargo install cargo-llvm-cov"
   check "  ...in one message" eq 1 "$(grep -c 'is not installed' "$out/no-cov.log")"
+  (cd "$ws" && PATH="$nocov:$cargo_bin:$no_sccache" timeout 60 "$envguard" check --profile coverage) > "$out/no-cov-check.log" 2>&1
+  status=$?
+  check "  ...envguard check --profile coverage says so: one warning, with the install line (exit 0: cargo itself would build)" \
+    eval '[ $status -eq 0 ] && [ "$(grep -c "^warning: cargo llvm-cov is not installed" "$out/no-cov-check.log")" -eq 1 ] && has "$out/no-cov-check.log" "fix: cargo install cargo-llvm-cov --locked, and rustup component add llvm-tools-preview"'
+  check "  ...and its cargo-llvm-cov line" has "$out/no-cov-check.log" "cargo-llvm-cov:    not installed"
   nosc=$work/bin-cov-only-$version
   rm -rf "$nosc" && mkdir -p "$nosc" && ln -s "$cov" "$nosc/cargo-llvm-cov"
   noscc_path="$nosc:$cargo_bin:$no_sccache"
@@ -325,10 +345,107 @@ for version in 0.9 0.6; do
   check "  ...envguard coverage still works (exit 0): RUSTC_WRAPPER=\"\" leaves no sccache in the chain" eq 0 "$?"
   (cd "$ws" && PATH=$noscc_path timeout 60 "$envguard" check --profile coverage-cached) > "$out/no-sccache-check-cached.log" 2>&1
   check "  ...envguard check --profile coverage-cached exits 1 (that profile needs the sccache)" eq 1 "$?"
-  (cd "$ws" && PATH=$noscc_path timeout 600 "$envguard" run --profile coverage-cached -- cargo llvm-cov --workspace --json --output-path nosc.json) > "$out/no-sccache-cached.log" 2>&1
+  (cd "$ws" && PATH=$noscc_path timeout 600 "$envguard" run --profile coverage-cached -- cargo llvm-cov --workspace --json --output-path nosc.json) > "$out/no-sccache-cached-preflight.log" 2>&1
+  check "  ...run --profile coverage-cached -- cargo llvm-cov stops in its preflight: exit 125" eq 125 "$?"
+  (cd "$ws" && PATH=$noscc_path timeout 600 "$envguard" run --profile coverage-cached --no-preflight -- cargo llvm-cov --workspace --json --output-path nosc.json) > "$out/no-sccache-cached.log" 2>&1
   status=$?
-  check "  ...and really: cargo llvm-cov under coverage-cached fails (status $status)" ne 0 "$status"
+  check "  ...and really: with --no-preflight, cargo llvm-cov under coverage-cached fails (status $status)" \
+    eval '[ "$status" -ne 0 ] && [ "$status" -ne 125 ]'
   grep -m2 -iE 'error|sccache' "$out/no-sccache-cached.log" | sed 's/^/     /'
+
+  echo "--- bad input: llvm tools of another LLVM major (Debian's llvm-14; rustc's is 22)"
+  (cd "$ws" && LLVM_COV=/usr/lib/llvm-14/bin/llvm-cov LLVM_PROFDATA=/usr/lib/llvm-14/bin/llvm-profdata \
+     timeout 120 "$envguard" check --profile coverage) > "$out/llvm14-check.log" 2>&1
+  check "envguard check --profile coverage with LLVM_COV/LLVM_PROFDATA of llvm-14: exit 1" eq 1 "$?"
+  check "  ...one finding for llvm-cov: LLVM 14 against rustc's 22" eq 1 "$(grep -c '^error: LLVM_COV: .*is LLVM 14 .*rustc.s LLVM is 22' "$out/llvm14-check.log")"
+  check "  ...with the fix" has "$out/llvm14-check.log" "fix: export LLVM_COV=/usr/bin/llvm-cov-22 LLVM_PROFDATA=/usr/bin/llvm-profdata-22"
+  check "  ...and one for llvm-profdata" eq 1 "$(grep -c '^error: LLVM_PROFDATA: .*is LLVM 14' "$out/llvm14-check.log")"
+  (cd "$ws" && LLVM_COV=/usr/lib/llvm-14/bin/llvm-cov LLVM_PROFDATA=/usr/lib/llvm-14/bin/llvm-profdata \
+     timeout 120 "$envguard" coverage --mode text -p rw-core) > "$out/llvm14-coverage.log" 2>&1
+  check "  ...envguard coverage stops in its preflight: exit 125" eq 125 "$?"
+  check "  ...before running anything" lacks "$out/llvm14-coverage.log" "Compiling"
+  (cd "$ws" && LLVM_COV=/usr/lib/llvm-14/bin/llvm-cov LLVM_PROFDATA=/usr/lib/llvm-14/bin/llvm-profdata \
+     timeout 600 "$envguard" coverage --mode text -p rw-core --no-preflight) > "$out/llvm14-real.log" 2>&1
+  status=$?
+  check "  ...and the prediction is right: with --no-preflight the real cargo llvm-cov fails (status $status)" \
+    eval '[ "$status" -ne 0 ] && [ "$status" -ne 125 ]'
+  grep -m1 -iE 'error' "$out/llvm14-real.log" | cut -c1-200 | sed 's/^/     /'
+  if [ ! -e "$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/llvm-cov" ]; then
+    (cd "$ws" && env -u LLVM_COV -u LLVM_PROFDATA timeout 120 "$envguard" check --profile coverage) > "$out/no-llvm-tools.log" 2>&1
+    check "no LLVM_COV/LLVM_PROFDATA and no rustup llvm-tools component: check exits 0 (cargo-llvm-cov would install it)" eq 0 "$?"
+    check "  ...with a warning for each tool, saying what is missing, with both fixes" \
+      eval '[ "$(grep -c "^warning: LLVM_\(COV\|PROFDATA\): .*does not exist" "$out/no-llvm-tools.log")" -eq 2 ] && has "$out/no-llvm-tools.log" "rustup component add llvm-tools-preview, or export LLVM_COV=/usr/bin/llvm-cov-22"'
+  else
+    ok "(rustup's llvm-tools component is installed here: the no-llvm-tools case is the specs' only)"
+  fi
+  (cd "$ws" && LLVM_COV=$work/no-such-llvm-cov timeout 120 "$envguard" coverage --mode text -p rw-core) > "$out/llvm-cov-missing.log" 2>&1
+  check "LLVM_COV naming a file that does not exist: envguard coverage exits 125" eq 125 "$?"
+  check "  ...one error naming it" eq 1 "$(grep -c "error: LLVM_COV: cargo-llvm-cov will not find llvm-cov: $work/no-such-llvm-cov does not exist" "$out/llvm-cov-missing.log")"
+
+  echo "--- bad input: an sccache server that cannot start or answer (once: it does not depend on cargo-llvm-cov)"
+  # A port held by a program that is not sccache's server: one that resets each connection, and one that
+  # accepts and never answers (sccache's client then waits; check's deadline is 20 s).
+  kinds="reset silent"
+  [ "$version" = 0.9 ] || kinds=""
+  for kind in $kinds; do
+    port=$((20000 + RANDOM % 20000))
+    python3 - "$port" "$kind" <<'PY' &
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+held, end = [], time.time() + 90
+s.settimeout(1)
+while time.time() < end:
+    try:
+        c, _ = s.accept()
+    except socket.timeout:
+        continue
+    if sys.argv[2] == "reset":
+        c.close()
+    else:
+        held.append(c)
+PY
+    holder=$!
+    sleep 1
+    t3=$SECONDS
+    (cd "$ws" && SCCACHE_SERVER_PORT=$port CARGO_INCREMENTAL=0 timeout 120 "$envguard" check) > "$out/server-$kind.log" 2>&1
+    status=$?
+    check "port $port taken ($kind): envguard check exits 1 in $((SECONDS - t3)) s, no hang" eq 1 "$status"
+    check "  ...one finding: sccache's server cannot be reached or started, on that port" \
+      eq 1 "$(grep -c "^error: SCCACHE_SERVER_PORT: sccache's server cannot be reached or started (.*port $port" "$out/server-$kind.log")"
+    grep -m1 '^error: SCCACHE' "$out/server-$kind.log" | cut -c1-240 | sed 's/^/     /'
+    t3=$SECONDS
+    (cd "$ws" && SCCACHE_SERVER_PORT=$port timeout 300 "$envguard" run --profile coverage-cached -- cargo llvm-cov -p rw-core) > "$out/server-$kind-run.log" 2>&1
+    status=$?
+    check "  ...run --profile coverage-cached -- cargo llvm-cov: the preflight stops it, exit 125 ($((SECONDS - t3)) s)" eq 125 "$status"
+    check "  ...nothing compiled" lacks "$out/server-$kind-run.log" "Compiling"
+    kill "$holder" 2>/dev/null
+    wait "$holder" 2>/dev/null
+  done
+
+  if [ "$version" = 0.9 ]; then
+    echo "--- bad input: cargo-llvm-cov 0.5.24, older than envguard's minimum 0.5.25 (once)"
+    old_bin=$work/bin-old
+    rm -rf "$old_bin" && mkdir -p "$old_bin"
+    ln -s "$ENVGUARD_LLVM_COV_OLD" "$old_bin/cargo-llvm-cov"
+    ln -s "$ENVGUARD_SCCACHE_016" "$old_bin/sccache"
+    (cd "$ws" && PATH="$old_bin:$cargo_bin:$no_sccache" timeout 120 "$envguard" check --profile coverage) > "$out/old-check.log" 2>&1
+    check "envguard check --profile coverage with cargo-llvm-cov 0.5.24: exit 1" eq 1 "$?"
+    check "  ...one finding: older than 0.5.25, and why" \
+      eq 1 "$(grep -c '^error: cargo-llvm-cov 0.5.24 is older than 0.5.25, the oldest envguard supports: before 0.5.25 it set CARGO_INCREMENTAL=0 itself' "$out/old-check.log")"
+    check "  ...with the fix" has "$out/old-check.log" "fix: cargo install cargo-llvm-cov --locked (the newest)"
+    (cd "$ws" && PATH="$old_bin:$cargo_bin:$no_sccache" timeout 120 "$envguard" coverage --mode text -p rw-core) > "$out/old-coverage.log" 2>&1
+    check "  ...envguard coverage stops in its preflight: exit 125" eq 125 "$?"
+    # Why it is unsupported: 0.5.24 sets CARGO_INCREMENTAL=0 itself, so in the users' shell (the config's
+    # sccache, CARGO_INCREMENTAL=1) plain cargo llvm-cov runs through sccache, where 0.6.24 and 0.9.1 are
+    # refused (above): check's prediction, made for 0.5.25 and later, would be wrong.
+    r0=$(stats compile_requests)
+    (cd "$ws" && PATH="$old_bin:$cargo_bin:$no_sccache" timeout 900 cargo llvm-cov -p rw-core --text) > "$out/old-plain.log" 2>&1
+    status=$?
+    check "  ...why: plain cargo llvm-cov 0.5.24 in the users' shell is not refused (status $status)" eq 0 "$status"
+    check "  ...its compiles went through sccache (CARGO_INCREMENTAL=0, set by cargo-llvm-cov itself)" \
+      test "$(stats compile_requests)" -gt "$r0"
+  fi
 
   echo "=== cargo-llvm-cov $cov_version: $((SECONDS - t1)) s"
 done
