@@ -2,7 +2,7 @@
 // append-path and extends, found from the current directory upwards and in the user's config
 // directory (or one file given with --config), validated with the library's own rules, and resolved
 // (extends) into envguard::Profile values that `envguard run/check --profile` and `envguard profiles`
-// use. Every error names the file, line and column and the rule; the README's "Profiles in a file"
+// use. Every error names the file, line and column and the rule; docs/command.md's "Profiles in a file"
 // documents the format and the lookup.
 #pragma once
 
