@@ -10,20 +10,23 @@
 #   envguard     #include <envguard/envguard.hpp> (the umbrella, header-only: the default)
 #   separate     the umbrella with -DENVGUARD_SEPARATE_COMPILATION (declarations only)
 #
-# Usage: benchmarks/include_cost.sh [ROOT] [--json OUT.json]
+# Usage: benchmarks/include_cost.sh [ROOT] [--json OUT.json] [--smoke]
 #   ROOT: the source tree whose include/ and single_include/ are measured (default: this one).
+#   --smoke: compile the baseline and the separate-mode umbrella once each, without callgrind (CI).
 # Prints a markdown table: instructions and the ratio to the baseline. CXX picks the compiler (g++).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 json=""
+smoke=0
 while [ $# -gt 0 ]; do
   case $1 in
     --json) json=$2; shift 2 ;;
+    --smoke) smoke=1; shift ;;
     *) root=$(cd "$1" && pwd); shift ;;
   esac
 done
 cxx=${CXX:-g++}
-command -v valgrind >/dev/null || { echo "$0: valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
+[ "$smoke" -eq 1 ] || command -v valgrind >/dev/null || { echo "$0: valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -44,17 +47,20 @@ printf '#include <envguard/envguard.hpp>\nint main() { return 0; }\n' >"$out/env
 printf '#define ENVGUARD_SEPARATE_COMPILATION 1\n#include <envguard/envguard.hpp>\nint main() { return 0; }\n' \
   >"$out/separate.cpp"
 cases+=(envguard separate)
+[ "$smoke" -eq 0 ] || cases=(baseline separate)
 
 for c in "${cases[@]}"; do
   "$cxx" -std=c++17 -O2 -E -I "$root/include" "$out/$c.cpp" -o "$out/$c.ii"
   # The cc1plus command the driver would run for the preprocessed file (-### prints it, quoted).
   cmd=$("$cxx" -### -std=c++17 -O2 -c "$out/$c.ii" -o "$out/$c.s.o" 2>&1 | grep -m1 'cc1plus')
   eval "set -- $cmd"
+  if [ "$smoke" -eq 1 ]; then "$@" >/dev/null; echo "include_cost: $c compiles"; continue; fi
   valgrind --tool=callgrind --callgrind-out-file="$out/$c.cg" "$@" >/dev/null 2>"$out/$c.log" ||
     { cat "$out/$c.log" >&2; exit 1; }
   echo "$c $(sed -n 's/^summary: //p; s/^totals: //p' "$out/$c.cg" | head -1 | awk '{print $1}')" >>"$out/counts"
 done
 
+[ "$smoke" -eq 0 ] || exit 0
 python3 - "$out/counts" "$json" "$("$cxx" --version | head -1)" "${std_headers[*]}" <<'EOF'
 import json, sys
 counts = dict((line.split()[0], int(line.split()[1])) for line in open(sys.argv[1]))

@@ -87,6 +87,8 @@ ENVGUARD_NAMESPACE_END
 
 #if ENVGUARD_BODIES
 #    include "detail/platform.hpp"
+
+#    include <cstring>
 ENVGUARD_NAMESPACE_BEGIN
 
 #if ENVGUARD_WINDOWS
@@ -118,12 +120,15 @@ ENVGUARD_DECL EnvBlock::EnvBlock() { index(); }
 ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
     std::size_t bytes = 0;
     for (const auto& entry : snapshot) bytes += entry.first.size() + entry.second.size() + 2;
-    text_.reserve(bytes);
+    text_.resize(bytes);
+    char* out = text_.data();
     for (const auto& entry : snapshot) {
-        text_.insert(text_.end(), entry.first.begin(), entry.first.end());
-        text_.push_back('=');
-        text_.insert(text_.end(), entry.second.begin(), entry.second.end());
-        text_.push_back('\0');
+        if (!entry.first.empty()) std::memcpy(out, entry.first.data(), entry.first.size());
+        out += entry.first.size();
+        *out++ = '=';
+        if (!entry.second.empty()) std::memcpy(out, entry.second.data(), entry.second.size());
+        out += entry.second.size();
+        *out++ = '\0';
     }
     count_ = snapshot.size();
     index();

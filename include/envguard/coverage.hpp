@@ -326,7 +326,7 @@ ENVGUARD_DECL std::vector<std::vector<std::string>> CoverageProfile::commands(co
     case CoverageMode::json: output("--json", "coverage.json"); break;
     case CoverageMode::cobertura: output("--cobertura", "cobertura.xml"); break;
     }
-    args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+    for (const auto& arg : options.extra_args) args.push_back(arg);
     result.push_back(std::move(args));
     return result;
 }

@@ -189,8 +189,7 @@ private:
     static void undo(const detail::planned_change* plan, const char* const* entries,
                      std::size_t count) noexcept;
 
-    template <class Iterator>
-    void apply_all(Iterator first, Iterator last);
+    void apply_all(const EnvChange* first, const EnvChange* last);
 
     void adopt(std::vector<detail::planned_change> plan);
 
@@ -321,17 +320,27 @@ inline bool bulk_write_applies(std::size_t count) noexcept {
 // Writes COUNT changes at once: NAME_OF(i) (distinct names) gets VALUE_OF(i) (a value, or
 // std::nullopt to remove it). All or nothing: what can fail (allocation: std::bad_alloc) happens
 // before environ is assigned. The caller holds EnvLock.
-template <class NameOf, class ValueOf>
-void bulk_write(std::size_t count, NameOf name_of, ValueOf value_of) {
+// ITEMS is an array of COUNT changes, read through NAME_OF and VALUE_OF (function pointers, not a
+// template: one copy of this function, compiled once, whatever calls it).
+using bulk_name_fn = std::string_view (*)(const void* items, std::size_t i);
+using bulk_value_fn = const std::optional<std::string>& (*)(const void* items, std::size_t i);
+inline std::string_view planned_name(const void* items, std::size_t i) {
+    return static_cast<const planned_change*>(items)[i].name;
+}
+inline const std::optional<std::string>& planned_after(const void* items, std::size_t i) {
+    return static_cast<const planned_change*>(items)[i].after;
+}
+
+inline void bulk_write(std::size_t count, const void* items, bulk_name_fn name_of, bulk_value_fn value_of) {
     bulk_write_state& state = bulk_state();
     std::unordered_set<std::string_view> touched(count * 2);
     std::vector<char*> added;
     added.reserve(count);
     std::string text;
     for (std::size_t i = 0; i < count; ++i) {
-        const std::string_view name = name_of(i);
+        const std::string_view name = name_of(items, i);
         touched.insert(name);
-        const std::optional<std::string>& value = value_of(i);
+        const std::optional<std::string>& value = value_of(items, i);
         if (!value) continue;
         text.assign(name.data(), name.size()).append(1, '=').append(*value);
         added.push_back(const_cast<char*>(state.strings.insert(text).first->c_str()));
@@ -348,7 +357,7 @@ void bulk_write(std::size_t count, NameOf name_of, ValueOf value_of) {
             continue; // replaced or removed (every entry of the name, as unsetenv removes them all)
         next.push_back(entries[i]);
     }
-    next.insert(next.end(), added.begin(), added.end());
+    for (char* entry : added) next.push_back(entry);
     next.push_back(nullptr);
     // Nothing below allocates or fails.
     state.array.swap(next);
@@ -367,9 +376,7 @@ void bulk_write(std::size_t count, NameOf name_of, ValueOf value_of) {
 inline void apply_plan(const std::vector<planned_change>& plan) {
 #if !ENVGUARD_WINDOWS
     if (bulk_write_applies(plan.size())) {
-        bulk_write(
-            plan.size(), [&plan](std::size_t i) { return std::string_view(plan[i].name); },
-            [&plan](std::size_t i) -> const std::optional<std::string>& { return plan[i].after; });
+        bulk_write(plan.size(), plan.data(), &planned_name, &planned_after);
         return;
     }
 #endif
@@ -407,10 +414,12 @@ ENVGUARD_DECL std::size_t detail::bulk_strings_placed() { return bulk_state().st
 
 ENVGUARD_DECL ScopedEnv::ScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
 
-ENVGUARD_DECL ScopedEnv::ScopedEnv(std::initializer_list<EnvChange> changes) { apply_all(changes.begin(), changes.end()); }
+ENVGUARD_DECL ScopedEnv::ScopedEnv(std::initializer_list<EnvChange> changes) {
+    apply_all(changes.begin(), changes.end());
+}
 
 ENVGUARD_DECL ScopedEnv::ScopedEnv(const std::vector<EnvChange>& changes) {
-    apply_all(changes.begin(), changes.end());
+    apply_all(changes.data(), changes.data() + changes.size());
 }
 
 ENVGUARD_DECL ScopedEnv::ScopedEnv(exclusive_t, std::initializer_list<EnvChange> changes) : lock_(detail::env_mutex()) {
@@ -418,7 +427,7 @@ ENVGUARD_DECL ScopedEnv::ScopedEnv(exclusive_t, std::initializer_list<EnvChange>
 }
 
 ENVGUARD_DECL ScopedEnv::ScopedEnv(exclusive_t, const std::vector<EnvChange>& changes) : lock_(detail::env_mutex()) {
-    apply_all(changes.begin(), changes.end());
+    apply_all(changes.data(), changes.data() + changes.size());
 }
 
 ENVGUARD_DECL ScopedEnv::ScopedEnv(std::string_view name, std::optional<std::string> value) {
@@ -535,9 +544,7 @@ ENVGUARD_DECL void ScopedEnv::commit(const detail::planned_change* plan, const c
 #if !ENVGUARD_WINDOWS
     if (detail::bulk_write_applies(count) &&
         detail::memory_mode_slot().load(std::memory_order_relaxed) == MemoryMode::keep) {
-        detail::bulk_write(
-            count, [plan](std::size_t i) { return std::string_view(plan[i].name); },
-            [plan](std::size_t i) -> const std::optional<std::string>& { return plan[i].after; });
+        detail::bulk_write(count, plan, &detail::planned_name, &detail::planned_after);
         for (std::size_t i = 0; i < count; ++i) placed[i] = nullptr;
         return;
     }
@@ -568,8 +575,7 @@ ENVGUARD_DECL void ScopedEnv::undo(const detail::planned_change* plan, const cha
     detail::sweep_owned_entries();
 }
 
-template <class Iterator>
-void ScopedEnv::apply_all(Iterator first, Iterator last) {
+ENVGUARD_DECL void ScopedEnv::apply_all(const EnvChange* first, const EnvChange* last) {
     for (auto it = first; it != last; ++it) validate(it->name, it->value);
     detail::prepare_out_of_memory_report();
     EnvLock lock;
@@ -650,8 +656,13 @@ ENVGUARD_DECL bool ScopedEnv::restore_in_bulk() noexcept {
     if (!detail::bulk_write_applies(saved_.size())) return false;
     try {
         detail::bulk_write(
-            saved_.size(), [this](std::size_t i) { return std::string_view(saved_[i].name); },
-            [this](std::size_t i) -> const std::optional<std::string>& { return saved_[i].original; });
+            saved_.size(), saved_.data(),
+            [](const void* items, std::size_t i) {
+                return std::string_view(static_cast<const SavedVariable*>(items)[i].name);
+            },
+            [](const void* items, std::size_t i) -> const std::optional<std::string>& {
+                return static_cast<const SavedVariable*>(items)[i].original;
+            });
         return true;
     } catch (...) {
         return false;

@@ -261,7 +261,7 @@ public:
             for (std::size_t i = cursor_; i < target_.os_order_.size(); ++i) add_missing(target_.os_order_[i].index);
         } else {
             for (std::size_t i = 0; i < seen_.size(); ++i)
-                if (!seen_[i]) add_missing(i);
+                if (seen_[i] == 0) add_missing(i);
         }
         if (failed_) return false;
         std::sort(plan_.begin(), plan_.end(), [](const detail::planned_change& a, const detail::planned_change& b) {
@@ -310,16 +310,16 @@ private:
     // Once tracking, an entry met twice is a name the environment holds twice.
     void mark_seen(std::size_t index) {
         if (!tracking_) return;
-        if (seen_[index]) return fail();
-        seen_[index] = true;
+        if (seen_[index] != 0) return fail();
+        seen_[index] = 1;
     }
 
     // From here on every entry met is recorded, so the missing ones can be found at the end.
     void start_tracking() {
         if (tracking_) return;
         tracking_ = true;
-        seen_.assign(target_.entries_.size(), false);
-        for (std::size_t i = 0; i < cursor_ && i < target_.os_order_.size(); ++i) seen_[target_.os_order_[i].index] = true;
+        seen_.assign(target_.entries_.size(), '\0');
+        for (std::size_t i = 0; i < cursor_ && i < target_.os_order_.size(); ++i) seen_[target_.os_order_[i].index] = 1;
     }
 
     void add_missing(std::size_t index) {
@@ -344,7 +344,8 @@ private:
     std::size_t cursor_ = 0;  // position in target_.os_order_
     bool tracking_ = false;   // seen_ in use
     bool failed_ = false;
-    std::vector<bool> seen_;  // by snapshot index, once tracking
+    std::string seen_;        // by snapshot index (0 or 1), once tracking; a std::string, whose
+                              // members the standard library compiles once, not in every file
 };
 
 ENVGUARD_DECL EnvSnapshot::EnvSnapshot(std::initializer_list<value_type> entries) {
@@ -368,6 +369,8 @@ ENVGUARD_DECL EnvSnapshot EnvSnapshot::capture() {
     // comparison on contiguous memory; only names sharing their first 8 bytes compare strings.
     std::vector<sort_key> by_name(found.size());
     for (std::size_t i = 0; i < by_name.size(); ++i) by_name[i] = {name_prefix(found[i].first), i};
+    // (std::stable_sort, not std::sort with the position as a last key: cheaper to compile, but
+    // ~10% more instructions per capture of names sharing their first 8 bytes; measured, issue #19.)
     std::stable_sort(by_name.begin(), by_name.end(), [&found](const sort_key& a, const sort_key& b) {
         if (a.prefix != b.prefix) return a.prefix < b.prefix;
         return detail::compare_names(found[a.position].first, found[b.position].first) < 0;
