@@ -3,7 +3,6 @@
 run's output (build/benchmarks/results/*.json, written by tools/run_benchmarks.sh), never typed.
 
   benchmark_report.py --write BENCHMARKS.md RESULTS_DIR   replace BENCHMARKS.md's generated section
-  benchmark_report.py --compile-cost OUT.json --runs R    item 5: time compiling two files, R runs each
   benchmark_report.py --check RESULTS_DIR                  fail if any benchmark reported an error
   benchmark_report.py --env-diff BASE CHILD               env(1) arguments turning environment BASE
                                                            into CHILD (`env -0` outputs; for item 4)
@@ -16,11 +15,8 @@ import json
 import os
 import platform
 import re
-import resource
-import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,20 +135,33 @@ def launcher_table(results):
 
 
 def include_table(results):
-    path = Path(results) / "include.json"
+    """Item 5 (issue #19): benchmarks/include_cost.sh's callgrind counts, one run."""
+    path = Path(results) / "include_cost.json"
     if not path.exists():
         return "", []
     data = json.loads(path.read_text())
-    a, b = statistics.median(data["envguard"]), statistics.median(data["standard"])
-    ratio = a / b
-    ok = ratio <= 1.15
-    text = (f"| file | median CPU time ({len(data['envguard'])} runs) |\n|---|---|\n"
-            f"| the standard headers envguard.hpp uses ({len(data['headers'])}) | {fmt_time(b)} |\n"
-            f"| `#include <envguard/envguard.hpp>` | {fmt_time(a)} |\n\n"
-            f"Ratio: **{ratio:.2f}x** (goal ≤ 1.15x: {'met' if ok else '**missed**'}). "
-            f"Compiler: `{data['compiler']}`. The standard headers: "
-            + ", ".join(f"`<{h}>`" for h in data["headers"]) + ".\n")
-    return text, ([] if ok else [f"item 5: include cost {ratio:.2f}x (goal ≤ 1.15x)"])
+    rows = {row["name"]: row for row in data["rows"]}
+    labels = {"baseline": "the standard and POSIX headers envguard.hpp includes",
+              "envguard": "`#include <envguard/envguard.hpp>` (header-only, the default)",
+              "separate": "`#include <envguard/envguard.hpp>` with `ENVGUARD_SEPARATE_COMPILATION`"}
+    lines = ["| translation unit | instructions | vs baseline | goal | |", "|---|---:|---:|---:|:---:|"]
+    missed = []
+    for name, row in rows.items():
+        label = labels.get(name, f"`#include <envguard/{name}.hpp>`")
+        goal = row["goal"]
+        verdict = ""
+        if goal is not None:
+            ok = row["ratio"] <= goal + 1e-9
+            verdict = "met" if ok else "**missed**"
+            if not ok:
+                missed.append(f"item 5: {label}: {row['ratio']:.2f}x (goal ≤ {goal:.2f}x)")
+        lines.append(f"| {label} | {row['instructions'] / 1e9:.3f} G | {row['ratio']:.2f}x | "
+                     f"{'≤ %.2fx' % goal if goal is not None else ''} | {verdict} |")
+    text = ("\n".join(lines) + "\n\n"
+            f"Instructions of cc1plus under `valgrind --tool=callgrind` (`benchmarks/include_cost.sh`), "
+            f"`-std=c++17 -O2 -c` on each preprocessed file. Compiler: `{data['compiler']}`. The baseline's "
+            "headers: " + ", ".join(f"`<{h}>`" for h in data["headers"]) + ".\n")
+    return text, missed
 
 
 def machine():
@@ -215,38 +224,6 @@ def write(md_path, results):
         print("missed:", m)
 
 
-def standard_headers():
-    """The standard and POSIX headers envguard.hpp includes on POSIX, from the single header."""
-    text = (ROOT / "single_include/envguard/envguard.hpp").read_text()
-    found = []
-    for name in re.findall(r"^#\s*include <([^>]+)>", text, re.M):
-        if name not in ("windows.h", "crt_externs.h") and name not in found:
-            found.append(name)
-    return found
-
-
-def compile_cost(out, runs):
-    compiler = os.environ.get("CXX", "c++")
-    headers = standard_headers()
-    with tempfile.TemporaryDirectory() as tmp:
-        ours = Path(tmp, "envguard_tu.cpp")
-        ours.write_text("#include <envguard/envguard.hpp>\nint main() { return 0; }\n")
-        std = Path(tmp, "standard_tu.cpp")
-        std.write_text("".join(f"#include <{h}>\n" for h in headers) + "int main() { return 0; }\n")
-        samples = {"envguard": [], "standard": []}
-        for _ in range(runs):
-            for key, src in (("envguard", ours), ("standard", std)):
-                before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                subprocess.run([compiler, "-std=c++17", "-O2", "-I", str(ROOT / "include"), "-c", str(src),
-                                "-o", os.path.join(tmp, "out.o")], check=True)
-                after = resource.getrusage(resource.RUSAGE_CHILDREN)
-                samples[key].append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-    version = subprocess.run([compiler, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    Path(out).write_text(json.dumps({**samples, "headers": headers, "compiler": version}, indent=1))
-    a, b = statistics.median(samples["envguard"]), statistics.median(samples["standard"])
-    print(f"include cost: envguard.hpp {a:.3f} s, standard headers {b:.3f} s, ratio {a / b:.2f}x")
-
-
 def env_diff(base_file, child_file):
     """env(1) arguments that turn BASE into CHILD (both `env -0` output, as the launcher's children
     saw them): -u NAME for each removed, NAME=VALUE for each set or changed."""
@@ -272,8 +249,6 @@ def env_diff(base_file, child_file):
 def main(argv):
     if argv[:1] == ["--write"] and len(argv) == 3:
         write(argv[1], argv[2])
-    elif argv[:1] == ["--compile-cost"] and len(argv) == 4 and argv[2] == "--runs":
-        compile_cost(argv[1], int(argv[3]))
     elif argv[:1] == ["--check"] and len(argv) == 2:
         times = load_benchmarks(argv[1])  # exits non-zero on a benchmark that reported an error
         count = sum(len(t) for t in times.values())

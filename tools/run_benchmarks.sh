@@ -4,7 +4,7 @@
 # computed by tools/benchmark_report.py from this run's JSON output, never typed by hand.
 #
 #   tools/run_benchmarks.sh              full run (about 16 minutes on 2 cores)
-#   MIN_TIME=0.01 RUNS=5 COMPILE_RUNS=1 tools/run_benchmarks.sh --smoke
+#   MIN_TIME=0.01 RUNS=5 tools/run_benchmarks.sh --smoke
 #                                        build and run everything briefly, check each exits 0, and
 #                                        leave BENCHMARKS.md alone (what CI runs)
 #
@@ -34,7 +34,6 @@ build=build/benchmarks
 results=$build/results
 min_time=${MIN_TIME:-0.5}  # seconds per benchmark (Google Benchmark 1.7: a plain number)
 runs=${RUNS:-200}          # hyperfine runs per command
-compile_runs=${COMPILE_RUNS:-15}
 
 if [ "$smoke" -eq 1 ]; then
   tools/install_deps.sh libbenchmark-dev hyperfine
@@ -94,9 +93,14 @@ hyperfine -N --warmup 20 --runs "$runs" --export-json "$results/launcher.json" \
   -n "envguard run --profile coverage" "$envguard run --profile coverage -- /bin/true" \
   -n "env (coverage changes)" "env ${coverage_env[*]} /bin/true"
 
-# Item 5: the include cost, CPU time of compiling a file, median of several runs.
+# Item 5 (issue #19): the include cost in compiler instructions (callgrind on cc1plus: exact, so one
+# run), for the baseline, each public header, the umbrella and the umbrella in separate mode.
 echo "== include cost"
-python3 tools/benchmark_report.py --compile-cost "$results/include.json" --runs "$compile_runs"
+if [ "$smoke" -eq 1 ]; then
+  bash benchmarks/include_cost.sh --smoke
+else
+  bash benchmarks/include_cost.sh --json "$results/include_cost.json"
+fi
 
 # Item 6: RSS growth over many guard cycles with distinct values (setenv, keep, reclaim).
 if [ "$smoke" -eq 1 ]; then

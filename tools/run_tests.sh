@@ -99,7 +99,7 @@ release_artifacts() {
 # The benchmarks (issue #8) build and run, briefly: each must exit 0. Never timed assertions; the
 # launcher timed is the one the g++ C++17 suite built.
 benchmarks_smoke() {
-  ENVGUARD_LAUNCHER="$root/build/ci-g++-cxx17/launcher/envguard" MIN_TIME=0.01 RUNS=5 COMPILE_RUNS=1 \
+  ENVGUARD_LAUNCHER="$root/build/ci-g++-cxx17/launcher/envguard" MIN_TIME=0.01 RUNS=5 \
     tools/run_benchmarks.sh --smoke
 }
 
@@ -108,7 +108,7 @@ step "version agrees everywhere" python3 tools/check_version.py
 step "documentation: every link and #anchor of README.md, CONTRIBUTING.md and docs/ resolves" python3 tools/check_links.py
 step "API reference: Doxygen, every public member documented, warnings are errors" bash tools/build_docs.sh
 step "suite: g++ C++17, with the launcher against real cargo, sccache and llvm-22" \
-  cmake_suite g++ 17 ci -DENVGUARD_CARGO_TESTS=ON
+  cmake_suite g++ 17 ci -DENVGUARD_CARGO_TESTS=ON -DENVGUARD_TEST_SEPARATE_COMPILATION=ON
 step "real tools: cargo-llvm-cov 0.9 and 0.6, sccache 0.16, a pyo3 workspace (g++ C++17 launcher)" bash tests/real_tools/run.sh build/ci-g++-cxx17/launcher/envguard
 step "suite: g++ C++20" cmake_suite g++ 20 ci
 step "suite: clang++ C++17" cmake_suite clang++ 17 ci

@@ -10,7 +10,6 @@
 
 #include "config.hpp"
 #include "detail/needs_exceptions.hpp"
-#include "detail/platform.hpp"
 #include "snapshot.hpp"
 
 #include <cstddef>
@@ -29,28 +28,9 @@ ENVGUARD_NAMESPACE_BEGIN
 class EnvBlock {
 public:
     /// An empty environment (SystemRoot only, see above).
-    EnvBlock() : EnvBlock(EnvSnapshot{}) {}
+    EnvBlock();
 
-    explicit EnvBlock(const EnvSnapshot& snapshot) {
-        const EnvSnapshot* source = &snapshot;
-        EnvSnapshot with_root;
-        if (!snapshot.contains("SystemRoot")) {
-            std::string root;
-            if (detail::platform().read("SystemRoot", root)) {
-                with_root = snapshot;
-                with_root.set("SystemRoot", root);
-                source = &with_root;
-            }
-        }
-        for (const auto& entry : *source) {
-            const std::wstring line = detail::to_wide(entry.first + "=" + entry.second);
-            block_.insert(block_.end(), line.begin(), line.end());
-            block_.push_back(L'\0');
-        }
-        if (source->empty()) block_.push_back(L'\0'); // an empty block is two NULs
-        block_.push_back(L'\0');
-        count_ = source->size();
-    }
+    explicit EnvBlock(const EnvSnapshot& snapshot);
 
     /// The block for CreateProcessW's lpEnvironment (pass CREATE_UNICODE_ENVIRONMENT).
     const wchar_t* block() const noexcept { return block_.data(); }
@@ -68,36 +48,17 @@ private:
 class EnvBlock {
 public:
     /// An empty environment.
-    EnvBlock() { index(); }
+    EnvBlock();
 
     /// The entries of SNAPSHOT, in its (sorted) order. An empty value gives "NAME=" in the block,
     /// which a child reads as set-to-empty.
-    explicit EnvBlock(const EnvSnapshot& snapshot) {
-        std::size_t bytes = 0;
-        for (const auto& entry : snapshot) bytes += entry.first.size() + entry.second.size() + 2;
-        text_.reserve(bytes);
-        for (const auto& entry : snapshot) {
-            text_.insert(text_.end(), entry.first.begin(), entry.first.end());
-            text_.push_back('=');
-            text_.insert(text_.end(), entry.second.begin(), entry.second.end());
-            text_.push_back('\0');
-        }
-        count_ = snapshot.size();
-        index();
-    }
+    explicit EnvBlock(const EnvSnapshot& snapshot);
 
     // Copies re-point the array at their own storage; moves keep the buffer and so the pointers.
     /// A copy with its own storage (its envp() points into the copy, not into OTHER).
-    EnvBlock(const EnvBlock& other) : text_(other.text_), count_(other.count_) { index(); }
+    EnvBlock(const EnvBlock& other);
     /// Copies OTHER's entries; envp() then points into this object's own storage.
-    EnvBlock& operator=(const EnvBlock& other) {
-        if (this != &other) {
-            text_ = other.text_;
-            count_ = other.count_;
-            index();
-        }
-        return *this;
-    }
+    EnvBlock& operator=(const EnvBlock& other);
     /// Takes OTHER's storage; pointers from OTHER's envp() stay valid and now belong to this one.
     EnvBlock(EnvBlock&& other) noexcept = default;
     /// Takes OTHER's storage, as the move constructor does.
@@ -112,16 +73,7 @@ public:
     std::size_t count() const noexcept { return count_; }
 
 private:
-    void index() {
-        pointers_.clear();
-        pointers_.reserve(count_ + 1);
-        char* cursor = text_.data();
-        for (std::size_t i = 0; i < count_; ++i) {
-            pointers_.push_back(cursor);
-            cursor += std::char_traits<char>::length(cursor) + 1;
-        }
-        pointers_.push_back(nullptr);
-    }
+    void index();
 
     // "A=1\0B=\0..." — one allocation for all the strings. A vector, not a std::string: a moved
     // vector keeps its buffer (so the pointers stay valid), a short string would move its characters.
@@ -132,4 +84,79 @@ private:
 #endif
 
 ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+#    include "detail/platform.hpp"
+
+#    include <cstring>
+ENVGUARD_NAMESPACE_BEGIN
+
+#if ENVGUARD_WINDOWS
+ENVGUARD_DECL EnvBlock::EnvBlock() : EnvBlock(EnvSnapshot{}) {}
+
+ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
+    const EnvSnapshot* source = &snapshot;
+    EnvSnapshot with_root;
+    if (!snapshot.contains("SystemRoot")) {
+        std::string root;
+        if (detail::platform().read("SystemRoot", root)) {
+            with_root = snapshot;
+            with_root.set("SystemRoot", root);
+            source = &with_root;
+        }
+    }
+    for (const auto& entry : *source) {
+        const std::wstring line = detail::to_wide(entry.first + "=" + entry.second);
+        block_.insert(block_.end(), line.begin(), line.end());
+        block_.push_back(L'\0');
+    }
+    if (source->empty()) block_.push_back(L'\0'); // an empty block is two NULs
+    block_.push_back(L'\0');
+    count_ = source->size();
+}
+#else
+ENVGUARD_DECL EnvBlock::EnvBlock() { index(); }
+
+ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
+    std::size_t bytes = 0;
+    for (const auto& entry : snapshot) bytes += entry.first.size() + entry.second.size() + 2;
+    text_.resize(bytes);
+    char* out = text_.data();
+    for (const auto& entry : snapshot) {
+        if (!entry.first.empty()) std::memcpy(out, entry.first.data(), entry.first.size());
+        out += entry.first.size();
+        *out++ = '=';
+        if (!entry.second.empty()) std::memcpy(out, entry.second.data(), entry.second.size());
+        out += entry.second.size();
+        *out++ = '\0';
+    }
+    count_ = snapshot.size();
+    index();
+}
+
+ENVGUARD_DECL EnvBlock::EnvBlock(const EnvBlock& other) : text_(other.text_), count_(other.count_) { index(); }
+
+ENVGUARD_DECL EnvBlock& EnvBlock::operator=(const EnvBlock& other) {
+    if (this != &other) {
+        text_ = other.text_;
+        count_ = other.count_;
+        index();
+    }
+    return *this;
+}
+
+ENVGUARD_DECL void EnvBlock::index() {
+    pointers_.clear();
+    pointers_.reserve(count_ + 1);
+    char* cursor = text_.data();
+    for (std::size_t i = 0; i < count_; ++i) {
+        pointers_.push_back(cursor);
+        cursor += std::char_traits<char>::length(cursor) + 1;
+    }
+    pointers_.push_back(nullptr);
+}
+#endif
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS

@@ -51,6 +51,39 @@
 #    define ENVGUARD_CATCH_ALL else
 #endif
 
+// Compile modes (see docs/separate-compilation.md). By default envguard is header-only: every
+// function is defined, inline, in the headers. With ENVGUARD_SEPARATE_COMPILATION defined (to
+// anything but 0) in every translation unit, the headers declare the library's non-template functions
+// and leave out their bodies; exactly one translation unit of the program includes
+// <envguard/impl.hpp> (or, with the single header, defines ENVGUARD_IMPLEMENTATION before including
+// it), which compiles those bodies once, not inline. The CMake target envguard::envguard_compiled and
+// the Meson option separate_compilation do both for you.
+//   ENVGUARD_SEPARATE   1 in separate-compilation mode, else 0
+//   ENVGUARD_BODIES     1 where the non-template bodies are compiled: header-only mode, and the one
+//                       implementation translation unit of separate-compilation mode
+//   ENVGUARD_DECL       what the out-of-line definitions start with: `inline` header-only, nothing
+//                       in separate-compilation mode (one definition, in the implementation unit)
+// Templates and a few one-line accessors stay in the headers in both modes (ARCHITECTURE.md,
+// "Compile modes and include cost").
+#ifndef ENVGUARD_SEPARATE
+#    if defined(ENVGUARD_SEPARATE_COMPILATION)
+#        define ENVGUARD_SEPARATE 1
+#    else
+#        define ENVGUARD_SEPARATE 0
+#    endif
+#endif
+#if ENVGUARD_SEPARATE
+#    define ENVGUARD_DECL
+#    if defined(ENVGUARD_IMPLEMENTATION)
+#        define ENVGUARD_BODIES 1
+#    else
+#        define ENVGUARD_BODIES 0
+#    endif
+#else
+#    define ENVGUARD_DECL inline
+#    define ENVGUARD_BODIES 1
+#endif
+
 // The API lives in an inline namespace so that a future incompatible v2 can coexist at link level.
 #define ENVGUARD_NAMESPACE_BEGIN \
     namespace envguard {         \

@@ -39,26 +39,10 @@ inline constexpr CoverageMode all_coverage_modes[] = {
     CoverageMode::json, CoverageMode::fast, CoverageMode::ci, CoverageMode::cobertura};
 
 /// The mode's name as `envguard coverage --mode` spells it ("html", "open", ...).
-inline std::string_view to_string(CoverageMode mode) noexcept {
-    switch (mode) {
-    case CoverageMode::html: return "html";
-    case CoverageMode::open: return "open";
-    case CoverageMode::text: return "text";
-    case CoverageMode::lcov: return "lcov";
-    case CoverageMode::json: return "json";
-    case CoverageMode::fast: return "fast";
-    case CoverageMode::ci: return "ci";
-    case CoverageMode::cobertura: return "cobertura";
-    }
-    return "html";
-}
+ENVGUARD_DECL std::string_view to_string(CoverageMode mode) noexcept;
 
 /// The mode named NAME ("html", "open", ...), or std::nullopt.
-inline std::optional<CoverageMode> parse_coverage_mode(std::string_view name) noexcept {
-    for (CoverageMode mode : all_coverage_modes)
-        if (to_string(mode) == name) return mode;
-    return std::nullopt;
-}
+ENVGUARD_DECL std::optional<CoverageMode> parse_coverage_mode(std::string_view name) noexcept;
 
 /// What CoverageProfile::commands builds: the mode and the options of `envguard coverage`.
 struct CoverageOptions {
@@ -81,14 +65,7 @@ enum class Severity {
 };
 
 /// The severity's name: "info", "warning" or "error".
-inline std::string_view to_string(Severity severity) noexcept {
-    switch (severity) {
-    case Severity::info: return "info";
-    case Severity::warning: return "warning";
-    case Severity::error: return "error";
-    }
-    return "info";
-}
+ENVGUARD_DECL std::string_view to_string(Severity severity) noexcept;
 
 /// One thing `check` noticed: how bad, about which variable, what is wrong, what to do.
 struct Finding {
@@ -98,18 +75,58 @@ struct Finding {
     std::string fix;      ///< what to do about it, one sentence
 
     /// Equal when all four fields are.
-    friend bool operator==(const Finding& a, const Finding& b) {
-        return a.severity == b.severity && a.variable == b.variable && a.problem == b.problem &&
-               a.fix == b.fix;
-    }
+    friend ENVGUARD_DECL bool operator==(const Finding& a, const Finding& b);
 };
 
 /// True when any of FINDINGS is a Severity::error.
-inline bool has_errors(const std::vector<Finding>& findings) noexcept {
-    for (const auto& finding : findings)
-        if (finding.severity == Severity::error) return true;
-    return false;
-}
+ENVGUARD_DECL bool has_errors(const std::vector<Finding>& findings) noexcept;
+
+
+/// What in ENV will make a cargo coverage build fail or go somewhere unexpected. Knows only the
+/// environment: what cargo's config files add is `envguard check`'s job.
+ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot& env);
+
+/// The cargo-llvm-cov recipe: the environment it needs and the commands each mode runs.
+class CoverageProfile {
+public:
+    /// Coverage without sccache: RUSTC_WRAPPER="" (set to empty, NOT unset: unset lets cargo fall
+    /// back to the config's wrapper), CARGO_INCREMENTAL=1 (safe only with that empty wrapper), and
+    /// CARGO_TARGET_DIR unset (an empty one is a cargo error) so the workspace's target/ is used.
+    static CoverageProfile llvm_cov();
+
+    /// Coverage through sccache: the wrapper is kept and CARGO_INCREMENTAL=0, which sccache accepts;
+    /// instrumented builds are cached too.
+    static CoverageProfile llvm_cov_cached();
+
+    /// "coverage" or "coverage-cached": the name of the matching built-in Profile.
+    const std::string& name() const noexcept { return name_; }
+    /// The environment changes, to apply() to this process or render() for a child.
+    const EnvOverlay& overlay() const noexcept { return overlay_; }
+
+    /// What in ENV (typically overlay().render(current)) will go wrong; see check_coverage_environment.
+    std::vector<Finding> check(const EnvSnapshot& env) const;
+
+    /// The commands to run, in order, each an argv starting with "cargo": with options.clean first
+    /// `cargo llvm-cov clean --workspace`, then the mode's command. Throws std::invalid_argument,
+    /// saying which option and why, for options cargo-llvm-cov would refuse.
+    static std::vector<std::vector<std::string>> commands(const CoverageOptions& options);
+
+private:
+    CoverageProfile(std::string name, EnvOverlay overlay)
+       ;
+
+    static bool extra_output_path(const std::vector<std::string>& extra);
+
+    static void validate(const CoverageOptions& options);
+
+    std::string name_;
+    EnvOverlay overlay_;
+};
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
 
@@ -121,9 +138,47 @@ inline std::string quoted(const std::string& value) { return quote_value(value);
 
 } // namespace detail
 
-/// What in ENV will make a cargo coverage build fail or go somewhere unexpected. Knows only the
-/// environment: what cargo's config files add is `envguard check`'s job.
-inline std::vector<Finding> check_coverage_environment(const EnvSnapshot& env) {
+ENVGUARD_DECL std::string_view to_string(CoverageMode mode) noexcept {
+    switch (mode) {
+    case CoverageMode::html: return "html";
+    case CoverageMode::open: return "open";
+    case CoverageMode::text: return "text";
+    case CoverageMode::lcov: return "lcov";
+    case CoverageMode::json: return "json";
+    case CoverageMode::fast: return "fast";
+    case CoverageMode::ci: return "ci";
+    case CoverageMode::cobertura: return "cobertura";
+    }
+    return "html";
+}
+
+ENVGUARD_DECL std::optional<CoverageMode> parse_coverage_mode(std::string_view name) noexcept {
+    for (CoverageMode mode : all_coverage_modes)
+        if (to_string(mode) == name) return mode;
+    return std::nullopt;
+}
+
+ENVGUARD_DECL std::string_view to_string(Severity severity) noexcept {
+    switch (severity) {
+    case Severity::info: return "info";
+    case Severity::warning: return "warning";
+    case Severity::error: return "error";
+    }
+    return "info";
+}
+
+ENVGUARD_DECL bool has_errors(const std::vector<Finding>& findings) noexcept {
+    for (const auto& finding : findings)
+        if (finding.severity == Severity::error) return true;
+    return false;
+}
+
+ENVGUARD_DECL bool operator==(const Finding& a, const Finding& b) {
+    return a.severity == b.severity && a.variable == b.variable && a.problem == b.problem &&
+           a.fix == b.fix;
+}
+
+ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot& env) {
     std::vector<Finding> findings;
     const std::string* wrapper = env.find("RUSTC_WRAPPER");
     const std::string* workspace_wrapper = env.find("RUSTC_WORKSPACE_WRAPPER");
@@ -210,146 +265,125 @@ inline std::vector<Finding> check_coverage_environment(const EnvSnapshot& env) {
     return findings;
 }
 
-/// The cargo-llvm-cov recipe: the environment it needs and the commands each mode runs.
-class CoverageProfile {
-public:
-    /// Coverage without sccache: RUSTC_WRAPPER="" (set to empty, NOT unset: unset lets cargo fall
-    /// back to the config's wrapper), CARGO_INCREMENTAL=1 (safe only with that empty wrapper), and
-    /// CARGO_TARGET_DIR unset (an empty one is a cargo error) so the workspace's target/ is used.
-    static CoverageProfile llvm_cov() {
-        EnvOverlay overlay;
-        overlay.set_empty("RUSTC_WRAPPER").set("CARGO_INCREMENTAL", "1").unset("CARGO_TARGET_DIR");
-        return CoverageProfile("coverage", std::move(overlay));
-    }
+ENVGUARD_DECL CoverageProfile CoverageProfile::llvm_cov() {
+    EnvOverlay overlay;
+    overlay.set_empty("RUSTC_WRAPPER").set("CARGO_INCREMENTAL", "1").unset("CARGO_TARGET_DIR");
+    return CoverageProfile("coverage", std::move(overlay));
+}
 
-    /// Coverage through sccache: the wrapper is kept and CARGO_INCREMENTAL=0, which sccache accepts;
-    /// instrumented builds are cached too.
-    static CoverageProfile llvm_cov_cached() {
-        EnvOverlay overlay;
-        overlay.set("CARGO_INCREMENTAL", "0");
-        return CoverageProfile("coverage-cached", std::move(overlay));
-    }
+ENVGUARD_DECL CoverageProfile CoverageProfile::llvm_cov_cached() {
+    EnvOverlay overlay;
+    overlay.set("CARGO_INCREMENTAL", "0");
+    return CoverageProfile("coverage-cached", std::move(overlay));
+}
 
-    /// "coverage" or "coverage-cached": the name of the matching built-in Profile.
-    const std::string& name() const noexcept { return name_; }
-    /// The environment changes, to apply() to this process or render() for a child.
-    const EnvOverlay& overlay() const noexcept { return overlay_; }
+ENVGUARD_DECL std::vector<Finding> CoverageProfile::check(const EnvSnapshot& env) const { return check_coverage_environment(env); }
 
-    /// What in ENV (typically overlay().render(current)) will go wrong; see check_coverage_environment.
-    std::vector<Finding> check(const EnvSnapshot& env) const { return check_coverage_environment(env); }
-
-    /// The commands to run, in order, each an argv starting with "cargo": with options.clean first
-    /// `cargo llvm-cov clean --workspace`, then the mode's command. Throws std::invalid_argument,
-    /// saying which option and why, for options cargo-llvm-cov would refuse.
-    static std::vector<std::vector<std::string>> commands(const CoverageOptions& options) {
-        validate(options);
-        std::vector<std::vector<std::string>> result;
-        if (options.clean) result.push_back({"cargo", "llvm-cov", "clean", "--workspace"});
-        std::vector<std::string> args{"cargo", "llvm-cov"};
-        if (options.packages.empty()) {
-            args.push_back("--workspace");
-            for (const auto& crate : options.exclude) {
-                args.push_back("--exclude");
-                args.push_back(crate);
-            }
-        } else {
-            for (const auto& package : options.packages) {
-                args.push_back("-p");
-                args.push_back(package);
-            }
+ENVGUARD_DECL std::vector<std::vector<std::string>> CoverageProfile::commands(const CoverageOptions& options) {
+    validate(options);
+    std::vector<std::vector<std::string>> result;
+    if (options.clean) result.push_back({"cargo", "llvm-cov", "clean", "--workspace"});
+    std::vector<std::string> args{"cargo", "llvm-cov"};
+    if (options.packages.empty()) {
+        args.push_back("--workspace");
+        for (const auto& crate : options.exclude) {
+            args.push_back("--exclude");
+            args.push_back(crate);
         }
-        if (options.all_features) args.push_back("--all-features");
-        if (options.no_default_features) args.push_back("--no-default-features");
-        if (!options.features.empty()) {
-            std::string list;
-            for (const auto& feature : options.features) list += (list.empty() ? "" : ",") + feature;
-            args.push_back("--features");
-            args.push_back(list);
+    } else {
+        for (const auto& package : options.packages) {
+            args.push_back("-p");
+            args.push_back(package);
         }
-        // An --output-path among the extra arguments replaces the mode's default file (cargo-llvm-cov
-        // would refuse it twice).
-        const bool extra_output = extra_output_path(options.extra_args);
-        auto output = [&](const char* flag, const char* default_path) {
-            args.push_back(flag);
-            if (extra_output) return;
-            args.push_back("--output-path");
-            args.push_back(options.output_path ? *options.output_path : default_path);
-        };
-        switch (options.mode) {
-        case CoverageMode::html:
-        case CoverageMode::fast: args.push_back("--html"); break;
-        case CoverageMode::open:
-            args.push_back("--html");
-            args.push_back("--open");
-            break;
-        case CoverageMode::text: break;
-        case CoverageMode::lcov:
-        case CoverageMode::ci: output("--lcov", "lcov.info"); break;
-        case CoverageMode::json: output("--json", "coverage.json"); break;
-        case CoverageMode::cobertura: output("--cobertura", "cobertura.xml"); break;
-        }
-        args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
-        result.push_back(std::move(args));
-        return result;
     }
-
-private:
-    CoverageProfile(std::string name, EnvOverlay overlay)
-        : name_(std::move(name)), overlay_(std::move(overlay)) {}
-
-    static bool extra_output_path(const std::vector<std::string>& extra) {
-        for (const auto& arg : extra) {
-            if (arg == "--") break; // what follows goes to the test binaries
-            if (arg == "--output-path" || arg.rfind("--output-path=", 0) == 0) return true;
-        }
-        return false;
+    if (options.all_features) args.push_back("--all-features");
+    if (options.no_default_features) args.push_back("--no-default-features");
+    if (!options.features.empty()) {
+        std::string list;
+        for (const auto& feature : options.features) list += (list.empty() ? "" : ",") + feature;
+        args.push_back("--features");
+        args.push_back(list);
     }
-
-    static void validate(const CoverageOptions& options) {
-        auto check_crate = [](const std::string& crate, const char* option) {
-            if (crate.empty())
-                throw std::invalid_argument(std::string("envguard: ") + option +
-                                            ": a package name must not be empty");
-            if (crate.front() == '-')
-                throw std::invalid_argument(std::string("envguard: ") + option + ": \"" + crate +
-                                            "\" is not a package name (it starts with '-')");
-        };
-        for (const auto& crate : options.packages) check_crate(crate, "--packages");
-        for (const auto& crate : options.exclude) check_crate(crate, "--exclude");
-        if (!options.packages.empty() && !options.exclude.empty())
-            throw std::invalid_argument(
-                "envguard: --exclude works on the whole workspace and cannot be combined with "
-                "--packages (cargo refuses --exclude without --workspace)");
-        const bool writes_file = options.mode == CoverageMode::lcov || options.mode == CoverageMode::json ||
-                                 options.mode == CoverageMode::ci || options.mode == CoverageMode::cobertura;
-        if (options.output_path && !writes_file)
-            throw std::invalid_argument(std::string("envguard: --output-path applies to the lcov, "
-                                                    "json, ci and cobertura modes, not to ") +
-                                        std::string(to_string(options.mode)));
-        if (options.output_path && extra_output_path(options.extra_args))
-            throw std::invalid_argument("envguard: --output-path is given twice (once before --, once "
-                                        "after it, for cargo llvm-cov): give it once");
-        if (options.all_features && (options.no_default_features || !options.features.empty()))
-            throw std::invalid_argument("envguard: --all-features cannot be combined with --features or "
-                                        "--no-default-features (choose one)");
-        // cargo's feature names: letters, digits, '_', '-', '+', '.'; "dep/feature" and "dep?/feature"
-        for (const auto& feature : options.features) {
-            bool valid = !feature.empty() && feature.front() != '-';
-            for (char c : feature)
-                valid = valid && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                                  c == '_' || c == '-' || c == '+' || c == '.' || c == '/' || c == '?' || c == ':');
-            if (!valid)
-                throw std::invalid_argument("envguard: --features: \"" + feature +
-                                            "\" is not a feature name (letters, digits, _ - + . and "
-                                            "dep/feature)");
-        }
-        if (options.output_path && options.output_path->empty())
-            throw std::invalid_argument("envguard: --output-path must not be empty");
+    // An --output-path among the extra arguments replaces the mode's default file (cargo-llvm-cov
+    // would refuse it twice).
+    const bool extra_output = extra_output_path(options.extra_args);
+    auto output = [&](const char* flag, const char* default_path) {
+        args.push_back(flag);
+        if (extra_output) return;
+        args.push_back("--output-path");
+        args.push_back(options.output_path ? *options.output_path : default_path);
+    };
+    switch (options.mode) {
+    case CoverageMode::html:
+    case CoverageMode::fast: args.push_back("--html"); break;
+    case CoverageMode::open:
+        args.push_back("--html");
+        args.push_back("--open");
+        break;
+    case CoverageMode::text: break;
+    case CoverageMode::lcov:
+    case CoverageMode::ci: output("--lcov", "lcov.info"); break;
+    case CoverageMode::json: output("--json", "coverage.json"); break;
+    case CoverageMode::cobertura: output("--cobertura", "cobertura.xml"); break;
     }
+    for (const auto& arg : options.extra_args) args.push_back(arg);
+    result.push_back(std::move(args));
+    return result;
+}
 
-    std::string name_;
-    EnvOverlay overlay_;
-};
+ENVGUARD_DECL CoverageProfile::CoverageProfile(std::string name, EnvOverlay overlay)
+    : name_(std::move(name)), overlay_(std::move(overlay)) {}
+
+ENVGUARD_DECL bool CoverageProfile::extra_output_path(const std::vector<std::string>& extra) {
+    for (const auto& arg : extra) {
+        if (arg == "--") break; // what follows goes to the test binaries
+        if (arg == "--output-path" || arg.rfind("--output-path=", 0) == 0) return true;
+    }
+    return false;
+}
+
+ENVGUARD_DECL void CoverageProfile::validate(const CoverageOptions& options) {
+    auto check_crate = [](const std::string& crate, const char* option) {
+        if (crate.empty())
+            throw std::invalid_argument(std::string("envguard: ") + option +
+                                        ": a package name must not be empty");
+        if (crate.front() == '-')
+            throw std::invalid_argument(std::string("envguard: ") + option + ": \"" + crate +
+                                        "\" is not a package name (it starts with '-')");
+    };
+    for (const auto& crate : options.packages) check_crate(crate, "--packages");
+    for (const auto& crate : options.exclude) check_crate(crate, "--exclude");
+    if (!options.packages.empty() && !options.exclude.empty())
+        throw std::invalid_argument(
+            "envguard: --exclude works on the whole workspace and cannot be combined with "
+            "--packages (cargo refuses --exclude without --workspace)");
+    const bool writes_file = options.mode == CoverageMode::lcov || options.mode == CoverageMode::json ||
+                             options.mode == CoverageMode::ci || options.mode == CoverageMode::cobertura;
+    if (options.output_path && !writes_file)
+        throw std::invalid_argument(std::string("envguard: --output-path applies to the lcov, "
+                                                "json, ci and cobertura modes, not to ") +
+                                    std::string(to_string(options.mode)));
+    if (options.output_path && extra_output_path(options.extra_args))
+        throw std::invalid_argument("envguard: --output-path is given twice (once before --, once "
+                                    "after it, for cargo llvm-cov): give it once");
+    if (options.all_features && (options.no_default_features || !options.features.empty()))
+        throw std::invalid_argument("envguard: --all-features cannot be combined with --features or "
+                                    "--no-default-features (choose one)");
+    // cargo's feature names: letters, digits, '_', '-', '+', '.'; "dep/feature" and "dep?/feature"
+    for (const auto& feature : options.features) {
+        bool valid = !feature.empty() && feature.front() != '-';
+        for (char c : feature)
+            valid = valid && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                              c == '_' || c == '-' || c == '+' || c == '.' || c == '/' || c == '?' || c == ':');
+        if (!valid)
+            throw std::invalid_argument("envguard: --features: \"" + feature +
+                                        "\" is not a feature name (letters, digits, _ - + . and "
+                                        "dep/feature)");
+    }
+    if (options.output_path && options.output_path->empty())
+        throw std::invalid_argument("envguard: --output-path must not be empty");
+}
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS

@@ -14,7 +14,6 @@
 
 #include "config.hpp"
 #include "detail/platform.hpp"
-#include "detail/validate.hpp"
 #include "error.hpp"
 #include "lock.hpp"
 
@@ -25,6 +24,44 @@
 #include <system_error>
 
 ENVGUARD_NAMESPACE_BEGIN
+
+namespace detail {
+struct env_failure; // how a core operation failed (defined with the bodies)
+} // namespace detail
+
+#if ENVGUARD_HAS_EXCEPTIONS
+/// The value of NAME: std::nullopt when unset, "" when set to the empty string.
+/// Throws EnvError (errc::invalid_name) for a name that no variable can have.
+ENVGUARD_DECL std::optional<std::string> get(std::string_view name);
+/// True when NAME is set, to any value including "".
+ENVGUARD_DECL bool is_set(std::string_view name);
+/// Sets NAME to VALUE. An empty VALUE sets the variable to the empty string (it does not unset it),
+/// and is read back to prove it: a platform that deleted it instead is errc::empty_became_unset.
+ENVGUARD_DECL void set(std::string_view name, std::string_view value);
+/// Removes NAME. Removing a variable that is not set is not an error.
+ENVGUARD_DECL void unset(std::string_view name);
+/// The three-state setter: a value (possibly "") sets, std::nullopt unsets. The inverse of get().
+ENVGUARD_DECL void assign(std::string_view name, const std::optional<std::string>& value);
+#endif
+
+/// As get(name); on error returns std::nullopt and sets ec (ec is cleared on success).
+ENVGUARD_DECL std::optional<std::string> get(std::string_view name, std::error_code& ec) noexcept;
+/// As is_set(name); on error returns false and sets ec.
+ENVGUARD_DECL bool is_set(std::string_view name, std::error_code& ec) noexcept;
+/// As set(name, value); on error changes nothing and sets ec.
+ENVGUARD_DECL void set(std::string_view name, std::string_view value, std::error_code& ec) noexcept;
+/// As unset(name); on error changes nothing and sets ec.
+ENVGUARD_DECL void unset(std::string_view name, std::error_code& ec) noexcept;
+/// As assign(name, value); on error changes nothing and sets ec.
+ENVGUARD_DECL void assign(std::string_view name, const std::optional<std::string>& value,
+                          std::error_code& ec) noexcept;
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+#    include "detail/validate.hpp"
+ENVGUARD_NAMESPACE_BEGIN
+
 
 namespace detail {
 
@@ -160,7 +197,7 @@ inline void run_core(std::error_code& ec, Core&& core) noexcept {
 #if ENVGUARD_HAS_EXCEPTIONS
 /// The value of NAME: std::nullopt when unset, "" when set to the empty string.
 /// Throws EnvError (errc::invalid_name) for a name that no variable can have.
-inline std::optional<std::string> get(std::string_view name) {
+ENVGUARD_DECL std::optional<std::string> get(std::string_view name) {
     std::optional<std::string> value;
     if (auto failure = detail::read_core(name, value))
         detail::throw_failure(failure, "read", name, std::nullopt);
@@ -169,7 +206,7 @@ inline std::optional<std::string> get(std::string_view name) {
 #endif
 
 /// As get(name); on error returns std::nullopt and sets ec (ec is cleared on success).
-inline std::optional<std::string> get(std::string_view name, std::error_code& ec) noexcept {
+ENVGUARD_DECL std::optional<std::string> get(std::string_view name, std::error_code& ec) noexcept {
     std::optional<std::string> value;
     detail::run_core(ec, [&] { return detail::read_core(name, value); });
     if (ec) value.reset();
@@ -178,10 +215,10 @@ inline std::optional<std::string> get(std::string_view name, std::error_code& ec
 
 #if ENVGUARD_HAS_EXCEPTIONS
 /// True when NAME is set, to any value including "".
-inline bool is_set(std::string_view name) { return get(name).has_value(); }
+ENVGUARD_DECL bool is_set(std::string_view name) { return get(name).has_value(); }
 #endif
 
-inline bool is_set(std::string_view name, std::error_code& ec) noexcept {
+ENVGUARD_DECL bool is_set(std::string_view name, std::error_code& ec) noexcept {
     return get(name, ec).has_value();
 }
 
@@ -202,12 +239,12 @@ inline void assign_checked(std::string_view name, const std::optional<std::strin
 #if ENVGUARD_HAS_EXCEPTIONS
 /// Sets NAME to VALUE. An empty VALUE sets the variable to the empty string (it does not unset it),
 /// and is read back to prove it: a platform that deleted it instead is errc::empty_became_unset.
-inline void set(std::string_view name, std::string_view value) {
+ENVGUARD_DECL void set(std::string_view name, std::string_view value) {
     detail::assign_checked(name, std::optional<std::string>(std::in_place, value));
 }
 #endif
 
-inline void set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
+ENVGUARD_DECL void set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
     // The value is copied inside the core, where an allocation failure becomes EC.
     detail::run_core(ec, [&] {
         return detail::assign_core(name, std::optional<std::string>(std::in_place, value));
@@ -216,23 +253,24 @@ inline void set(std::string_view name, std::string_view value, std::error_code& 
 
 #if ENVGUARD_HAS_EXCEPTIONS
 /// Removes NAME. Removing a variable that is not set is not an error.
-inline void unset(std::string_view name) { detail::assign_checked(name, std::nullopt); }
+ENVGUARD_DECL void unset(std::string_view name) { detail::assign_checked(name, std::nullopt); }
 #endif
 
-inline void unset(std::string_view name, std::error_code& ec) noexcept {
+ENVGUARD_DECL void unset(std::string_view name, std::error_code& ec) noexcept {
     detail::assign_checked(name, std::nullopt, ec);
 }
 
 #if ENVGUARD_HAS_EXCEPTIONS
 /// The three-state setter: a value (possibly "") sets, std::nullopt unsets. The inverse of get().
-inline void assign(std::string_view name, const std::optional<std::string>& value) {
+ENVGUARD_DECL void assign(std::string_view name, const std::optional<std::string>& value) {
     detail::assign_checked(name, value);
 }
 #endif
 
-inline void assign(std::string_view name, const std::optional<std::string>& value,
+ENVGUARD_DECL void assign(std::string_view name, const std::optional<std::string>& value,
                    std::error_code& ec) noexcept {
     detail::assign_checked(name, value, ec);
 }
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES

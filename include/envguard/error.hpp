@@ -28,6 +28,60 @@ enum class errc {
     command_not_executable = 7, ///< run/exec: the program exists but cannot be executed
 };
 
+/// The category of every envguard error code.
+ENVGUARD_DECL const std::error_category& envguard_category() noexcept;
+
+/// An envguard error code: VALUE in envguard_category().
+ENVGUARD_DECL std::error_code make_error_code(errc value) noexcept;
+
+/// Thrown by every throwing envguard function. what() is one complete sentence, for example
+/// `envguard: cannot set "A=B": a variable name must not contain '='`.
+class EnvError : public std::system_error {
+public:
+    /// CODE is an errc (run/exec too: errc::command_not_found, command_not_executable or os_error);
+    /// NAME the variable or program; MESSAGE the whole sentence what() returns; OS_CODE the
+    /// errno / GetLastError value the OS reported, if it did (see os_code()).
+    EnvError(std::error_code code, std::string name, std::string message,
+             std::error_code os_code = {})
+        : std::system_error(code), name_(std::move(name)), message_(std::move(message)),
+          os_code_(os_code) {}
+
+    /// The variable the failed operation was about (for run/exec: the program).
+    const std::string& name() const noexcept { return name_; }
+    /// The errno / GetLastError value the OS reported, in std::system_category(): set for
+    /// errc::os_error and for run/exec's command_not_executable; otherwise empty.
+    std::error_code os_code() const noexcept { return os_code_; }
+    /// The whole message, one line: what was attempted, on which name, and which rule refused it.
+    const char* what() const noexcept override { return message_.c_str(); }
+
+private:
+    std::string name_;
+    std::string message_;
+    std::error_code os_code_;
+};
+
+namespace detail {
+// TEXT in double quotes with quotes, backslashes and control bytes escaped, so that a NUL or a newline
+// in bad input cannot cut a message short or forge another line, and an empty value shows as "".
+// Shortened after MAX_SHOWN bytes (names in error messages), or never (values in printed recipes).
+ENVGUARD_DECL std::string quote_escaped(std::string_view text,
+                                        std::size_t max_shown = std::string_view::npos);
+// A name as it appears in a message: escaped, and shortened when huge.
+ENVGUARD_DECL std::string quote_for_message(std::string_view text);
+// "envguard: cannot <action> "<name>": <rule>"
+ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
+                                      std::string_view rule, std::error_code os_code = {});
+} // namespace detail
+
+ENVGUARD_NAMESPACE_END
+
+namespace std {
+template <>
+struct is_error_code_enum<envguard::errc> : true_type {};
+} // namespace std
+
+#if ENVGUARD_BODIES
+ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 class envguard_category_impl final : public std::error_category {
 public:
@@ -47,46 +101,21 @@ public:
 };
 } // namespace detail
 
-/// The category of every envguard error code.
-inline const std::error_category& envguard_category() noexcept {
+ENVGUARD_DECL const std::error_category& envguard_category() noexcept {
     static const detail::envguard_category_impl category;
     return category;
 }
 
-inline std::error_code make_error_code(errc value) noexcept {
+ENVGUARD_DECL std::error_code make_error_code(errc value) noexcept {
     return {static_cast<int>(value), envguard_category()};
 }
-
-/// Thrown by every throwing envguard function. what() is one complete sentence, for example
-/// `envguard: cannot set "A=B": a variable name must not contain '='`.
-class EnvError : public std::system_error {
-public:
-    /// CODE is an errc (or, for run/exec, the OS's code); NAME the variable or program; MESSAGE the
-    /// whole sentence what() returns; OS_CODE what the OS reported, if it did.
-    EnvError(std::error_code code, std::string name, std::string message,
-             std::error_code os_code = {})
-        : std::system_error(code), name_(std::move(name)), message_(std::move(message)),
-          os_code_(os_code) {}
-
-    /// The variable the failed operation was about (for run/exec: the program).
-    const std::string& name() const noexcept { return name_; }
-    /// For errc::os_error: the errno / GetLastError value the OS reported; otherwise empty.
-    std::error_code os_code() const noexcept { return os_code_; }
-    /// The whole message, one line: what was attempted, on which name, and which rule refused it.
-    const char* what() const noexcept override { return message_.c_str(); }
-
-private:
-    std::string name_;
-    std::string message_;
-    std::error_code os_code_;
-};
 
 namespace detail {
 
 // TEXT in double quotes with quotes, backslashes and control bytes escaped, so that a NUL or a newline
 // in bad input cannot cut a message short or forge another line, and an empty value shows as "".
 // Shortened after MAX_SHOWN bytes (names in error messages), or never (values in printed recipes).
-inline std::string quote_escaped(std::string_view text, std::size_t max_shown = std::string_view::npos) {
+ENVGUARD_DECL std::string quote_escaped(std::string_view text, std::size_t max_shown) {
     std::string out;
     out.reserve((text.size() < max_shown ? text.size() : max_shown) + 32);
     out += '"';
@@ -123,11 +152,11 @@ inline std::string quote_escaped(std::string_view text, std::size_t max_shown = 
 }
 
 // A name as it appears in a message: escaped, and shortened when huge.
-inline std::string quote_for_message(std::string_view text) { return quote_escaped(text, 200); }
+ENVGUARD_DECL std::string quote_for_message(std::string_view text) { return quote_escaped(text, 200); }
 
 // "envguard: cannot <action> "<name>": <rule>"
-inline EnvError make_env_error(errc code, std::string_view action, std::string_view name,
-                               std::string_view rule, std::error_code os_code = {}) {
+ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
+                                      std::string_view rule, std::error_code os_code) {
     std::string message = "envguard: cannot ";
     message += action;
     message += ' ';
@@ -138,10 +167,5 @@ inline EnvError make_env_error(errc code, std::string_view action, std::string_v
 }
 
 } // namespace detail
-
 ENVGUARD_NAMESPACE_END
-
-namespace std {
-template <>
-struct is_error_code_enum<envguard::errc> : true_type {};
-} // namespace std
+#endif // ENVGUARD_BODIES

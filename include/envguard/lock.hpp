@@ -83,11 +83,41 @@ private:
     std::size_t depth_ = 0; // read and written only by the owner
 };
 
+// The one envguard mutex of the program (a function-local static: one object, however many
+// translation units include this header).
+ENVGUARD_DECL env_mutex_type& env_mutex() noexcept;
+
+} // namespace detail
+
+/// Tag: construct a ScopedEnv with `envguard::exclusive` to hold EnvLock from construction until the
+/// guard has restored everything, so that no other thread's envguard calls interleave with its changes.
+struct exclusive_t {
+    explicit exclusive_t() = default;
+};
+inline constexpr exclusive_t exclusive{};
+
+/// Holds the process-wide envguard lock for its lifetime. Hold one to make several envguard calls
+/// atomic with respect to other threads that use envguard. Recursive: a thread may nest them.
+class EnvLock {
+public:
+    EnvLock();
+    EnvLock(const EnvLock&) = delete;
+    EnvLock& operator=(const EnvLock&) = delete;
+
+private:
+    std::unique_lock<detail::env_mutex_type> lock_;
+};
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
 #if !ENVGUARD_WINDOWS
 inline void env_mutex_after_fork_in_child() noexcept;
 #endif
 
-inline env_mutex_type& env_mutex() noexcept {
+ENVGUARD_DECL env_mutex_type& env_mutex() noexcept {
     static env_mutex_type mutex;
 #if !ENVGUARD_WINDOWS
     // Registered once, the first time envguard locks: before that no child can inherit it held.
@@ -103,23 +133,6 @@ inline void env_mutex_after_fork_in_child() noexcept { env_mutex().after_fork_in
 
 } // namespace detail
 
-/// Tag: construct a ScopedEnv with `envguard::exclusive` to hold EnvLock from construction until the
-/// guard has restored everything, so that no other thread's envguard calls interleave with its changes.
-struct exclusive_t {
-    explicit exclusive_t() = default;
-};
-inline constexpr exclusive_t exclusive{};
-
-/// Holds the process-wide envguard lock for its lifetime. Hold one to make several envguard calls
-/// atomic with respect to other threads that use envguard. Recursive: a thread may nest them.
-class EnvLock {
-public:
-    EnvLock() : lock_(detail::env_mutex()) {}
-    EnvLock(const EnvLock&) = delete;
-    EnvLock& operator=(const EnvLock&) = delete;
-
-private:
-    std::unique_lock<detail::env_mutex_type> lock_;
-};
-
+ENVGUARD_DECL EnvLock::EnvLock() : lock_(detail::env_mutex()) {}
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES

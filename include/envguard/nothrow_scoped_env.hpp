@@ -7,9 +7,6 @@
 #pragma once
 
 #include "config.hpp"
-#include "detail/names.hpp"
-#include "detail/platform.hpp"
-#include "detail/validate.hpp"
 #include "env.hpp"
 #include "error.hpp"
 #include "lock.hpp"
@@ -44,13 +41,11 @@ public:
 
     /// Holds EnvLock from now until the guard has restored (or released) its changes, as
     /// ScopedEnv(envguard::exclusive) does. Destroy it on the thread that created it.
-    explicit NothrowScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
+    explicit NothrowScopedEnv(exclusive_t);
 
     /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
     NothrowScopedEnv(NothrowScopedEnv&& other) noexcept
-        : saved_(std::move(other.saved_)), lock_(std::move(other.lock_)) {
-        other.saved_.clear();
-    }
+       ;
     // As for ScopedEnv: move-assignment would have to restore first, copying would restore twice.
     NothrowScopedEnv& operator=(NothrowScopedEnv&&) = delete;
     NothrowScopedEnv(const NothrowScopedEnv&) = delete;
@@ -58,36 +53,25 @@ public:
 
     /// Restores every name it changed, in reverse order. A name that cannot be restored goes to the
     /// restore-failure handler, and every other name is still restored.
-    ~NothrowScopedEnv() { restore_all(nullptr); }
+    ~NothrowScopedEnv();
 
     /// Sets NAME to VALUE ("" sets the empty string, read back to prove it was not deleted).
     /// On error sets EC (errc::invalid_name, invalid_value, value_too_long, os_error,
     /// empty_became_unset, or std::errc::not_enough_memory) and changes nothing; EC is cleared
     /// on success.
-    void set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
-        detail::run_core(ec, [&] {
-            return change(name, std::optional<std::string>(std::in_place, value));
-        });
-    }
+    void set(std::string_view name, std::string_view value, std::error_code& ec) noexcept;
     /// Sets NAME to the empty string: set, not unset.
     void set_empty(std::string_view name, std::error_code& ec) noexcept { set(name, {}, ec); }
     /// Removes NAME.
-    void unset(std::string_view name, std::error_code& ec) noexcept {
-        detail::run_core(ec, [&] { return change(name, std::nullopt); });
-    }
+    void unset(std::string_view name, std::error_code& ec) noexcept;
     /// The three-state form: a value sets, std::nullopt unsets.
     void assign(std::string_view name, const std::optional<std::string>& value,
-                std::error_code& ec) noexcept {
-        detail::run_core(ec, [&] { return change(name, value); });
-    }
+                std::error_code& ec) noexcept;
 
     /// Restores now, in reverse order, and makes the guard inactive. Tries every name; each one
     /// that could not be restored goes to the restore-failure handler (which names it), and EC is
     /// the error of the first such name (cleared when all were restored).
-    void restore(std::error_code& ec) noexcept {
-        ec.clear();
-        restore_all(&ec);
-    }
+    void restore(std::error_code& ec) noexcept;
 
     /// Keeps the changes: the guard forgets them and restores nothing.
     void release() noexcept {
@@ -111,59 +95,103 @@ private:
     // successful write. Everything that can allocate happens before the write, so that an
     // allocation failure (an error code with exceptions, the end of the program without) never
     // leaves a change the guard does not know about.
-    detail::env_failure change(std::string_view name, const std::optional<std::string>& value) {
-        if (auto bad = value ? detail::check_name_and_value(name, *value) : detail::check_name(name))
-            return detail::bad_input(bad);
-        EnvLock lock;
-        std::string key(name);
-        std::optional<std::string> before;
-        {
-            std::string old;
-            if (detail::platform().read(key, old)) before = std::move(old);
-        }
-        // A set variable is remembered under the OS's spelling (Windows: "Path", whatever the
-        // caller wrote), so that a restore after an unset brings that spelling back.
-        if (before) key = detail::platform().spelling(key);
-        const bool first_touch = find(key) == nullptr;
-        if (first_touch) saved_.reserve(saved_.size() + 1); // no allocation after the write
-        detail::env_failure failure;
-        failure.code = detail::raw_write(key, value, failure.os_error);
-        if (failure) {
-            if (failure.code == errc::empty_became_unset) { // put back what was there
-                int ignored = 0;
-                (void)detail::raw_write(key, before, ignored);
-            }
-            return failure;
-        }
-        if (first_touch) saved_.push_back({std::move(key), std::move(before)});
-        return failure;
-    }
+    detail::env_failure change(std::string_view name, const std::optional<std::string>& value);
 
-    const saved_variable* find(std::string_view name) const noexcept {
-        for (const auto& entry : saved_)
-            if (detail::same_name(entry.name, name)) return &entry;
-        return nullptr;
-    }
+    const saved_variable* find(std::string_view name) const noexcept;
 
     // Restores in reverse order; every failure goes to the handler, and the first one also to
     // FIRST_ERROR when given.
-    void restore_all(std::error_code* first_error) noexcept {
-        if (!saved_.empty()) {
-            std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
-            for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-                int os_error = 0;
-                const auto ec = detail::raw_write(it->name, it->original, os_error);
-                if (!ec) continue;
-                detail::report_restore_failure(ec, os_error, it->name, it->original);
-                if (first_error != nullptr && !*first_error) *first_error = ec;
-            }
-            saved_.clear();
-        }
-        if (lock_.owns_lock()) lock_.unlock();
-    }
+    void restore_all(std::error_code* first_error) noexcept;
 
     std::vector<saved_variable> saved_;
     std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
 };
 
 ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+#    include "detail/names.hpp"
+#    include "detail/platform.hpp"
+#    include "detail/validate.hpp"
+ENVGUARD_NAMESPACE_BEGIN
+
+ENVGUARD_DECL NothrowScopedEnv::NothrowScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
+
+ENVGUARD_DECL NothrowScopedEnv::NothrowScopedEnv(NothrowScopedEnv&& other) noexcept
+    : saved_(std::move(other.saved_)), lock_(std::move(other.lock_)) {
+    other.saved_.clear();
+}
+
+ENVGUARD_DECL NothrowScopedEnv::~NothrowScopedEnv() { restore_all(nullptr); }
+
+ENVGUARD_DECL void NothrowScopedEnv::set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
+    detail::run_core(ec, [&] {
+        return change(name, std::optional<std::string>(std::in_place, value));
+    });
+}
+
+ENVGUARD_DECL void NothrowScopedEnv::unset(std::string_view name, std::error_code& ec) noexcept {
+    detail::run_core(ec, [&] { return change(name, std::nullopt); });
+}
+
+ENVGUARD_DECL void NothrowScopedEnv::assign(std::string_view name, const std::optional<std::string>& value,
+            std::error_code& ec) noexcept {
+    detail::run_core(ec, [&] { return change(name, value); });
+}
+
+ENVGUARD_DECL void NothrowScopedEnv::restore(std::error_code& ec) noexcept {
+    ec.clear();
+    restore_all(&ec);
+}
+
+ENVGUARD_DECL detail::env_failure NothrowScopedEnv::change(std::string_view name, const std::optional<std::string>& value) {
+    if (auto bad = value ? detail::check_name_and_value(name, *value) : detail::check_name(name))
+        return detail::bad_input(bad);
+    EnvLock lock;
+    std::string key(name);
+    std::optional<std::string> before;
+    {
+        std::string old;
+        if (detail::platform().read(key, old)) before = std::move(old);
+    }
+    // A set variable is remembered under the OS's spelling (Windows: "Path", whatever the
+    // caller wrote), so that a restore after an unset brings that spelling back.
+    if (before) key = detail::platform().spelling(key);
+    const bool first_touch = find(key) == nullptr;
+    if (first_touch) saved_.reserve(saved_.size() + 1); // no allocation after the write
+    detail::env_failure failure;
+    failure.code = detail::raw_write(key, value, failure.os_error);
+    if (failure) {
+        if (failure.code == errc::empty_became_unset) { // put back what was there
+            int ignored = 0;
+            (void)detail::raw_write(key, before, ignored);
+        }
+        return failure;
+    }
+    if (first_touch) saved_.push_back({std::move(key), std::move(before)});
+    return failure;
+}
+
+ENVGUARD_DECL const NothrowScopedEnv::saved_variable* NothrowScopedEnv::find(std::string_view name) const noexcept {
+    for (const auto& entry : saved_)
+        if (detail::same_name(entry.name, name)) return &entry;
+    return nullptr;
+}
+
+ENVGUARD_DECL void NothrowScopedEnv::restore_all(std::error_code* first_error) noexcept {
+    if (!saved_.empty()) {
+        std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
+        for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+            int os_error = 0;
+            const auto ec = detail::raw_write(it->name, it->original, os_error);
+            if (!ec) continue;
+            detail::report_restore_failure(ec, os_error, it->name, it->original);
+            if (first_error != nullptr && !*first_error) *first_error = ec;
+        }
+        saved_.clear();
+    }
+    if (lock_.owns_lock()) lock_.unlock();
+}
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES

@@ -8,8 +8,6 @@
 
 #include "config.hpp"
 #include "detail/needs_exceptions.hpp"
-#include "detail/names.hpp"
-#include "detail/validate.hpp"
 #include "error.hpp"
 #include "lock.hpp"
 #include "scoped_env.hpp"
@@ -34,18 +32,8 @@ inline constexpr char path_list_separator = ':';
 #endif
 
 // VALUE as a printed recipe shows it: quoted and escaped, never shortened.
-inline std::string quote_value(std::string_view value) { return quote_escaped(value); }
+ENVGUARD_DECL std::string quote_value(std::string_view value);
 
-inline bool path_list_contains(std::string_view list, std::string_view dir) noexcept {
-    std::size_t start = 0;
-    while (start <= list.size()) {
-        std::size_t end = list.find(path_list_separator, start);
-        if (end == std::string_view::npos) end = list.size();
-        if (list.substr(start, end - start) == dir) return true;
-        start = end + 1;
-    }
-    return false;
-}
 
 } // namespace detail
 
@@ -72,19 +60,7 @@ public:
 
         /// One line, as `--dry-run` prints it: `RUSTC_WRAPPER="" (set to empty, not unset)`,
         /// `CARGO_TARGET_DIR unset`, `PATH prepend /x`.
-        std::string to_string() const {
-            switch (kind) {
-            case Kind::set:
-                return name + '=' + detail::quote_value(value) +
-                       (value.empty() ? " (set to empty, not unset)" : "");
-            case Kind::unset: return name + " unset";
-            case Kind::prepend_path: return name + " prepend " + value;
-            case Kind::append_path: return name + " append " + value;
-            case Kind::clear: return "clear (every variable not kept is removed)";
-            case Kind::keep: return name + " kept";
-            }
-            return {};
-        }
+        std::string to_string() const;
 
         /// Equal when kind, name and value are.
         friend bool operator==(const Operation& a, const Operation& b) {
@@ -97,44 +73,27 @@ public:
     EnvOverlay() = default;
 
     /// NAME = VALUE. An empty VALUE sets the empty string.
-    EnvOverlay& set(std::string_view name, std::string_view value) {
-        detail::require_valid("set", name, value);
-        return add(Kind::set, name, value);
-    }
+    EnvOverlay& set(std::string_view name, std::string_view value);
     /// NAME = "" — the variable exists and is empty (RUSTC_WRAPPER's "no wrapper").
-    EnvOverlay& set_empty(std::string_view name) { return set(name, std::string_view()); }
+    EnvOverlay& set_empty(std::string_view name);
     /// NAME removed.
-    EnvOverlay& unset(std::string_view name) {
-        detail::require_valid("unset", name);
-        return add(Kind::unset, name, {});
-    }
+    EnvOverlay& unset(std::string_view name);
     /// The three-state form: a value sets, std::nullopt unsets.
-    EnvOverlay& assign(std::string_view name, const std::optional<std::string>& value) {
-        return value ? set(name, *value) : unset(name);
-    }
+    EnvOverlay& assign(std::string_view name, const std::optional<std::string>& value);
 
     /// Puts DIR first in the NAME path list (':' separated on POSIX, ';' on Windows). When NAME is
     /// unset or empty the result is DIR alone, with no dangling separator. When DIR is already one of
     /// the list's entries the list is left as it is: a directory is never added twice.
-    EnvOverlay& prepend_path(std::string_view name, std::string_view dir) {
-        check_path_entry("prepend to", name, dir);
-        return add(Kind::prepend_path, name, dir);
-    }
+    EnvOverlay& prepend_path(std::string_view name, std::string_view dir);
     /// As prepend_path, at the end of the list.
-    EnvOverlay& append_path(std::string_view name, std::string_view dir) {
-        check_path_entry("append to", name, dir);
-        return add(Kind::append_path, name, dir);
-    }
+    EnvOverlay& append_path(std::string_view name, std::string_view dir);
 
     /// Removes every variable at this point of the recipe, except the names passed to keep()
     /// (anywhere in the overlay). Operations after clear() apply to what is left. Entries without a
     /// usable name (POSIX "=x", Windows "=C:"; see EnvSnapshot::capture) are not variables and stay.
-    EnvOverlay& clear() { return add(Kind::clear, {}, {}); }
+    EnvOverlay& clear();
     /// NAME survives clear().
-    EnvOverlay& keep(std::string_view name) {
-        detail::require_valid("keep", name);
-        return add(Kind::keep, name, {});
-    }
+    EnvOverlay& keep(std::string_view name);
 
     /// The operations, in the order they were added (and are applied).
     const std::vector<Operation>& operations() const noexcept { return operations_; }
@@ -144,120 +103,208 @@ public:
     std::size_t size() const noexcept { return operations_.size(); }
 
     /// Every operation, one per line (each ending in '\n').
-    std::string to_string() const {
-        std::string out;
-        for (const auto& op : operations_) {
-            out += op.to_string();
-            out += '\n';
-        }
-        return out;
-    }
+    std::string to_string() const;
 
     /// The environment a child would get: BASE with the operations applied in order, a later one on
     /// the same name winning. Pure: the process environment is neither read nor written.
-    EnvSnapshot render(const EnvSnapshot& base) const {
-        EnvSnapshot result;
-        result.entries_ = base.entries_; // not base's captured OS order: the result is not captured
-        for (const auto& op : operations_) {
-            switch (op.kind) {
-            case Kind::set: result.set(op.name, op.value); break;
-            case Kind::unset: result.unset(op.name); break;
-            case Kind::prepend_path:
-            case Kind::append_path: {
-                const std::string* current = result.find(op.name);
-                if (current == nullptr || current->empty()) {
-                    result.set(op.name, op.value);
-                } else if (!detail::path_list_contains(*current, op.value)) {
-                    std::string list = op.kind == Kind::prepend_path
-                                           ? op.value + detail::path_list_separator + *current
-                                           : *current + detail::path_list_separator + op.value;
-                    result.set(op.name, list);
-                }
-                break;
-            }
-            case Kind::clear: {
-                // Entries without a usable name (detail::is_hidden_name: POSIX "=x", Windows "=C:")
-                // are not variables clear() can remove: they stay, as the kept names do.
-                EnvSnapshot kept;
-                for (const auto& entry : result.entries_)
-                    if (detail::is_hidden_name(entry.first)) kept.entries_.push_back(entry);
-                for (const auto& other : operations_)
-                    if (other.kind == Kind::keep)
-                        if (const std::string* value = result.find(other.name))
-                            kept.set(other.name, *value);
-                result = std::move(kept);
-                break;
-            }
-            case Kind::keep: break;
-            }
-        }
-        return result;
-    }
+    EnvSnapshot render(const EnvSnapshot& base) const;
 
     /// Performs the overlay on the process, all or nothing, and returns the guard that undoes it.
     /// Only the variables whose value really changes are written.
-    [[nodiscard]] ScopedEnv apply() const {
-        EnvLock lock;
-        return ScopedEnv(detail::adopt_plan_t{}, plan_against_process());
-    }
+    [[nodiscard]] ScopedEnv apply() const;
     /// As apply(), with the guard holding EnvLock until it restores (see ScopedEnv(exclusive)).
-    [[nodiscard]] ScopedEnv apply(exclusive_t) const {
-        EnvLock lock;
-        return ScopedEnv(detail::adopt_plan_t{}, exclusive, plan_against_process());
-    }
+    [[nodiscard]] ScopedEnv apply(exclusive_t) const;
 
     /// Equal when both hold the same operations in the same order.
-    friend bool operator==(const EnvOverlay& a, const EnvOverlay& b) {
-        return a.operations_ == b.operations_;
-    }
+    friend ENVGUARD_DECL bool operator==(const EnvOverlay& a, const EnvOverlay& b);
     /// Not equal.
     friend bool operator!=(const EnvOverlay& a, const EnvOverlay& b) { return !(a == b); }
 
 private:
-    EnvOverlay& add(Kind kind, std::string_view name, std::string_view value) {
-        operations_.push_back(Operation{kind, std::string(name), std::string(value)});
-        return *this;
-    }
+    EnvOverlay& add(Kind kind, std::string_view name, std::string_view value);
 
     static void check_path_entry(std::string_view action, std::string_view name,
-                                 std::string_view dir) {
-        detail::require_valid(action, name, dir);
-        if (dir.empty())
-            throw detail::make_env_error(errc::invalid_value, action, name,
-                                         "a directory to add to a path list must not be empty "
-                                         "(an empty entry means the current directory)");
-        if (dir.find(detail::path_list_separator) != std::string_view::npos)
-            throw detail::make_env_error(
-                errc::invalid_value, action, name,
-                std::string("a directory to add to a path list must not contain '") +
-                    detail::path_list_separator + "', the list separator");
-    }
+                                 std::string_view dir);
 
     // The process's current state of every name the overlay can touch, and the plan that takes it to
     // the rendered result. Without clear() only the named variables are read: O(k) lookups, not a
     // capture of the whole environment. The caller holds EnvLock.
-    std::vector<detail::planned_change> plan_against_process() const {
-        bool clears = false;
-        for (const auto& op : operations_) clears = clears || op.kind == Kind::clear;
-        EnvSnapshot base;
-        if (clears) {
-            base = EnvSnapshot::capture();
-        } else {
-            for (const auto& op : operations_)
-                if (!base.contains(op.name))
-                    if (auto value = detail::read_or_throw(op.name)) base.set(op.name, *value);
-        }
-        return render(base).changes_from(base);
-    }
+    std::vector<detail::planned_change> plan_against_process() const;
 
     std::vector<Operation> operations_;
 };
 
-inline EnvOverlay EnvSnapshot::diff(const EnvSnapshot& target) const {
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+#    include "detail/names.hpp"
+#    include "detail/validate.hpp"
+ENVGUARD_NAMESPACE_BEGIN
+
+namespace detail {
+ENVGUARD_DECL std::string quote_value(std::string_view value) { return quote_escaped(value); }
+
+inline bool path_list_contains(std::string_view list, std::string_view dir) noexcept {
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        std::size_t end = list.find(path_list_separator, start);
+        if (end == std::string_view::npos) end = list.size();
+        if (list.substr(start, end - start) == dir) return true;
+        start = end + 1;
+    }
+    return false;
+}
+} // namespace detail
+
+ENVGUARD_DECL std::string EnvOverlay::Operation::to_string() const {
+    switch (kind) {
+    case Kind::set:
+        return name + '=' + detail::quote_value(value) +
+               (value.empty() ? " (set to empty, not unset)" : "");
+    case Kind::unset: return name + " unset";
+    case Kind::prepend_path: return name + " prepend " + value;
+    case Kind::append_path: return name + " append " + value;
+    case Kind::clear: return "clear (every variable not kept is removed)";
+    case Kind::keep: return name + " kept";
+    }
+    return {};
+}
+
+ENVGUARD_DECL EnvOverlay& EnvOverlay::set(std::string_view name, std::string_view value) {
+    detail::require_valid("set", name, value);
+    return add(Kind::set, name, value);
+}
+
+ENVGUARD_DECL EnvOverlay& EnvOverlay::set_empty(std::string_view name) { return set(name, std::string_view()); }
+
+ENVGUARD_DECL EnvOverlay& EnvOverlay::unset(std::string_view name) {
+    detail::require_valid("unset", name);
+    return add(Kind::unset, name, {});
+}
+
+ENVGUARD_DECL EnvOverlay& EnvOverlay::assign(std::string_view name, const std::optional<std::string>& value) {
+    return value ? set(name, *value) : unset(name);
+}
+
+ENVGUARD_DECL EnvOverlay& EnvOverlay::prepend_path(std::string_view name, std::string_view dir) {
+    check_path_entry("prepend to", name, dir);
+    return add(Kind::prepend_path, name, dir);
+}
+
+ENVGUARD_DECL EnvOverlay& EnvOverlay::append_path(std::string_view name, std::string_view dir) {
+    check_path_entry("append to", name, dir);
+    return add(Kind::append_path, name, dir);
+}
+
+ENVGUARD_DECL EnvOverlay& EnvOverlay::clear() { return add(Kind::clear, {}, {}); }
+
+ENVGUARD_DECL EnvOverlay& EnvOverlay::keep(std::string_view name) {
+    detail::require_valid("keep", name);
+    return add(Kind::keep, name, {});
+}
+
+ENVGUARD_DECL std::string EnvOverlay::to_string() const {
+    std::string out;
+    for (const auto& op : operations_) {
+        out += op.to_string();
+        out += '\n';
+    }
+    return out;
+}
+
+ENVGUARD_DECL EnvSnapshot EnvOverlay::render(const EnvSnapshot& base) const {
+    EnvSnapshot result;
+    result.entries_ = base.entries_; // not base's captured OS order: the result is not captured
+    for (const auto& op : operations_) {
+        switch (op.kind) {
+        case Kind::set: result.set(op.name, op.value); break;
+        case Kind::unset: result.unset(op.name); break;
+        case Kind::prepend_path:
+        case Kind::append_path: {
+            const std::string* current = result.find(op.name);
+            if (current == nullptr || current->empty()) {
+                result.set(op.name, op.value);
+            } else if (!detail::path_list_contains(*current, op.value)) {
+                std::string list = op.kind == Kind::prepend_path
+                                       ? op.value + detail::path_list_separator + *current
+                                       : *current + detail::path_list_separator + op.value;
+                result.set(op.name, list);
+            }
+            break;
+        }
+        case Kind::clear: {
+            // Entries without a usable name (detail::is_hidden_name: POSIX "=x", Windows "=C:")
+            // are not variables clear() can remove: they stay, as the kept names do.
+            EnvSnapshot kept;
+            for (const auto& entry : result.entries_)
+                if (detail::is_hidden_name(entry.first)) kept.entries_.push_back(entry);
+            for (const auto& other : operations_)
+                if (other.kind == Kind::keep)
+                    if (const std::string* value = result.find(other.name))
+                        kept.set(other.name, *value);
+            result = std::move(kept);
+            break;
+        }
+        case Kind::keep: break;
+        }
+    }
+    return result;
+}
+
+ENVGUARD_DECL ScopedEnv EnvOverlay::apply() const {
+    EnvLock lock;
+    return ScopedEnv(detail::adopt_plan_t{}, plan_against_process());
+}
+
+ENVGUARD_DECL ScopedEnv EnvOverlay::apply(exclusive_t) const {
+    EnvLock lock;
+    return ScopedEnv(detail::adopt_plan_t{}, exclusive, plan_against_process());
+}
+
+ENVGUARD_DECL bool operator==(const EnvOverlay& a, const EnvOverlay& b) {
+    return a.operations_ == b.operations_;
+}
+
+ENVGUARD_DECL EnvOverlay& EnvOverlay::add(Kind kind, std::string_view name, std::string_view value) {
+    operations_.push_back(Operation{kind, std::string(name), std::string(value)});
+    return *this;
+}
+
+ENVGUARD_DECL void EnvOverlay::check_path_entry(std::string_view action, std::string_view name,
+                             std::string_view dir) {
+    detail::require_valid(action, name, dir);
+    if (dir.empty())
+        throw detail::make_env_error(errc::invalid_value, action, name,
+                                     "a directory to add to a path list must not be empty "
+                                     "(an empty entry means the current directory)");
+    if (dir.find(detail::path_list_separator) != std::string_view::npos)
+        throw detail::make_env_error(
+            errc::invalid_value, action, name,
+            std::string("a directory to add to a path list must not contain '") +
+                detail::path_list_separator + "', the list separator");
+}
+
+ENVGUARD_DECL std::vector<detail::planned_change> EnvOverlay::plan_against_process() const {
+    bool clears = false;
+    for (const auto& op : operations_) clears = clears || op.kind == Kind::clear;
+    EnvSnapshot base;
+    if (clears) {
+        base = EnvSnapshot::capture();
+    } else {
+        for (const auto& op : operations_)
+            if (!base.contains(op.name))
+                if (auto value = detail::read_or_throw(op.name)) base.set(op.name, *value);
+    }
+    return render(base).changes_from(base);
+}
+
+ENVGUARD_DECL EnvOverlay EnvSnapshot::diff(const EnvSnapshot& target) const {
     EnvOverlay overlay;
     for (auto& change : target.changes_from(*this)) overlay.assign(change.name, change.after);
     return overlay;
 }
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS

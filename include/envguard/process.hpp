@@ -10,7 +10,6 @@
 #include "block.hpp"
 #include "config.hpp"
 #include "detail/needs_exceptions.hpp"
-#include "detail/names.hpp"
 #include "error.hpp"
 #include "snapshot.hpp"
 
@@ -21,22 +20,53 @@
 #include <string_view>
 #include <vector>
 
-#if ENVGUARD_WINDOWS
-#    include "detail/platform.hpp" // <windows.h>, through the one file that includes it
-#    include <cstdio>
-#    include <cstdlib>
-#else
-#    include <csignal>
-#    include <mutex>
-#    include <signal.h>
-#    include <spawn.h>
-#    include <sys/stat.h>
-#    include <sys/types.h>
-#    include <sys/wait.h>
-#    include <unistd.h>
-#endif
 
 #if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
+ENVGUARD_NAMESPACE_BEGIN
+
+/// The file PROGRAM would run as, for a child whose environment is ENV. POSIX: a name containing '/'
+/// is used as it is; any other is searched on ENV's PATH (an empty entry means the current directory;
+/// no PATH means the system default, as execvp does). Windows: a name with '/', '\\' or a drive is
+/// used as it is; any other is searched on ENV's PATH (';'-separated), each of ENV's PATHEXT
+/// extensions (default .COM;.EXE;.BAT;.CMD) tried on a name without one; the parent's directory and
+/// the current directory are not searched. Throws EnvError: errc::command_not_found, or
+/// errc::command_not_executable when the only match cannot be executed; std::invalid_argument for an
+/// empty name.
+ENVGUARD_DECL std::string find_program(std::string_view program, const EnvSnapshot& env);
+
+/// Runs ARGV (ARGV[0] looked up with find_program on ENV's PATH) with exactly the environment ENV
+/// (Windows: plus SystemRoot, see EnvBlock), waits for it, and returns its exit code (POSIX: 128 + N
+/// when signal N killed it, as shells report it). The parent's environment is never written. POSIX: a
+/// file the kernel cannot execute (a script without "#!") is run by /bin/sh, as execvp and GNU env
+/// do; SIGCHLD has its default disposition while it waits. Windows: the command line is quoted so
+/// that the child's CommandLineToArgvW gets ARGV back exactly. Throws EnvError when the program
+/// cannot be found or started (for "Argument list too long": with the size and the largest
+/// variable), or for an argument containing a NUL byte; std::invalid_argument for an empty command.
+ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& env);
+
+/// Replaces this process with ARGV, given exactly the environment ENV (POSIX: execve, as GNU env
+/// does; Windows, which has no execve: runs ARGV as run() does, ignoring Ctrl+C meanwhile, then ends
+/// this process with the child's exit code). Returns only by throwing, as run() does.
+[[noreturn]] ENVGUARD_DECL void exec(const std::vector<std::string>& argv, const EnvSnapshot& env);
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+#    include "detail/names.hpp"
+#    if ENVGUARD_WINDOWS
+#        include "detail/platform.hpp" // <windows.h>, through the one file that includes it
+#        include <cstdio>
+#        include <cstdlib>
+#    else
+#        include <csignal>
+#        include <mutex>
+#        include <signal.h>
+#        include <spawn.h>
+#        include <sys/stat.h>
+#        include <sys/types.h>
+#        include <sys/wait.h>
+#        include <unistd.h>
+#    endif
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
@@ -163,7 +193,7 @@ inline std::wstring quote_argument(const std::wstring& arg) {
 /// extension gets each of ENV's PATHEXT extensions (default .COM;.EXE;.BAT;.CMD) in turn. Unlike
 /// CreateProcess on its own, the parent's directory and the current directory are not searched: the
 /// child's PATH decides. Throws EnvError as on POSIX.
-inline std::string find_program(std::string_view program, const EnvSnapshot& env) {
+ENVGUARD_DECL std::string find_program(std::string_view program, const EnvSnapshot& env) {
     if (program.empty()) throw std::invalid_argument("envguard: cannot run an empty command");
     const std::string name(program);
     const std::string* pathext = env.find("PATHEXT");
@@ -190,7 +220,7 @@ inline std::string find_program(std::string_view program, const EnvSnapshot& env
 /// Runs ARGV with exactly the environment ENV (plus SystemRoot, see EnvBlock), waits for it and
 /// returns its exit code. The command line is quoted so that the child's CommandLineToArgvW gets
 /// ARGV back exactly. The parent's environment is never written.
-inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
     detail::require_command(argv);
     for (const auto& arg : argv)
         if (auto bad = detail::check_value(arg))
@@ -241,7 +271,7 @@ inline BOOL WINAPI ignore_console_interrupt(DWORD) noexcept { return TRUE; }
 
 /// Windows has no execve: runs ARGV as run() does (ignoring Ctrl+C meanwhile, which the child gets),
 /// then ends this process with the child's exit code.
-[[noreturn]] inline void exec(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+[[noreturn]] ENVGUARD_DECL void exec(const std::vector<std::string>& argv, const EnvSnapshot& env) {
     ::SetConsoleCtrlHandler(&detail::ignore_console_interrupt, TRUE);
     const int code = run(argv, env);
     std::fflush(nullptr);
@@ -334,7 +364,7 @@ inline std::string argument_list_size_note(char* const* argv, char* const* envp)
 /// used as it is; any other is searched on ENV's PATH (an empty entry means the current directory;
 /// no PATH means the system default, as execvp does). Throws EnvError: errc::command_not_found, or
 /// errc::command_not_executable when the only match cannot be executed.
-inline std::string find_program(std::string_view program, const EnvSnapshot& env) {
+ENVGUARD_DECL std::string find_program(std::string_view program, const EnvSnapshot& env) {
     if (program.empty()) throw std::invalid_argument("envguard: cannot run an empty command");
     const std::string name(program);
     if (name.find('/') != std::string::npos) {
@@ -424,7 +454,7 @@ private:
 /// be found or started (for "Argument list too long": with the size and the largest variable), or
 /// for an argument containing a NUL byte; std::invalid_argument for an empty command. Works with
 /// SIGCHLD ignored: while it waits, SIGCHLD has its default disposition (see the README).
-inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
     detail::require_command(argv);
     const std::string path = find_program(argv.front(), env);
     const EnvBlock block(env);
@@ -449,7 +479,7 @@ inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
 
 /// Replaces this process with ARGV, given exactly the environment ENV (execve, as GNU env does).
 /// Returns only by throwing, as run() does, when the program cannot be found or started.
-[[noreturn]] inline void exec(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+[[noreturn]] ENVGUARD_DECL void exec(const std::vector<std::string>& argv, const EnvSnapshot& env) {
     detail::require_command(argv);
     const std::string path = find_program(argv.front(), env);
     const EnvBlock block(env);
@@ -468,4 +498,5 @@ inline int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
 #endif
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS

@@ -26,13 +26,25 @@ struct Profile {
     bool cargo_checks = true; ///< run check_coverage_environment on the rendered environment
 
     /// The findings for an environment this profile rendered.
-    std::vector<Finding> check(const EnvSnapshot& rendered) const {
-        return cargo_checks ? check_coverage_environment(rendered) : std::vector<Finding>{};
-    }
+    std::vector<Finding> check(const EnvSnapshot& rendered) const;
 };
 
 /// coverage, coverage-cached, sccache.
-inline const std::vector<Profile>& builtin_profiles() {
+ENVGUARD_DECL const std::vector<Profile>& builtin_profiles();
+
+/// The built-in profile called NAME, or nullptr.
+ENVGUARD_DECL const Profile* find_builtin_profile(std::string_view name);
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+ENVGUARD_NAMESPACE_BEGIN
+
+ENVGUARD_DECL std::vector<Finding> Profile::check(const EnvSnapshot& rendered) const {
+    return cargo_checks ? check_coverage_environment(rendered) : std::vector<Finding>{};
+}
+
+ENVGUARD_DECL const std::vector<Profile>& builtin_profiles() {
     static const std::vector<Profile> profiles = [] {
         std::vector<Profile> list;
         list.push_back({"coverage",
@@ -53,12 +65,12 @@ inline const std::vector<Profile>& builtin_profiles() {
     return profiles;
 }
 
-/// The built-in profile called NAME, or nullptr.
-inline const Profile* find_builtin_profile(std::string_view name) {
+ENVGUARD_DECL const Profile* find_builtin_profile(std::string_view name) {
     for (const auto& profile : builtin_profiles())
         if (profile.name == name) return &profile;
     return nullptr;
 }
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS

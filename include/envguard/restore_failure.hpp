@@ -22,6 +22,14 @@ ENVGUARD_NAMESPACE_BEGIN
 /// variable: a destructor must not throw, and a lost variable must not pass in silence either.
 using restore_failure_handler = void (*)(const EnvError& error) noexcept;
 
+/// Replaces the function called when a destructor cannot restore a variable; returns the previous
+/// one. The default prints the error's message as one line on stderr. nullptr restores the default.
+ENVGUARD_DECL restore_failure_handler set_restore_failure_handler(restore_failure_handler handler) noexcept;
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
 inline void print_restore_failure(const EnvError& error) noexcept {
@@ -74,9 +82,10 @@ inline void report_restore_failure(std::error_code ec, int os_error, const std::
 
 /// Replaces the function called when a destructor cannot restore a variable; returns the previous
 /// one. The default prints the error's message as one line on stderr. nullptr restores the default.
-inline restore_failure_handler set_restore_failure_handler(restore_failure_handler handler) noexcept {
+ENVGUARD_DECL restore_failure_handler set_restore_failure_handler(restore_failure_handler handler) noexcept {
     if (handler == nullptr) handler = &detail::print_restore_failure;
     return detail::restore_failure_handler_slot().exchange(handler);
 }
 
 ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES

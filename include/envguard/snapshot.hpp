@@ -8,18 +8,13 @@
 
 #include "config.hpp"
 #include "detail/needs_exceptions.hpp"
-#include "detail/names.hpp"
-#include "detail/platform.hpp"
-#include "detail/validate.hpp"
 #include "error.hpp"
 #include "lock.hpp"
 #include "scoped_env.hpp"
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -30,7 +25,10 @@
 #if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
-class EnvOverlay; // overlay.hpp; EnvSnapshot::diff returns one and EnvOverlay::render returns us
+// overlay.hpp: EnvSnapshot::diff returns one (and is defined there, with EnvOverlay::render, which
+// returns an EnvSnapshot). This header does not include overlay.hpp: a test fixture that wants
+// SnapshotGuard does not pay for the recipe machinery; calling diff() needs overlay.hpp.
+class EnvOverlay;
 
 /// A whole environment as a value: (name, value) pairs sorted by name, an empty value kept as set
 /// to empty. capture() reads the process's; set/unset edit the copy only; diff() compares two;
@@ -46,104 +44,29 @@ public:
     EnvSnapshot() = default;
 
     /// An environment from NAME, VALUE pairs, validated; a name given twice keeps its last value.
-    EnvSnapshot(std::initializer_list<value_type> entries) {
-        for (const auto& entry : entries) set(entry.first, entry.second);
-    }
+    EnvSnapshot(std::initializer_list<value_type> entries);
 
     /// The process environment now. When the OS holds a name twice, the first entry is kept, as
     /// getenv would find it; entries that are not NAME=VALUE are left out. Entries without a usable
     /// name (POSIX "=x": an empty name; Windows "=C:=C:\\work": a name starting with '=') are
     /// recorded, so that a child started from the snapshot gets them, but no operation writes or
     /// unsets them: restore() and diff() skip them and EnvOverlay::clear() keeps them.
-    static EnvSnapshot capture() {
-        EnvSnapshot snapshot;
-        EnvLock lock;
-        // The entries in the OS's order, then sorted through an index (moving indices, not strings;
-        // ties broken by position, so that of two equal names the one met first stays). The size of
-        // the last capture is the guess for this one's, so the list is usually not grown while read.
-        std::size_t& size_hint = capture_size_hint();
-        std::vector<value_type> found;
-        found.reserve(size_hint);
-        detail::platform().list(&found, [](void* context, std::string_view name, std::string_view value) {
-            static_cast<std::vector<value_type>*>(context)->emplace_back(name, value);
-        });
-        size_hint = found.size();
-        // Sorted through (8-byte prefix of the name, position) keys: most comparisons are one integer
-        // comparison on contiguous memory; only names sharing their first 8 bytes compare strings.
-        std::vector<sort_key> by_name(found.size());
-        for (std::size_t i = 0; i < by_name.size(); ++i) by_name[i] = {name_prefix(found[i].first), i};
-        std::stable_sort(by_name.begin(), by_name.end(), [&found](const sort_key& a, const sort_key& b) {
-            if (a.prefix != b.prefix) return a.prefix < b.prefix;
-            return detail::compare_names(found[a.position].first, found[b.position].first) < 0;
-        });
-        // Keep the first of each name; remember where each kept entry sat in the OS's order, which
-        // restore() uses to compare the environment with this snapshot position by position.
-        snapshot.entries_.reserve(found.size());
-        std::vector<std::size_t> sorted_at(found.size(), npos);
-        std::size_t text_size = 0;
-        for (const sort_key& key : by_name) {
-            value_type& entry = found[key.position];
-            if (!snapshot.entries_.empty() && detail::same_name(snapshot.entries_.back().first, entry.first))
-                continue;
-            sorted_at[key.position] = snapshot.entries_.size();
-            text_size += entry.first.size() + entry.second.size() + 2;
-            snapshot.entries_.push_back(std::move(entry));
-        }
-        snapshot.os_order_.reserve(snapshot.entries_.size());
-        snapshot.os_text_.resize(text_size);
-        char* out = &snapshot.os_text_[0];
-        for (std::size_t index : sorted_at) {
-            if (index == npos) continue;
-            const value_type& entry = snapshot.entries_[index];
-            std::memcpy(out, entry.first.data(), entry.first.size());
-            out += entry.first.size();
-            *out++ = '=';
-            std::memcpy(out, entry.second.data(), entry.second.size());
-            out += entry.second.size();
-            *out++ = '\0';
-            snapshot.os_order_.push_back({index, static_cast<std::size_t>(out - snapshot.os_text_.data())});
-        }
-        return snapshot;
-    }
+    static EnvSnapshot capture();
 
     /// The value of NAME in this snapshot: std::nullopt when unset, "" when set to empty.
-    std::optional<std::string> get(std::string_view name) const {
-        const std::string* value = find(name);
-        return value ? std::optional<std::string>(*value) : std::nullopt;
-    }
+    std::optional<std::string> get(std::string_view name) const;
 
     /// A pointer to NAME's value, or nullptr when unset; valid until this snapshot changes.
-    const std::string* find(std::string_view name) const noexcept {
-        auto it = lower_bound(name);
-        return (it != entries_.end() && detail::same_name(it->first, name)) ? &it->second : nullptr;
-    }
+    const std::string* find(std::string_view name) const noexcept;
 
     /// True when NAME is set in the snapshot (to a value or to the empty string).
     bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
 
     /// Sets NAME to VALUE in this copy (the process is not touched). "" sets to empty.
-    EnvSnapshot& set(std::string_view name, std::string_view value) {
-        detail::require_valid("set", name, value);
-        auto it = lower_bound(name);
-        if (it != entries_.end() && detail::same_name(it->first, name)) {
-            it->second.assign(value.data(), value.size());
-        } else {
-            entries_.emplace(it, std::string(name), std::string(value));
-        }
-        forget_os_order(); // no longer the environment as captured
-        return *this;
-    }
+    EnvSnapshot& set(std::string_view name, std::string_view value);
 
     /// Removes NAME from this copy (the process is not touched).
-    EnvSnapshot& unset(std::string_view name) {
-        detail::require_valid("unset", name);
-        auto it = lower_bound(name);
-        if (it != entries_.end() && detail::same_name(it->first, name)) {
-            entries_.erase(it);
-            forget_os_order(); // no longer the environment as captured
-        }
-        return *this;
-    }
+    EnvSnapshot& unset(std::string_view name);
 
     /// The three-state form: a value sets, std::nullopt unsets.
     EnvSnapshot& assign(std::string_view name, const std::optional<std::string>& value) {
@@ -152,7 +75,7 @@ public:
 
     /// The overlay that turns this environment into TARGET: a set (or set-to-empty) for each name
     /// whose value differs or is new, an unset for each name TARGET lacks, in name order.
-    EnvOverlay diff(const EnvSnapshot& target) const; // defined in overlay.hpp
+    ENVGUARD_DECL EnvOverlay diff(const EnvSnapshot& target) const; // defined in overlay.hpp: include it to call diff
 
     /// Makes the process environment equal to this snapshot, writing only the variables that differ
     /// (never clear-and-refill). All or nothing: if a write fails, the writes already made are undone
@@ -162,12 +85,7 @@ public:
     /// from capture(), entry by entry in the OS's order), nothing copied and nothing allocated when
     /// nothing differs, plus the writes. Unusual environments (a name twice, many differences) take
     /// the general way: capture the environment and merge.
-    void restore() const {
-        EnvLock lock;
-        std::vector<detail::planned_change> plan;
-        if (!plan_restore(plan)) plan = changes_from(capture());
-        detail::apply_plan(plan);
-    }
+    void restore() const;
 
     /// The number of variables.
     size_type size() const noexcept { return entries_.size(); }
@@ -179,9 +97,7 @@ public:
     const_iterator end() const noexcept { return entries_.end(); }
 
     /// Equal when both hold the same names with the same values (unset and empty differ).
-    friend bool operator==(const EnvSnapshot& a, const EnvSnapshot& b) {
-        return a.entries_ == b.entries_;
-    }
+    friend ENVGUARD_DECL bool operator==(const EnvSnapshot& a, const EnvSnapshot& b);
     /// Not equal.
     friend bool operator!=(const EnvSnapshot& a, const EnvSnapshot& b) { return !(a == b); }
 
@@ -198,17 +114,7 @@ private:
     // The first 8 bytes of NAME as a big-endian number, zero-padded: ordered as the names are (a
     // name has no NUL byte, so padding sorts before any character). 0 on Windows, whose names
     // compare case-insensitively: there every comparison falls through to compare_names.
-    static std::uint64_t name_prefix(const std::string& name) noexcept {
-#if ENVGUARD_WINDOWS
-        (void)name;
-        return 0;
-#else
-        std::uint64_t prefix = 0;
-        for (std::size_t i = 0; i < 8; ++i)
-            prefix = (prefix << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
-        return prefix;
-#endif
-    }
+    static std::uint64_t name_prefix(const std::string& name) noexcept;
 
     struct os_slot {
         std::size_t index; // in entries_
@@ -220,180 +126,17 @@ private:
         os_text_.clear();
     }
 
-    static std::size_t& capture_size_hint() noexcept { // read and written under EnvLock
-        static std::size_t hint = 0;
-        return hint;
-    }
+    static std::size_t& capture_size_hint() noexcept;
 
     // Compares the process environment, entry by entry as the OS lists it, with this snapshot and
     // collects the changes that restore it (in name order, as changes_from gives them). Returns false
     // when the environment is unusual enough for the general way: a name listed twice (only a
     // capture decides which entry counts), or more than a few dozen differences.
-    class restore_matcher {
-    public:
-        explicit restore_matcher(const EnvSnapshot& target, std::vector<detail::planned_change>& plan)
-            : target_(target), plan_(plan) {
-            // Without a usable OS order every entry is looked up by name from the start.
-            if (target_.os_order_.size() != target_.entries_.size()) start_tracking();
-        }
-
-        // The POSIX fast way: TEXT is an environ entry. Equal to the entry expected at this position
-        // (the usual case) costs one comparison of its bytes; anything else is parsed and looked up.
-        void visit_text(const char* text) {
-            if (failed_) return;
-            const auto& order = target_.os_order_;
-            if (cursor_ < order.size() && order.size() == target_.entries_.size()) {
-                const value_type& expected = target_.entries_[order[cursor_].index];
-                if (is_entry(text, expected.first, expected.second)) {
-                    mark_seen(order[cursor_++].index);
-                    return;
-                }
-            }
-            const char* equals = std::strchr(text, '=');
-            if (equals == nullptr) return; // not NAME=VALUE: getenv cannot see it, capture skips it
-            visit(std::string_view(text, static_cast<std::size_t>(equals - text)),
-                  std::string_view(equals + 1));
-        }
-
-        void visit(std::string_view name, std::string_view value) {
-            if (failed_) return;
-            const std::size_t index = locate(name);
-            if (failed_) return;
-            if (detail::is_hidden_name(name)) return; // never written nor unset: left as it is
-            if (index == npos) { // only in the process: unset (a name seen before means a duplicate)
-                for (const auto& change : plan_)
-                    if (detail::same_name(change.name, name)) return fail();
-                add({std::string(name), std::string(value), std::nullopt});
-                return;
-            }
-            const value_type& want = target_.entries_[index];
-            if (want.second != value || want.first != name) add({want.first, std::string(value), want.second});
-        }
-
-        // Adds a set for every entry of the snapshot the environment lacks; false to give up.
-        bool finish() {
-            if (failed_) return false;
-            if (!tracking_) {
-                for (std::size_t i = cursor_; i < target_.os_order_.size(); ++i) add_missing(target_.os_order_[i].index);
-            } else {
-                for (std::size_t i = 0; i < seen_.size(); ++i)
-                    if (!seen_[i]) add_missing(i);
-            }
-            if (failed_) return false;
-            std::sort(plan_.begin(), plan_.end(), [](const detail::planned_change& a, const detail::planned_change& b) {
-                return detail::compare_names(a.name, b.name) < 0;
-            });
-            return true;
-        }
-
-        // The first COUNT entries were those expected at their positions (before any tracking).
-        void skip_matched(std::size_t count) noexcept { cursor_ = count; }
-
-        static bool is_entry(const char* text, const std::string& name, const std::string& value) noexcept {
-            // strncmp stops at TEXT's end, so nothing past it is read; names never contain '='.
-            if (std::strncmp(text, name.data(), name.size()) != 0 || text[name.size()] != '=') return false;
-            // (A snapshot's values never contain NUL: set() refuses it and a captured one cannot.)
-            return std::strcmp(text + name.size() + 1, value.c_str()) == 0;
-        }
-
-    private:
-        static constexpr std::size_t max_changes = 64; // beyond: capture and merge, O(N log N)
-
-        // The snapshot index of NAME, or npos. The entry expected at this position (or the one after
-        // it, as after an unset) first, then a binary search; marks the entry seen.
-        std::size_t locate(std::string_view name) {
-            const auto& order = target_.os_order_;
-            std::size_t index = npos;
-            if (order.size() == target_.entries_.size()) {
-                for (std::size_t step = 0; step < 2 && index == npos; ++step)
-                    if (cursor_ + step < order.size() &&
-                        detail::same_name(target_.entries_[order[cursor_ + step].index].first, name)) {
-                        index = order[cursor_ + step].index;
-                        if (step != 0) start_tracking();
-                        cursor_ += step + 1;
-                    }
-            }
-            if (index == npos) {
-                start_tracking();
-                auto it = target_.lower_bound(name);
-                if (it == target_.entries_.end() || !detail::same_name(it->first, name)) return npos;
-                index = static_cast<std::size_t>(it - target_.entries_.begin());
-            }
-            mark_seen(index);
-            return failed_ ? npos : index;
-        }
-
-        // Once tracking, an entry met twice is a name the environment holds twice.
-        void mark_seen(std::size_t index) {
-            if (!tracking_) return;
-            if (seen_[index]) return fail();
-            seen_[index] = true;
-        }
-
-        // From here on every entry met is recorded, so the missing ones can be found at the end.
-        void start_tracking() {
-            if (tracking_) return;
-            tracking_ = true;
-            seen_.assign(target_.entries_.size(), false);
-            for (std::size_t i = 0; i < cursor_ && i < target_.os_order_.size(); ++i) seen_[target_.os_order_[i].index] = true;
-        }
-
-        void add_missing(std::size_t index) {
-            const value_type& want = target_.entries_[index];
-            if (detail::is_hidden_name(want.first)) return; // never written: see is_hidden_name
-            add({want.first, std::nullopt, want.second});
-        }
-
-        void add(detail::planned_change change) {
-            if (failed_) return;
-            if (plan_.size() >= max_changes) return fail();
-            plan_.push_back(std::move(change));
-        }
-
-        void fail() {
-            failed_ = true;
-            plan_.clear();
-        }
-
-        const EnvSnapshot& target_;
-        std::vector<detail::planned_change>& plan_;
-        std::size_t cursor_ = 0;  // position in target_.os_order_
-        bool tracking_ = false;   // seen_ in use
-        bool failed_ = false;
-        std::vector<bool> seen_;  // by snapshot index, once tracking
-    };
+    class restore_matcher; // defined with the bodies
 
     // The caller holds EnvLock. On POSIX with the real backend, environ is read directly (no copy
     // of an entry, no strlen); otherwise, through the platform seam.
-    bool plan_restore(std::vector<detail::planned_change>& plan) const {
-        restore_matcher matcher(*this, plan);
-#if !ENVGUARD_WINDOWS
-        if (detail::platform().list == &detail::posix_list) {
-            char** entry = detail::posix_environ();
-            if (entry != nullptr) {
-                // The usual case, as tight as it gets: each entry equal to the one expected there.
-                if (os_order_.size() == entries_.size()) {
-                    const char* text = os_text_.data();
-                    const os_slot* order = os_order_.data();
-                    const std::size_t count = os_order_.size();
-                    std::size_t at = 0;
-                    std::size_t start = 0;
-                    for (; *entry != nullptr && at < count; ++entry, ++at) {
-                        if (std::strcmp(*entry, text + start) != 0) break;
-                        start = order[at].end;
-                    }
-                    matcher.skip_matched(at);
-                }
-                for (; *entry != nullptr; ++entry) matcher.visit_text(*entry);
-            }
-            return matcher.finish();
-        }
-#endif
-        detail::platform().list(&matcher, [](void* context, std::string_view name, std::string_view value) {
-            static_cast<restore_matcher*>(context)->visit(name, value);
-        });
-        return matcher.finish();
-    }
+    bool plan_restore(std::vector<detail::planned_change>& plan) const;
 
     // SnapshotGuard's last resort when restore() could not allocate its plan: puts back what it can
     // through the OS calls alone, nothing allocated through operator new (POSIX; names longer than
@@ -401,100 +144,17 @@ private:
     // variables it could not put back. Windows: every write converts to UTF-16 and allocates, and
     // the variables the environment has in excess cannot be listed without allocating: they are
     // counted as not put back. The caller holds EnvLock.
-    std::size_t restore_in_place() const noexcept {
-        std::size_t failures = 0;
-#if ENVGUARD_WINDOWS
-        failures += 1; // the variables to remove cannot be listed
-#else
-        // Remove what the snapshot lacks; a removal shifts environ, so look at the same place again.
-        char** entries = detail::posix_environ();
-        for (std::size_t i = 0; entries != nullptr && entries[i] != nullptr;) {
-            const char* text = entries[i];
-            const char* equals = std::strchr(text, '=');
-            const std::string_view name(text, equals == nullptr ? 0 : static_cast<std::size_t>(equals - text));
-            if (equals == nullptr || detail::is_hidden_name(name) || find(name) != nullptr) {
-                ++i;
-                continue;
-            }
-            char small[256];
-            char* buffer = name.size() < sizeof small ? small : static_cast<char*>(std::malloc(name.size() + 1));
-            bool removed = false;
-            if (buffer != nullptr) {
-                std::memcpy(buffer, name.data(), name.size());
-                buffer[name.size()] = '\0';
-                removed = ::unsetenv(buffer) == 0;
-                if (buffer != small) std::free(buffer);
-            }
-            if (!removed) {
-                ++failures;
-                ++i;
-            }
-            entries = detail::posix_environ();
-        }
-#endif
-        // Set what differs (or, where it cannot be read without allocating, everything).
-        for (const value_type& entry : entries_) {
-            if (detail::is_hidden_name(entry.first)) continue;
-#if !ENVGUARD_WINDOWS
-            const char* now = std::getenv(entry.first.c_str());
-            if (now != nullptr && std::strcmp(now, entry.second.c_str()) == 0) continue;
-#endif
-            if (detail::platform().write(entry.first, entry.second) != 0) ++failures;
-        }
-        return failures;
-    }
+    std::size_t restore_in_place() const noexcept;
 
     /// The changes that turn CURRENT into this snapshot, each with the value it replaces; one merge
     /// of two sorted lists. Used by restore() and by EnvOverlay::apply. Entries without a usable
     /// name (detail::is_hidden_name) on either side are skipped: nothing can write or unset them.
-    std::vector<detail::planned_change> changes_from(const EnvSnapshot& current) const {
-        std::vector<detail::planned_change> plan;
-        auto have = current.entries_.begin();
-        auto want = entries_.begin();
-        while (have != current.entries_.end() || want != entries_.end()) {
-            if (have != current.entries_.end() && detail::is_hidden_name(have->first)) {
-                ++have;
-                continue;
-            }
-            if (want != entries_.end() && detail::is_hidden_name(want->first)) {
-                ++want;
-                continue;
-            }
-            const int order = have == current.entries_.end() ? 1
-                              : want == entries_.end()        ? -1
-                                                       : detail::compare_names(have->first, want->first);
-            if (order < 0) { // only in CURRENT: unset
-                plan.push_back({have->first, have->second, std::nullopt});
-                ++have;
-            } else if (order > 0) { // only here: set
-                plan.push_back({want->first, std::nullopt, want->second});
-                ++want;
-            } else {
-                if (have->second != want->second || have->first != want->first)
-                    plan.push_back({want->first, have->second, want->second});
-                ++have;
-                ++want;
-            }
-        }
-        return plan;
-    }
+    std::vector<detail::planned_change> changes_from(const EnvSnapshot& current) const;
 
-    static bool entry_less(const value_type& a, const value_type& b) noexcept {
-        return detail::compare_names(a.first, b.first) < 0;
-    }
+    static bool entry_less(const value_type& a, const value_type& b) noexcept;
 
-    std::vector<value_type>::iterator lower_bound(std::string_view name) {
-        return std::lower_bound(entries_.begin(), entries_.end(), name,
-                                [](const value_type& entry, std::string_view key) {
-                                    return detail::compare_names(entry.first, key) < 0;
-                                });
-    }
-    std::vector<value_type>::const_iterator lower_bound(std::string_view name) const {
-        return std::lower_bound(entries_.begin(), entries_.end(), name,
-                                [](const value_type& entry, std::string_view key) {
-                                    return detail::compare_names(entry.first, key) < 0;
-                                });
-    }
+    std::vector<value_type>::iterator lower_bound(std::string_view name);
+    std::vector<value_type>::const_iterator lower_bound(std::string_view name) const;
 
     std::vector<value_type> entries_; // sorted by detail::name_less, names unique
     // For a snapshot from capture(), a copy of the environment as the OS listed it: each entry's
@@ -509,13 +169,11 @@ private:
 /// when destroyed: "whatever this scope does to the environment, undo it".
 class [[nodiscard]] SnapshotGuard {
 public:
-    SnapshotGuard() : snapshot_(EnvSnapshot::capture()) { detail::prepare_out_of_memory_report(); }
+    SnapshotGuard();
 
     /// Takes over OTHER's snapshot and duty to restore; OTHER restores nothing when destroyed.
     SnapshotGuard(SnapshotGuard&& other) noexcept
-        : snapshot_(std::move(other.snapshot_)), active_(other.active_) {
-        other.active_ = false;
-    }
+       ;
     SnapshotGuard& operator=(SnapshotGuard&&) = delete;
     SnapshotGuard(const SnapshotGuard&) = delete;
     SnapshotGuard& operator=(const SnapshotGuard&) = delete;
@@ -526,17 +184,7 @@ public:
     /// environment is restored variable by variable through the OS calls alone (nothing allocated
     /// through operator new; POSIX), and only what still could not be put back is reported, as an
     /// out-of-memory EnvError, to the handler.
-    ~SnapshotGuard() {
-        if (!active_) return;
-        try {
-            snapshot_.restore();
-        } catch (const EnvError& error) {
-            detail::restore_failure_handler_slot().load()(error);
-        } catch (...) { // std::bad_alloc: no plan could be made
-            EnvLock lock; // allocates nothing
-            if (snapshot_.restore_in_place() != 0) detail::report_out_of_memory();
-        }
-    }
+    ~SnapshotGuard();
 
     /// Restores the captured environment now (throws EnvError, changing nothing, on failure). The
     /// guard stays active: it restores again when destroyed, undoing whatever came after.
@@ -556,9 +204,410 @@ private:
 };
 
 ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+#    include "detail/names.hpp"
+#    include "detail/platform.hpp"
+#    include "detail/validate.hpp"
+#    include <algorithm>
+#    include <cstring>
+ENVGUARD_NAMESPACE_BEGIN
+
+class EnvSnapshot::restore_matcher {
+public:
+    explicit restore_matcher(const EnvSnapshot& target, std::vector<detail::planned_change>& plan)
+        : target_(target), plan_(plan) {
+        // Without a usable OS order every entry is looked up by name from the start.
+        if (target_.os_order_.size() != target_.entries_.size()) start_tracking();
+    }
+
+    // The POSIX fast way: TEXT is an environ entry. Equal to the entry expected at this position
+    // (the usual case) costs one comparison of its bytes; anything else is parsed and looked up.
+    void visit_text(const char* text) {
+        if (failed_) return;
+        const auto& order = target_.os_order_;
+        if (cursor_ < order.size() && order.size() == target_.entries_.size()) {
+            const value_type& expected = target_.entries_[order[cursor_].index];
+            if (is_entry(text, expected.first, expected.second)) {
+                mark_seen(order[cursor_++].index);
+                return;
+            }
+        }
+        const char* equals = std::strchr(text, '=');
+        if (equals == nullptr) return; // not NAME=VALUE: getenv cannot see it, capture skips it
+        visit(std::string_view(text, static_cast<std::size_t>(equals - text)),
+              std::string_view(equals + 1));
+    }
+
+    void visit(std::string_view name, std::string_view value) {
+        if (failed_) return;
+        const std::size_t index = locate(name);
+        if (failed_) return;
+        if (detail::is_hidden_name(name)) return; // never written nor unset: left as it is
+        if (index == npos) { // only in the process: unset (a name seen before means a duplicate)
+            for (const auto& change : plan_)
+                if (detail::same_name(change.name, name)) return fail();
+            add({std::string(name), std::string(value), std::nullopt});
+            return;
+        }
+        const value_type& want = target_.entries_[index];
+        if (want.second != value || want.first != name) add({want.first, std::string(value), want.second});
+    }
+
+    // Adds a set for every entry of the snapshot the environment lacks; false to give up.
+    bool finish() {
+        if (failed_) return false;
+        if (!tracking_) {
+            for (std::size_t i = cursor_; i < target_.os_order_.size(); ++i) add_missing(target_.os_order_[i].index);
+        } else {
+            for (std::size_t i = 0; i < seen_.size(); ++i)
+                if (seen_[i] == 0) add_missing(i);
+        }
+        if (failed_) return false;
+        std::sort(plan_.begin(), plan_.end(), [](const detail::planned_change& a, const detail::planned_change& b) {
+            return detail::compare_names(a.name, b.name) < 0;
+        });
+        return true;
+    }
+
+    // The first COUNT entries were those expected at their positions (before any tracking).
+    void skip_matched(std::size_t count) noexcept { cursor_ = count; }
+
+    static bool is_entry(const char* text, const std::string& name, const std::string& value) noexcept {
+        // strncmp stops at TEXT's end, so nothing past it is read; names never contain '='.
+        if (std::strncmp(text, name.data(), name.size()) != 0 || text[name.size()] != '=') return false;
+        // (A snapshot's values never contain NUL: set() refuses it and a captured one cannot.)
+        return std::strcmp(text + name.size() + 1, value.c_str()) == 0;
+    }
+
+private:
+    static constexpr std::size_t max_changes = 64; // beyond: capture and merge, O(N log N)
+
+    // The snapshot index of NAME, or npos. The entry expected at this position (or the one after
+    // it, as after an unset) first, then a binary search; marks the entry seen.
+    std::size_t locate(std::string_view name) {
+        const auto& order = target_.os_order_;
+        std::size_t index = npos;
+        if (order.size() == target_.entries_.size()) {
+            for (std::size_t step = 0; step < 2 && index == npos; ++step)
+                if (cursor_ + step < order.size() &&
+                    detail::same_name(target_.entries_[order[cursor_ + step].index].first, name)) {
+                    index = order[cursor_ + step].index;
+                    if (step != 0) start_tracking();
+                    cursor_ += step + 1;
+                }
+        }
+        if (index == npos) {
+            start_tracking();
+            auto it = target_.lower_bound(name);
+            if (it == target_.entries_.end() || !detail::same_name(it->first, name)) return npos;
+            index = static_cast<std::size_t>(it - target_.entries_.begin());
+        }
+        mark_seen(index);
+        return failed_ ? npos : index;
+    }
+
+    // Once tracking, an entry met twice is a name the environment holds twice.
+    void mark_seen(std::size_t index) {
+        if (!tracking_) return;
+        if (seen_[index] != 0) return fail();
+        seen_[index] = 1;
+    }
+
+    // From here on every entry met is recorded, so the missing ones can be found at the end.
+    void start_tracking() {
+        if (tracking_) return;
+        tracking_ = true;
+        seen_.assign(target_.entries_.size(), '\0');
+        for (std::size_t i = 0; i < cursor_ && i < target_.os_order_.size(); ++i) seen_[target_.os_order_[i].index] = 1;
+    }
+
+    void add_missing(std::size_t index) {
+        const value_type& want = target_.entries_[index];
+        if (detail::is_hidden_name(want.first)) return; // never written: see is_hidden_name
+        add({want.first, std::nullopt, want.second});
+    }
+
+    void add(detail::planned_change change) {
+        if (failed_) return;
+        if (plan_.size() >= max_changes) return fail();
+        plan_.push_back(std::move(change));
+    }
+
+    void fail() {
+        failed_ = true;
+        plan_.clear();
+    }
+
+    const EnvSnapshot& target_;
+    std::vector<detail::planned_change>& plan_;
+    std::size_t cursor_ = 0;  // position in target_.os_order_
+    bool tracking_ = false;   // seen_ in use
+    bool failed_ = false;
+    std::string seen_;        // by snapshot index (0 or 1), once tracking; a std::string, whose
+                              // members the standard library compiles once, not in every file
+};
+
+ENVGUARD_DECL EnvSnapshot::EnvSnapshot(std::initializer_list<value_type> entries) {
+    for (const auto& entry : entries) set(entry.first, entry.second);
+}
+
+ENVGUARD_DECL EnvSnapshot EnvSnapshot::capture() {
+    EnvSnapshot snapshot;
+    EnvLock lock;
+    // The entries in the OS's order, then sorted through an index (moving indices, not strings;
+    // ties broken by position, so that of two equal names the one met first stays). The size of
+    // the last capture is the guess for this one's, so the list is usually not grown while read.
+    std::size_t& size_hint = capture_size_hint();
+    std::vector<value_type> found;
+    found.reserve(size_hint);
+    detail::platform().list(&found, [](void* context, std::string_view name, std::string_view value) {
+        static_cast<std::vector<value_type>*>(context)->emplace_back(name, value);
+    });
+    size_hint = found.size();
+    // Sorted through (8-byte prefix of the name, position) keys: most comparisons are one integer
+    // comparison on contiguous memory; only names sharing their first 8 bytes compare strings.
+    std::vector<sort_key> by_name(found.size());
+    for (std::size_t i = 0; i < by_name.size(); ++i) by_name[i] = {name_prefix(found[i].first), i};
+    // (std::stable_sort, not std::sort with the position as a last key: cheaper to compile, but
+    // ~10% more instructions per capture of names sharing their first 8 bytes; measured, issue #19.)
+    std::stable_sort(by_name.begin(), by_name.end(), [&found](const sort_key& a, const sort_key& b) {
+        if (a.prefix != b.prefix) return a.prefix < b.prefix;
+        return detail::compare_names(found[a.position].first, found[b.position].first) < 0;
+    });
+    // Keep the first of each name; remember where each kept entry sat in the OS's order, which
+    // restore() uses to compare the environment with this snapshot position by position.
+    snapshot.entries_.reserve(found.size());
+    std::vector<std::size_t> sorted_at(found.size(), npos);
+    std::size_t text_size = 0;
+    for (const sort_key& key : by_name) {
+        value_type& entry = found[key.position];
+        if (!snapshot.entries_.empty() && detail::same_name(snapshot.entries_.back().first, entry.first))
+            continue;
+        sorted_at[key.position] = snapshot.entries_.size();
+        text_size += entry.first.size() + entry.second.size() + 2;
+        snapshot.entries_.push_back(std::move(entry));
+    }
+    snapshot.os_order_.reserve(snapshot.entries_.size());
+    snapshot.os_text_.resize(text_size);
+    char* out = &snapshot.os_text_[0];
+    for (std::size_t index : sorted_at) {
+        if (index == npos) continue;
+        const value_type& entry = snapshot.entries_[index];
+        std::memcpy(out, entry.first.data(), entry.first.size());
+        out += entry.first.size();
+        *out++ = '=';
+        std::memcpy(out, entry.second.data(), entry.second.size());
+        out += entry.second.size();
+        *out++ = '\0';
+        snapshot.os_order_.push_back({index, static_cast<std::size_t>(out - snapshot.os_text_.data())});
+    }
+    return snapshot;
+}
+
+ENVGUARD_DECL std::optional<std::string> EnvSnapshot::get(std::string_view name) const {
+    const std::string* value = find(name);
+    return value ? std::optional<std::string>(*value) : std::nullopt;
+}
+
+ENVGUARD_DECL const std::string* EnvSnapshot::find(std::string_view name) const noexcept {
+    auto it = lower_bound(name);
+    return (it != entries_.end() && detail::same_name(it->first, name)) ? &it->second : nullptr;
+}
+
+ENVGUARD_DECL EnvSnapshot& EnvSnapshot::set(std::string_view name, std::string_view value) {
+    detail::require_valid("set", name, value);
+    auto it = lower_bound(name);
+    if (it != entries_.end() && detail::same_name(it->first, name)) {
+        it->second.assign(value.data(), value.size());
+    } else {
+        entries_.emplace(it, std::string(name), std::string(value));
+    }
+    forget_os_order(); // no longer the environment as captured
+    return *this;
+}
+
+ENVGUARD_DECL EnvSnapshot& EnvSnapshot::unset(std::string_view name) {
+    detail::require_valid("unset", name);
+    auto it = lower_bound(name);
+    if (it != entries_.end() && detail::same_name(it->first, name)) {
+        entries_.erase(it);
+        forget_os_order(); // no longer the environment as captured
+    }
+    return *this;
+}
+
+ENVGUARD_DECL void EnvSnapshot::restore() const {
+    EnvLock lock;
+    std::vector<detail::planned_change> plan;
+    if (!plan_restore(plan)) plan = changes_from(capture());
+    detail::apply_plan(plan);
+}
+
+ENVGUARD_DECL bool operator==(const EnvSnapshot& a, const EnvSnapshot& b) {
+    return a.entries_ == b.entries_;
+}
+
+ENVGUARD_DECL std::uint64_t EnvSnapshot::name_prefix(const std::string& name) noexcept {
+#if ENVGUARD_WINDOWS
+    (void)name;
+    return 0;
+#else
+    std::uint64_t prefix = 0;
+    for (std::size_t i = 0; i < 8; ++i)
+        prefix = (prefix << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
+    return prefix;
+#endif
+}
+
+ENVGUARD_DECL std::size_t& EnvSnapshot::capture_size_hint() noexcept { // read and written under EnvLock
+    static std::size_t hint = 0;
+    return hint;
+}
+
+ENVGUARD_DECL bool EnvSnapshot::plan_restore(std::vector<detail::planned_change>& plan) const {
+    restore_matcher matcher(*this, plan);
+#if !ENVGUARD_WINDOWS
+    if (detail::platform().list == &detail::posix_list) {
+        char** entry = detail::posix_environ();
+        if (entry != nullptr) {
+            // The usual case, as tight as it gets: each entry equal to the one expected there.
+            if (os_order_.size() == entries_.size()) {
+                const char* text = os_text_.data();
+                const os_slot* order = os_order_.data();
+                const std::size_t count = os_order_.size();
+                std::size_t at = 0;
+                std::size_t start = 0;
+                for (; *entry != nullptr && at < count; ++entry, ++at) {
+                    if (std::strcmp(*entry, text + start) != 0) break;
+                    start = order[at].end;
+                }
+                matcher.skip_matched(at);
+            }
+            for (; *entry != nullptr; ++entry) matcher.visit_text(*entry);
+        }
+        return matcher.finish();
+    }
+#endif
+    detail::platform().list(&matcher, [](void* context, std::string_view name, std::string_view value) {
+        static_cast<restore_matcher*>(context)->visit(name, value);
+    });
+    return matcher.finish();
+}
+
+ENVGUARD_DECL std::size_t EnvSnapshot::restore_in_place() const noexcept {
+    std::size_t failures = 0;
+#if ENVGUARD_WINDOWS
+    failures += 1; // the variables to remove cannot be listed
+#else
+    // Remove what the snapshot lacks; a removal shifts environ, so look at the same place again.
+    char** entries = detail::posix_environ();
+    for (std::size_t i = 0; entries != nullptr && entries[i] != nullptr;) {
+        const char* text = entries[i];
+        const char* equals = std::strchr(text, '=');
+        const std::string_view name(text, equals == nullptr ? 0 : static_cast<std::size_t>(equals - text));
+        if (equals == nullptr || detail::is_hidden_name(name) || find(name) != nullptr) {
+            ++i;
+            continue;
+        }
+        char small[256];
+        char* buffer = name.size() < sizeof small ? small : static_cast<char*>(std::malloc(name.size() + 1));
+        bool removed = false;
+        if (buffer != nullptr) {
+            std::memcpy(buffer, name.data(), name.size());
+            buffer[name.size()] = '\0';
+            removed = ::unsetenv(buffer) == 0;
+            if (buffer != small) std::free(buffer);
+        }
+        if (!removed) {
+            ++failures;
+            ++i;
+        }
+        entries = detail::posix_environ();
+    }
+#endif
+    // Set what differs (or, where it cannot be read without allocating, everything).
+    for (const value_type& entry : entries_) {
+        if (detail::is_hidden_name(entry.first)) continue;
+#if !ENVGUARD_WINDOWS
+        const char* now = std::getenv(entry.first.c_str());
+        if (now != nullptr && std::strcmp(now, entry.second.c_str()) == 0) continue;
+#endif
+        if (detail::platform().write(entry.first, entry.second) != 0) ++failures;
+    }
+    return failures;
+}
+
+ENVGUARD_DECL std::vector<detail::planned_change> EnvSnapshot::changes_from(const EnvSnapshot& current) const {
+    std::vector<detail::planned_change> plan;
+    auto have = current.entries_.begin();
+    auto want = entries_.begin();
+    while (have != current.entries_.end() || want != entries_.end()) {
+        if (have != current.entries_.end() && detail::is_hidden_name(have->first)) {
+            ++have;
+            continue;
+        }
+        if (want != entries_.end() && detail::is_hidden_name(want->first)) {
+            ++want;
+            continue;
+        }
+        const int order = have == current.entries_.end() ? 1
+                          : want == entries_.end()        ? -1
+                                                   : detail::compare_names(have->first, want->first);
+        if (order < 0) { // only in CURRENT: unset
+            plan.push_back({have->first, have->second, std::nullopt});
+            ++have;
+        } else if (order > 0) { // only here: set
+            plan.push_back({want->first, std::nullopt, want->second});
+            ++want;
+        } else {
+            if (have->second != want->second || have->first != want->first)
+                plan.push_back({want->first, have->second, want->second});
+            ++have;
+            ++want;
+        }
+    }
+    return plan;
+}
+
+ENVGUARD_DECL bool EnvSnapshot::entry_less(const value_type& a, const value_type& b) noexcept {
+    return detail::compare_names(a.first, b.first) < 0;
+}
+
+ENVGUARD_DECL std::vector<EnvSnapshot::value_type>::iterator EnvSnapshot::lower_bound(std::string_view name) {
+    return std::lower_bound(entries_.begin(), entries_.end(), name,
+                            [](const value_type& entry, std::string_view key) {
+                                return detail::compare_names(entry.first, key) < 0;
+                            });
+}
+
+ENVGUARD_DECL std::vector<EnvSnapshot::value_type>::const_iterator EnvSnapshot::lower_bound(std::string_view name) const {
+    return std::lower_bound(entries_.begin(), entries_.end(), name,
+                            [](const value_type& entry, std::string_view key) {
+                                return detail::compare_names(entry.first, key) < 0;
+                            });
+}
+
+ENVGUARD_DECL SnapshotGuard::SnapshotGuard() : snapshot_(EnvSnapshot::capture()) { detail::prepare_out_of_memory_report(); }
+
+ENVGUARD_DECL SnapshotGuard::SnapshotGuard(SnapshotGuard&& other) noexcept
+    : snapshot_(std::move(other.snapshot_)), active_(other.active_) {
+    other.active_ = false;
+}
+
+ENVGUARD_DECL SnapshotGuard::~SnapshotGuard() {
+    if (!active_) return;
+    try {
+        snapshot_.restore();
+    } catch (const EnvError& error) {
+        detail::restore_failure_handler_slot().load()(error);
+    } catch (...) { // std::bad_alloc: no plan could be made
+        EnvLock lock; // allocates nothing
+        if (snapshot_.restore_in_place() != 0) detail::report_out_of_memory();
+    }
+}
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS
 
-// EnvSnapshot::diff needs the complete EnvOverlay and EnvOverlay::render needs the complete
-// EnvSnapshot; the cycle is closed by defining diff in overlay.hpp and including it here, so that
-// either header alone gives a program both types.
-#include "overlay.hpp"

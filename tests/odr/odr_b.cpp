@@ -5,6 +5,11 @@
 #include <cstdio>
 #include <string>
 
+#if defined(ENVGUARD_SEPARATE_COMPILATION)
+// Separate compilation: this file sees declarations only; the bodies are compiled once elsewhere.
+static_assert(ENVGUARD_BODIES == 0, "a separately compiled program's files get declarations only");
+#endif
+
 std::string odr_render_a();
 
 int main() {

@@ -388,9 +388,9 @@ TEST_CASE("bulk writes: clear() of hundreds of variables, its restore, and big s
             }
             CHECK(test::raw_environment() == before);
             CHECK(std::getenv("ENVGUARD_T_BULK_1") == untouched);
-            if (cycle == 0) strings_after_first_cycle = envguard::detail::bulk_state().strings.size();
+            if (cycle == 0) strings_after_first_cycle = envguard::detail::bulk_strings_placed();
         }
-        CHECK(envguard::detail::bulk_state().strings.size() == strings_after_first_cycle); // reused
+        CHECK(envguard::detail::bulk_strings_placed() == strings_after_first_cycle); // reused
 
         // EnvSnapshot::restore of many differences: sets, empties and removals, all at once.
         const auto snapshot = envguard::EnvSnapshot::capture();

@@ -15,6 +15,13 @@ TEST_CASE("config: the suite was built against the header form the build asked f
     // ENVGUARD_EXPECT_SINGLE_HEADER comes from the build; a build that silently picked the split
     // headers while claiming to test the single header (or the reverse) fails here.
     CHECK(ENVGUARD_SINGLE_HEADER == ENVGUARD_EXPECT_SINGLE_HEADER);
+#ifndef ENVGUARD_EXPECT_SEPARATE
+#    define ENVGUARD_EXPECT_SEPARATE 0
+#endif
+    // The same for the compile mode (issue #19): the separate-compilation suite sees declarations
+    // only, its bodies come from envguard::envguard_compiled.
+    CHECK(ENVGUARD_SEPARATE == ENVGUARD_EXPECT_SEPARATE);
+    CHECK(ENVGUARD_BODIES == 1 - ENVGUARD_EXPECT_SEPARATE);
 }
 
 TEST_CASE("config: the API lives in the inline namespace envguard::v1") {

@@ -36,7 +36,11 @@ struct owned_registry {
     std::size_t capacity = 0;
 };
 
-inline owned_registry& owned_strings() noexcept {
+// The registry of the program (one object, however many translation units include this header).
+ENVGUARD_DECL owned_registry& owned_strings() noexcept;
+
+#if ENVGUARD_BODIES // the rest only where bodies are compiled (config.hpp)
+ENVGUARD_DECL owned_registry& owned_strings() noexcept {
     static owned_registry registry; // constant-initialized, never destroyed
     return registry;
 }
@@ -102,6 +106,8 @@ inline void sweep_owned_entries() noexcept {
     registry.size = kept;
 #endif
 }
+
+#endif // ENVGUARD_BODIES
 
 } // namespace detail
 ENVGUARD_NAMESPACE_END

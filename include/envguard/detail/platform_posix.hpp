@@ -88,7 +88,7 @@ inline int posix_put_entry(const std::string&, char* entry) noexcept {
     return 0;
 }
 
-inline platform_ops native_platform_ops() noexcept {
+ENVGUARD_DECL platform_ops native_platform_ops() noexcept {
     return platform_ops{&posix_read,     &posix_write,      &posix_remove,   &posix_list,
                         &posix_spelling, &posix_find_entry, &posix_put_entry};
 }

@@ -178,7 +178,7 @@ inline void win32_list(void* context, visit_entry_fn visit) {
     }
 }
 
-inline platform_ops native_platform_ops() noexcept {
+ENVGUARD_DECL platform_ops native_platform_ops() noexcept {
     // No find_entry/put_entry: the CRT and the OS block keep copies of their own (and free them).
     return platform_ops{&win32_read,     &win32_write, &win32_remove, &win32_list,
                         &win32_spelling, nullptr,      nullptr};

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Include cost in compiler instructions (issue #19): callgrind counts the instructions cc1plus runs to
+# compile one translation unit at -std=c++17 -O2. Exact and repeatable (load does not matter), unlike
+# compile times on a shared machine. Each translation unit is preprocessed first (g++ -E), so that
+# only the compiler proper (cc1plus, found with `g++ -###`) is measured, not the driver.
+#
+# Translation units, all from ONE run:
+#   baseline     the standard and POSIX headers envguard.hpp includes on POSIX (from the single header)
+#   <header>     #include <envguard/<header>.hpp> alone, for every public header
+#   envguard     #include <envguard/envguard.hpp> (the umbrella, header-only: the default)
+#   separate     the umbrella with -DENVGUARD_SEPARATE_COMPILATION (declarations only)
+#
+# Usage: benchmarks/include_cost.sh [ROOT] [--json OUT.json] [--smoke]
+#   ROOT: the source tree whose include/ and single_include/ are measured (default: this one).
+#   --smoke: compile the baseline and the separate-mode umbrella once each, without callgrind (CI).
+# Prints a markdown table: instructions and the ratio to the baseline. CXX picks the compiler (g++).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+json=""
+smoke=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --json) json=$2; shift 2 ;;
+    --smoke) smoke=1; shift ;;
+    *) root=$(cd "$1" && pwd); shift ;;
+  esac
+done
+cxx=${CXX:-g++}
+[ "$smoke" -eq 1 ] || command -v valgrind >/dev/null || { echo "$0: valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# The standard and POSIX headers of the umbrella, as the single header lists them (POSIX only).
+mapfile -t std_headers < <(sed -n 's/^#[[:space:]]*include <\([^>]*\)>.*/\1/p' \
+  "$root/single_include/envguard/envguard.hpp" | grep -v -x -e 'windows.h' -e 'crt_externs.h' | awk '!seen[$0]++')
+
+headers=(config version error lock env restore_failure nothrow_scoped_env scoped_env snapshot overlay
+         block process coverage profile)
+cases=(baseline)
+{ for h in "${std_headers[@]}"; do echo "#include <$h>"; done; echo 'int main() { return 0; }'; } >"$out/baseline.cpp"
+for h in "${headers[@]}"; do
+  [ -f "$root/include/envguard/$h.hpp" ] || continue
+  printf '#include <envguard/%s.hpp>\nint main() { return 0; }\n' "$h" >"$out/$h.cpp"
+  cases+=("$h")
+done
+printf '#include <envguard/envguard.hpp>\nint main() { return 0; }\n' >"$out/envguard.cpp"
+printf '#define ENVGUARD_SEPARATE_COMPILATION 1\n#include <envguard/envguard.hpp>\nint main() { return 0; }\n' \
+  >"$out/separate.cpp"
+cases+=(envguard separate)
+[ "$smoke" -eq 0 ] || cases=(baseline separate)
+
+for c in "${cases[@]}"; do
+  "$cxx" -std=c++17 -O2 -E -I "$root/include" "$out/$c.cpp" -o "$out/$c.ii"
+  # The cc1plus command the driver would run for the preprocessed file (-### prints it, quoted).
+  cmd=$("$cxx" -### -std=c++17 -O2 -c "$out/$c.ii" -o "$out/$c.s.o" 2>&1 | grep -m1 'cc1plus')
+  eval "set -- $cmd"
+  if [ "$smoke" -eq 1 ]; then "$@" >/dev/null; echo "include_cost: $c compiles"; continue; fi
+  valgrind --tool=callgrind --callgrind-out-file="$out/$c.cg" "$@" >/dev/null 2>"$out/$c.log" ||
+    { cat "$out/$c.log" >&2; exit 1; }
+  echo "$c $(sed -n 's/^summary: //p; s/^totals: //p' "$out/$c.cg" | head -1 | awk '{print $1}')" >>"$out/counts"
+done
+
+[ "$smoke" -eq 0 ] || exit 0
+python3 - "$out/counts" "$json" "$("$cxx" --version | head -1)" "${std_headers[*]}" <<'EOF'
+import json, sys
+counts = dict((line.split()[0], int(line.split()[1])) for line in open(sys.argv[1]))
+base = counts["baseline"]
+goals = {"envguard": 1.5, "separate": 1.10}
+labels = {"baseline": "the standard and POSIX headers envguard.hpp includes",
+          "envguard": "`#include <envguard/envguard.hpp>` (header-only, the default)",
+          "separate": "`#include <envguard/envguard.hpp>` with `ENVGUARD_SEPARATE_COMPILATION`"}
+concept = {"env", "scoped_env", "snapshot", "overlay", "block", "process"}
+print("| translation unit | instructions | vs baseline | goal | |")
+print("|---|---:|---:|---:|:---:|")
+rows = []
+for name, ir in counts.items():
+    label = labels.get(name, f"`#include <envguard/{name}.hpp>`")
+    goal = goals.get(name, 1.3 if name in concept else None)
+    ratio = ir / base
+    verdict = "" if goal is None else ("met" if ratio <= goal else "**missed**")
+    print(f"| {label} | {ir / 1e9:.3f} G | {ratio:.2f}x | {'≤ %.2fx' % goal if goal else ''} | {verdict} |")
+    rows.append({"name": name, "instructions": ir, "ratio": ratio, "goal": goal})
+print()
+print(f"Compiler: `{sys.argv[3]}`, `-std=c++17 -O2 -c` on the preprocessed file; instructions of cc1plus "
+      "under `valgrind --tool=callgrind`.")
+if sys.argv[2]:
+    json.dump({"rows": rows, "compiler": sys.argv[3], "headers": sys.argv[4].split()},
+              open(sys.argv[2], "w"), indent=1)
+EOF
