@@ -526,19 +526,12 @@ def run_llvm_cov_scenarios():
             seen = observe_llvm_cov(env, args, use_profile)
             predicted = predict_llvm_cov(env, args, use_profile)
             fields = ["fails", "refusal", "version"] if seen["fails"] else LLVM_FIELDS
-            mismatches = ["error"] if "error" in predicted else [f for f in fields if not agree_on(f, seen[f], predicted[f])]
-            if "error" not in predicted and major != 22 and predicted["llvm_major"] != major:
-                mismatches.append("llvm_major")
-            agree = not mismatches
+            wrong_major = "error" not in predicted and major != 22 and predicted["llvm_major"] != major
+            agree = judge(f"cargo-llvm-cov {label}: {description}", "cargo llvm-cov", seen, predicted, fields,
+                          ["llvm_major"] if wrong_major else [], stderr_tail=400)
             passed += agree
             failed += not agree
             rows.append((label, description, seen, agree))
-            if not agree:
-                print(f"FAIL cargo-llvm-cov {label}: {description}")
-                for field in mismatches:
-                    print(f"     {field}: cargo llvm-cov did {show(seen.get(field))}, envguard check predicted "
-                          f"{show(predicted.get(field))}")
-                print(f"     stderr (end): {seen['stderr'].strip()[-400:]}")
     print()
     print(f"{'llvm-cov':<8}  {'scenario':<70} {'fails':<5} {'chain':<48} {'incr':<4} agree")
     for label, description, seen, agree in rows:
@@ -546,6 +539,19 @@ def run_llvm_cov_scenarios():
         print(f"{label:<8}  {description[:70]:<70} {show(seen['fails']):<5} {chain[:48]:<48} "
               f"{show(seen['incremental']):<4} {'yes' if agree else 'NO'}")
     return passed, failed
+
+
+def judge(title, runner, seen, predicted, fields, extra_mismatches=(), stderr_tail=300):
+    """Compares the fields of one scenario; prints what disagrees. Returns True when all agree."""
+    mismatches = ["error"] if "error" in predicted else [f for f in fields if not agree_on(f, seen[f], predicted[f])]
+    mismatches += list(extra_mismatches)
+    if mismatches:
+        print(f"FAIL {title}")
+        for field in mismatches:
+            print(f"     {field}: {runner} did {show(seen.get(field))}, envguard check predicted "
+                  f"{show(predicted.get(field))}")
+        print(f"     stderr (end): {seen['stderr'].strip()[-stderr_tail:]}")
+    return not mismatches
 
 
 def show(value):
@@ -571,17 +577,10 @@ def main():
         predicted = predict(env, use_profile, options)
         # A failed build shows only that it failed; a successful one shows every field.
         fields = ["fails", "refusal"] if seen["fails"] else FIELDS
-        mismatches = ["error"] if "error" in predicted else [f for f in fields if not agree_on(f, seen[f], predicted[f])]
-        agree = not mismatches
+        agree = judge(f"scenario {number}: {description}", "cargo", seen, predicted, fields)
         passed += agree
         failed += not agree
         rows.append((number, description, seen, agree))
-        if not agree:
-            print(f"FAIL scenario {number}: {description}")
-            for field in mismatches:
-                print(f"     {field}: cargo did {show(seen.get(field))!s}, envguard check predicted "
-                      f"{show(predicted.get(field))}")
-            print(f"     cargo's stderr (end): {seen['stderr'].strip()[-300:]}")
     print()
     print(f"{'#':>3}  {'scenario':<78} {'fails':<5} {'wrapper':<8} {'ws':<4} {'incr':<4} "
           f"{'target':<28} agree")
