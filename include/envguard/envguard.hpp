@@ -17,6 +17,7 @@
 #include "env.hpp"
 #include "restore_failure.hpp"
 #include "nothrow_scoped_env.hpp"
+#include "memory_mode.hpp"
 #include "scoped_env.hpp"
 #include "snapshot.hpp"
 #include "overlay.hpp"

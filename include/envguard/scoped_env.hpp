@@ -12,6 +12,7 @@
 #include "env.hpp"
 #include "error.hpp"
 #include "lock.hpp"
+#include "memory_mode.hpp"
 #include "restore_failure.hpp"
 
 #include <atomic>
@@ -41,28 +42,6 @@ struct SavedVariable {
     std::optional<std::string> original; ///< its state before: a value, "" or std::nullopt (unset)
 };
 
-/// Who owns the "NAME=VALUE" strings a ScopedEnv (or EnvOverlay::apply) places in the environment.
-///
-/// - `keep` (the default): glibc's own rule. Values are written with setenv, whose strings live until
-///   the process ends, so every pointer getenv ever returned stays valid. A restore puts back the
-///   original string itself (the very pointer that was in environ), allocating nothing. The cost:
-///   glibc keeps every distinct value it was given, so a million cycles with distinct values grow
-///   the process by tens of megabytes (see BENCHMARKS.md), with or without envguard.
-/// - `reclaim`: envguard allocates the strings it places (putenv of its own buffers) and frees each
-///   one, under EnvLock, once no environ entry points to it and no guard keeps it as an original to
-///   put back. Growth stays flat. **Trade-off: a pointer returned by getenv for a value a guard
-///   set is invalid once the guard restores** (copy the value, e.g. with envguard::get, if it must
-///   outlive the guard). Values of other code are untouched: a setenv by other code replaces
-///   envguard's string (which is then freed at the next restore) and is never freed by envguard.
-///
-/// The mode is process-wide and applies to writes made after it is set; strings placed in reclaim
-/// mode are still reclaimed after switching back. Windows: no effect (the C runtime and the OS keep
-/// copies of their own and free the ones they replace, so there is nothing to reclaim).
-enum class MemoryMode {
-    keep,    ///< default: strings are never freed; getenv pointers stay valid
-    reclaim, ///< envguard frees the strings it placed once nothing refers to them
-};
-
 namespace detail {
 
 // A change with the state it replaces: what rollback and restore write back.
@@ -85,13 +64,6 @@ ENVGUARD_DECL std::size_t bulk_strings_placed();
 #endif
 
 } // namespace detail
-
-/// Sets the process-wide MemoryMode for the values guards write from now on; returns the previous
-/// mode. See MemoryMode for the trade-off. Thread-safe.
-ENVGUARD_DECL MemoryMode set_memory_mode(MemoryMode mode) noexcept;
-
-/// The current MemoryMode (MemoryMode::keep unless set_memory_mode changed it).
-ENVGUARD_DECL MemoryMode memory_mode() noexcept;
 
 /// The RAII guard. Applies changes now, remembers each name's original state the first time it
 /// touches it, and restores all of them, in reverse order, when it is destroyed.
@@ -226,11 +198,6 @@ ENVGUARD_NAMESPACE_END
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
-
-inline std::atomic<MemoryMode>& memory_mode_slot() noexcept {
-    static std::atomic<MemoryMode> slot{MemoryMode::keep};
-    return slot;
-}
 
 // After NAME was set to "": a platform that deleted it instead must not go unnoticed.
 inline std::error_code read_back_empty(const std::string& name) noexcept {
@@ -401,12 +368,6 @@ inline std::optional<std::string> read_or_throw(const std::string& name) {
 
 
 } // namespace detail
-
-ENVGUARD_DECL MemoryMode set_memory_mode(MemoryMode mode) noexcept {
-    return detail::memory_mode_slot().exchange(mode);
-}
-
-ENVGUARD_DECL MemoryMode memory_mode() noexcept { return detail::memory_mode_slot().load(); }
 
 #if !ENVGUARD_WINDOWS
 ENVGUARD_DECL std::size_t detail::bulk_strings_placed() { return bulk_state().strings.size(); }

@@ -1494,11 +1494,10 @@ ENVGUARD_DECL void NothrowScopedEnv::restore_all(std::error_code* first_error) n
 ENVGUARD_NAMESPACE_END
 #endif // ENVGUARD_BODIES
 // ---- end envguard/nothrow_scoped_env.hpp ----
-// ---- begin envguard/scoped_env.hpp ----
+// ---- begin envguard/memory_mode.hpp ----
 //
-// ScopedEnv: change variables now, get every one of them back exactly when the guard ends, also
-// during stack unwinding. "Exactly" means in three states: a variable that was unset is unset again,
-// one that was "" is "" again, a value comes back byte for byte.
+// MemoryMode: who owns the "NAME=VALUE" strings the guards place in the environment, and the
+// process-wide switch between the two modes (set_memory_mode, memory_mode).
 
 // ---- begin envguard/detail/needs_exceptions.hpp ----
 //
@@ -1511,6 +1510,71 @@ ENVGUARD_NAMESPACE_END
 #    error "envguard: this header needs C++ exceptions, which are off (-fno-exceptions or ENVGUARD_HAS_EXCEPTIONS=0). Without exceptions use envguard/env.hpp (get, set, unset, is_set, assign with std::error_code&) and envguard/nothrow_scoped_env.hpp (NothrowScopedEnv); see \"Without exceptions\" in envguard's README."
 #endif
 // ---- end envguard/detail/needs_exceptions.hpp ----
+
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
+ENVGUARD_NAMESPACE_BEGIN
+
+/// Who owns the "NAME=VALUE" strings a ScopedEnv (or EnvOverlay::apply) places in the environment.
+///
+/// - `keep` (the default): glibc's own rule. Values are written with setenv, whose strings live until
+///   the process ends, so every pointer getenv ever returned stays valid. A restore puts back the
+///   original string itself (the very pointer that was in environ), allocating nothing. The cost:
+///   glibc keeps every distinct value it was given, so a million cycles with distinct values grow
+///   the process by tens of megabytes (see BENCHMARKS.md), with or without envguard.
+/// - `reclaim`: envguard allocates the strings it places (putenv of its own buffers) and frees each
+///   one, under EnvLock, once no environ entry points to it and no guard keeps it as an original to
+///   put back. Growth stays flat. **Trade-off: a pointer returned by getenv for a value a guard
+///   set is invalid once the guard restores** (copy the value, e.g. with envguard::get, if it must
+///   outlive the guard). Values of other code are untouched: a setenv by other code replaces
+///   envguard's string (which is then freed at the next restore) and is never freed by envguard.
+///
+/// The mode is process-wide and applies to writes made after it is set; strings placed in reclaim
+/// mode are still reclaimed after switching back. Windows: no effect (the C runtime and the OS keep
+/// copies of their own and free the ones they replace, so there is nothing to reclaim).
+enum class MemoryMode {
+    keep,    ///< default: strings are never freed; getenv pointers stay valid
+    reclaim, ///< envguard frees the strings it placed once nothing refers to them
+};
+
+/// Sets the process-wide MemoryMode for the values guards write from now on; returns the previous
+/// mode. See MemoryMode for the trade-off. Thread-safe.
+ENVGUARD_DECL MemoryMode set_memory_mode(MemoryMode mode) noexcept;
+
+/// The current MemoryMode (MemoryMode::keep unless set_memory_mode changed it).
+ENVGUARD_DECL MemoryMode memory_mode() noexcept;
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+#    include <atomic>
+ENVGUARD_NAMESPACE_BEGIN
+
+namespace detail {
+
+// The process-wide mode; ScopedEnv's writes read it (scoped_env.hpp).
+inline std::atomic<MemoryMode>& memory_mode_slot() noexcept {
+    static std::atomic<MemoryMode> slot{MemoryMode::keep};
+    return slot;
+}
+
+} // namespace detail
+
+ENVGUARD_DECL MemoryMode set_memory_mode(MemoryMode mode) noexcept {
+    return detail::memory_mode_slot().exchange(mode);
+}
+
+ENVGUARD_DECL MemoryMode memory_mode() noexcept { return detail::memory_mode_slot().load(); }
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
+#endif // ENVGUARD_HAS_EXCEPTIONS
+// ---- end envguard/memory_mode.hpp ----
+// ---- begin envguard/scoped_env.hpp ----
+//
+// ScopedEnv: change variables now, get every one of them back exactly when the guard ends, also
+// during stack unwinding. "Exactly" means in three states: a variable that was unset is unset again,
+// one that was "" is "" again, a value comes back byte for byte.
+
 // ---- begin envguard/detail/owned_strings.hpp ----
 //
 // The "NAME=VALUE" strings envguard itself places in environ in MemoryMode::reclaim (POSIX), and
@@ -1651,28 +1715,6 @@ struct SavedVariable {
     std::optional<std::string> original; ///< its state before: a value, "" or std::nullopt (unset)
 };
 
-/// Who owns the "NAME=VALUE" strings a ScopedEnv (or EnvOverlay::apply) places in the environment.
-///
-/// - `keep` (the default): glibc's own rule. Values are written with setenv, whose strings live until
-///   the process ends, so every pointer getenv ever returned stays valid. A restore puts back the
-///   original string itself (the very pointer that was in environ), allocating nothing. The cost:
-///   glibc keeps every distinct value it was given, so a million cycles with distinct values grow
-///   the process by tens of megabytes (see BENCHMARKS.md), with or without envguard.
-/// - `reclaim`: envguard allocates the strings it places (putenv of its own buffers) and frees each
-///   one, under EnvLock, once no environ entry points to it and no guard keeps it as an original to
-///   put back. Growth stays flat. **Trade-off: a pointer returned by getenv for a value a guard
-///   set is invalid once the guard restores** (copy the value, e.g. with envguard::get, if it must
-///   outlive the guard). Values of other code are untouched: a setenv by other code replaces
-///   envguard's string (which is then freed at the next restore) and is never freed by envguard.
-///
-/// The mode is process-wide and applies to writes made after it is set; strings placed in reclaim
-/// mode are still reclaimed after switching back. Windows: no effect (the C runtime and the OS keep
-/// copies of their own and free the ones they replace, so there is nothing to reclaim).
-enum class MemoryMode {
-    keep,    ///< default: strings are never freed; getenv pointers stay valid
-    reclaim, ///< envguard frees the strings it placed once nothing refers to them
-};
-
 namespace detail {
 
 // A change with the state it replaces: what rollback and restore write back.
@@ -1695,13 +1737,6 @@ ENVGUARD_DECL std::size_t bulk_strings_placed();
 #endif
 
 } // namespace detail
-
-/// Sets the process-wide MemoryMode for the values guards write from now on; returns the previous
-/// mode. See MemoryMode for the trade-off. Thread-safe.
-ENVGUARD_DECL MemoryMode set_memory_mode(MemoryMode mode) noexcept;
-
-/// The current MemoryMode (MemoryMode::keep unless set_memory_mode changed it).
-ENVGUARD_DECL MemoryMode memory_mode() noexcept;
 
 /// The RAII guard. Applies changes now, remembers each name's original state the first time it
 /// touches it, and restores all of them, in reverse order, when it is destroyed.
@@ -1833,11 +1868,6 @@ ENVGUARD_NAMESPACE_END
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
-
-inline std::atomic<MemoryMode>& memory_mode_slot() noexcept {
-    static std::atomic<MemoryMode> slot{MemoryMode::keep};
-    return slot;
-}
 
 // After NAME was set to "": a platform that deleted it instead must not go unnoticed.
 inline std::error_code read_back_empty(const std::string& name) noexcept {
@@ -2008,12 +2038,6 @@ inline std::optional<std::string> read_or_throw(const std::string& name) {
 
 
 } // namespace detail
-
-ENVGUARD_DECL MemoryMode set_memory_mode(MemoryMode mode) noexcept {
-    return detail::memory_mode_slot().exchange(mode);
-}
-
-ENVGUARD_DECL MemoryMode memory_mode() noexcept { return detail::memory_mode_slot().load(); }
 
 #if !ENVGUARD_WINDOWS
 ENVGUARD_DECL std::size_t detail::bulk_strings_placed() { return bulk_state().strings.size(); }
