@@ -8,9 +8,11 @@
 
 #include "config.hpp"
 #include "detail/needs_exceptions.hpp"
+#include "detail/plan.hpp"
+#include "env.hpp"
 #include "error.hpp"
 #include "lock.hpp"
-#include "scoped_env.hpp"
+#include "restore_failure.hpp"
 
 #include <cstddef>
 #include <cstdint>
