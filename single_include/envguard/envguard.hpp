@@ -2465,7 +2465,7 @@ private:
     // collects the changes that restore it (in name order, as changes_from gives them). Returns false
     // when the environment is unusual enough for the general way: a name listed twice (only a
     // capture decides which entry counts), or more than a few dozen differences.
-    class restore_matcher; // defined with the bodies
+    class restore_matcher; // defined in detail/restore_matcher.hpp, with plan_restore
 
     // The caller holds EnvLock. On POSIX with the real backend, environ is read directly (no copy
     // of an entry, no strlen); otherwise, through the platform seam.
@@ -2539,8 +2539,23 @@ private:
 ENVGUARD_NAMESPACE_END
 
 #if ENVGUARD_BODIES
+// ---- begin envguard/detail/restore_matcher.hpp ----
+//
+// EnvSnapshot's restore matcher: compares the process environment, entry by entry as the OS lists
+// it, with a snapshot, and collects the changes (a detail::planned_change plan) that restore it.
+// EnvSnapshot::plan_restore, which drives it, is defined here too. Part of snapshot.hpp's bodies: it
+// compiles only where bodies are compiled (config.hpp), and snapshot.hpp includes it.
+
+
+#if ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES
 #    include <algorithm>
+#    include <cstddef>
 #    include <cstring>
+#    include <optional>
+#    include <string>
+#    include <string_view>
+#    include <utility>
+#    include <vector>
 ENVGUARD_NAMESPACE_BEGIN
 
 class EnvSnapshot::restore_matcher {
@@ -2678,6 +2693,43 @@ private:
                               // members the standard library compiles once, not in every file
 };
 
+ENVGUARD_DECL bool EnvSnapshot::plan_restore(std::vector<detail::planned_change>& plan) const {
+    restore_matcher matcher(*this, plan);
+#if !ENVGUARD_WINDOWS
+    if (detail::platform().list == &detail::posix_list) {
+        char** entry = detail::posix_environ();
+        if (entry != nullptr) {
+            // The usual case, as tight as it gets: each entry equal to the one expected there.
+            if (os_order_.size() == entries_.size()) {
+                const char* text = os_text_.data();
+                const os_slot* order = os_order_.data();
+                const std::size_t count = os_order_.size();
+                std::size_t at = 0;
+                std::size_t start = 0;
+                for (; *entry != nullptr && at < count; ++entry, ++at) {
+                    if (std::strcmp(*entry, text + start) != 0) break;
+                    start = order[at].end;
+                }
+                matcher.skip_matched(at);
+            }
+            for (; *entry != nullptr; ++entry) matcher.visit_text(*entry);
+        }
+        return matcher.finish();
+    }
+#endif
+    detail::platform().list(&matcher, [](void* context, std::string_view name, std::string_view value) {
+        static_cast<restore_matcher*>(context)->visit(name, value);
+    });
+    return matcher.finish();
+}
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES
+// ---- end envguard/detail/restore_matcher.hpp ----
+#    include <algorithm>
+#    include <cstring>
+ENVGUARD_NAMESPACE_BEGIN
+
 ENVGUARD_DECL EnvSnapshot::EnvSnapshot(std::initializer_list<value_type> entries) {
     for (const auto& entry : entries) set(entry.first, entry.second);
 }
@@ -2793,36 +2845,6 @@ ENVGUARD_DECL std::uint64_t EnvSnapshot::name_prefix(const std::string& name) no
 ENVGUARD_DECL std::size_t& EnvSnapshot::capture_size_hint() noexcept { // read and written under EnvLock
     static std::size_t hint = 0;
     return hint;
-}
-
-ENVGUARD_DECL bool EnvSnapshot::plan_restore(std::vector<detail::planned_change>& plan) const {
-    restore_matcher matcher(*this, plan);
-#if !ENVGUARD_WINDOWS
-    if (detail::platform().list == &detail::posix_list) {
-        char** entry = detail::posix_environ();
-        if (entry != nullptr) {
-            // The usual case, as tight as it gets: each entry equal to the one expected there.
-            if (os_order_.size() == entries_.size()) {
-                const char* text = os_text_.data();
-                const os_slot* order = os_order_.data();
-                const std::size_t count = os_order_.size();
-                std::size_t at = 0;
-                std::size_t start = 0;
-                for (; *entry != nullptr && at < count; ++entry, ++at) {
-                    if (std::strcmp(*entry, text + start) != 0) break;
-                    start = order[at].end;
-                }
-                matcher.skip_matched(at);
-            }
-            for (; *entry != nullptr; ++entry) matcher.visit_text(*entry);
-        }
-        return matcher.finish();
-    }
-#endif
-    detail::platform().list(&matcher, [](void* context, std::string_view name, std::string_view value) {
-        static_cast<restore_matcher*>(context)->visit(name, value);
-    });
-    return matcher.finish();
 }
 
 ENVGUARD_DECL std::size_t EnvSnapshot::restore_in_place() const noexcept {
