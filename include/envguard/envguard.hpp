@@ -12,6 +12,7 @@
 
 #include "config.hpp"
 #include "version.hpp"
+#include "quote.hpp"
 #include "error.hpp"
 #include "lock.hpp"
 #include "env.hpp"

@@ -329,7 +329,7 @@ inline std::string argument_list_size_note(char* const* argv, char* const* envp)
     if (largest != nullptr) {
         const char* equals = std::char_traits<char>::find(largest, largest_size, '=');
         const std::size_t name_size = equals ? static_cast<std::size_t>(equals - largest) : largest_size - 1;
-        note += "; the largest variable is " + quote_escaped(std::string_view(largest, name_size), 64) +
+        note += "; the largest variable is " + envguard::quote_value(std::string_view(largest, name_size), 64) +
                 " (" + std::to_string(largest_size - 1) + " bytes";
 #if defined(__linux__)
         if (largest_size > 131072) note += ", over Linux's 131,072-byte limit for one string";

@@ -125,6 +125,82 @@
     }                          \
     }
 // ---- end envguard/config.hpp ----
+// ---- begin envguard/quote.hpp ----
+//
+// quote_value: how envguard shows a name or a value in text (error messages, printed recipes, the
+// coverage check's findings). One function, so that every message quotes the same way.
+
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+/// TEXT in double quotes, with `"`, `\` and control bytes escaped (`\"`, `\\`, `\0`, `\n`, `\t`,
+/// `\xNN`), so that a NUL or a newline in bad input cannot cut a message short or forge another
+/// line, and an empty value shows as `""`. Other bytes (UTF-8 included) are copied as they are.
+/// With MAX_SHOWN, only the first MAX_SHOWN bytes are shown, followed by `... (N bytes)`.
+///
+///     envguard::quote_value("a\"b")          // "a\"b" (with the quotes)
+///     envguard::quote_value("")              // ""
+///     envguard::quote_value("abcdef", 3)     // "abc"... (6 bytes)
+ENVGUARD_DECL std::string quote_value(std::string_view text,
+                                      std::size_t max_shown = std::string_view::npos);
+
+namespace detail {
+// How many bytes of a name an error message shows.
+inline constexpr std::size_t message_name_shown = 200;
+
+// Deprecated: the launcher's former spelling of envguard::quote_value; kept (a forwarder) because
+// launcher/ still calls it. Not [[deprecated]]: the launcher builds with -Werror.
+inline std::string quote_value(std::string_view value) { return envguard::quote_value(value); }
+} // namespace detail
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+ENVGUARD_NAMESPACE_BEGIN
+
+ENVGUARD_DECL std::string quote_value(std::string_view text, std::size_t max_shown) {
+    std::string out;
+    out.reserve((text.size() < max_shown ? text.size() : max_shown) + 32);
+    out += '"';
+    std::size_t shown = 0;
+    for (char c : text) {
+        if (shown == max_shown) break;
+        ++shown;
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\0') {
+            out += "\\0";
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (byte < 0x20 || byte == 0x7f) {
+            static const char digits[] = "0123456789abcdef";
+            out += "\\x";
+            out += digits[byte >> 4];
+            out += digits[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    if (shown < text.size()) {
+        out += "... (";
+        out += std::to_string(text.size());
+        out += " bytes)";
+    }
+    return out;
+}
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
+// ---- end envguard/quote.hpp ----
 // ---- begin envguard/error.hpp ----
 //
 // One exception type, EnvError, and one error category. Every error names the variable and the rule
@@ -185,13 +261,6 @@ private:
 };
 
 namespace detail {
-// TEXT in double quotes with quotes, backslashes and control bytes escaped, so that a NUL or a newline
-// in bad input cannot cut a message short or forge another line, and an empty value shows as "".
-// Shortened after MAX_SHOWN bytes (names in error messages), or never (values in printed recipes).
-ENVGUARD_DECL std::string quote_escaped(std::string_view text,
-                                        std::size_t max_shown = std::string_view::npos);
-// A name as it appears in a message: escaped, and shortened when huge.
-ENVGUARD_DECL std::string quote_for_message(std::string_view text);
 // "envguard: cannot <action> "<name>": <rule>"
 ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
                                       std::string_view rule, std::error_code os_code = {});
@@ -236,55 +305,13 @@ ENVGUARD_DECL std::error_code make_error_code(errc value) noexcept {
 
 namespace detail {
 
-// TEXT in double quotes with quotes, backslashes and control bytes escaped, so that a NUL or a newline
-// in bad input cannot cut a message short or forge another line, and an empty value shows as "".
-// Shortened after MAX_SHOWN bytes (names in error messages), or never (values in printed recipes).
-ENVGUARD_DECL std::string quote_escaped(std::string_view text, std::size_t max_shown) {
-    std::string out;
-    out.reserve((text.size() < max_shown ? text.size() : max_shown) + 32);
-    out += '"';
-    std::size_t shown = 0;
-    for (char c : text) {
-        if (shown == max_shown) break;
-        ++shown;
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (c == '\0') {
-            out += "\\0";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (byte < 0x20 || byte == 0x7f) {
-            static const char digits[] = "0123456789abcdef";
-            out += "\\x";
-            out += digits[byte >> 4];
-            out += digits[byte & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
-    if (shown < text.size()) {
-        out += "... (";
-        out += std::to_string(text.size());
-        out += " bytes)";
-    }
-    return out;
-}
-
-// A name as it appears in a message: escaped, and shortened when huge.
-ENVGUARD_DECL std::string quote_for_message(std::string_view text) { return quote_escaped(text, 200); }
-
 // "envguard: cannot <action> "<name>": <rule>"
 ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
                                       std::string_view rule, std::error_code os_code) {
     std::string message = "envguard: cannot ";
     message += action;
     message += ' ';
-    message += quote_for_message(name);
+    message += envguard::quote_value(name, message_name_shown);
     message += ": ";
     message += rule;
     return EnvError(make_error_code(code), std::string(name), std::move(message), os_code);
@@ -1010,7 +1037,7 @@ inline EnvError write_error(std::error_code ec, int os_error, const std::string&
         return make_env_error(errc::os_error, action, name, rule, os_error_code(os_error));
     }
     return EnvError(ec, name, "envguard: cannot " + std::string(action) + " " +
-                                  quote_for_message(name) + ": " + ec.message());
+                                  envguard::quote_value(name, message_name_shown) + ": " + ec.message());
 }
 
 // How a core operation failed, as a value: the error code the std::error_code overloads report, and
@@ -2989,10 +3016,6 @@ inline constexpr char path_list_separator = ';';
 inline constexpr char path_list_separator = ':';
 #endif
 
-// VALUE as a printed recipe shows it: quoted and escaped, never shortened.
-ENVGUARD_DECL std::string quote_value(std::string_view value);
-
-
 } // namespace detail
 
 /// A recipe of environment changes as data: built with set, set_empty, unset, prepend_path,
@@ -3092,14 +3115,12 @@ private:
     std::vector<Operation> operations_;
 };
 
-
 ENVGUARD_NAMESPACE_END
 
 #if ENVGUARD_BODIES
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
-ENVGUARD_DECL std::string quote_value(std::string_view value) { return quote_escaped(value); }
 
 inline bool path_list_contains(std::string_view list, std::string_view dir) noexcept {
     std::size_t start = 0;
@@ -3116,7 +3137,7 @@ inline bool path_list_contains(std::string_view list, std::string_view dir) noex
 ENVGUARD_DECL std::string EnvOverlay::Operation::to_string() const {
     switch (kind) {
     case Kind::set:
-        return name + '=' + detail::quote_value(value) +
+        return name + '=' + envguard::quote_value(value) +
                (value.empty() ? " (set to empty, not unset)" : "");
     case Kind::unset: return name + " unset";
     case Kind::prepend_path: return name + " prepend " + value;
@@ -3744,7 +3765,7 @@ inline std::string argument_list_size_note(char* const* argv, char* const* envp)
     if (largest != nullptr) {
         const char* equals = std::char_traits<char>::find(largest, largest_size, '=');
         const std::size_t name_size = equals ? static_cast<std::size_t>(equals - largest) : largest_size - 1;
-        note += "; the largest variable is " + quote_escaped(std::string_view(largest, name_size), 64) +
+        note += "; the largest variable is " + envguard::quote_value(std::string_view(largest, name_size), 64) +
                 " (" + std::to_string(largest_size - 1) + " bytes";
 #if defined(__linux__)
         if (largest_size > 131072) note += ", over Linux's 131,072-byte limit for one string";
@@ -3993,7 +4014,6 @@ struct Finding {
 /// True when any of FINDINGS is a Severity::error.
 ENVGUARD_DECL bool has_errors(const std::vector<Finding>& findings) noexcept;
 
-
 /// What in ENV will make a cargo coverage build fail or go somewhere unexpected. Knows only the
 /// environment: what cargo's config files add is `envguard check`'s job.
 ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot& env);
@@ -4045,8 +4065,6 @@ namespace detail {
 inline bool names_sccache(std::string_view wrapper) noexcept {
     return wrapper.find("sccache") != std::string_view::npos;
 }
-
-inline std::string quoted(const std::string& value) { return quote_value(value); }
 
 } // namespace detail
 
@@ -4110,13 +4128,13 @@ ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot&
     if (wrapper && !wrapper->empty()) {
         if (incremental_on && detail::names_sccache(*wrapper))
             findings.push_back({Severity::error, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER=" + detail::quoted(*wrapper) +
+                                "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
                                     " together with incremental builds: " + sccache_refuses,
                                 "set RUSTC_WRAPPER to the empty string (not unset), or set "
                                 "CARGO_INCREMENTAL=0 to keep the cache"});
         else if (incremental_on)
             findings.push_back({Severity::warning, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER=" + detail::quoted(*wrapper) +
+                                "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
                                     " sees CARGO_INCREMENTAL=1; a caching wrapper may refuse it",
                                 "set RUSTC_WRAPPER to the empty string (not unset) for coverage"});
     } else if (!wrapper) {
@@ -4125,7 +4143,7 @@ ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot&
             findings.push_back(
                 {fatal ? Severity::error : Severity::warning, "CARGO_BUILD_RUSTC_WRAPPER",
                  "RUSTC_WRAPPER is unset, so cargo will run CARGO_BUILD_RUSTC_WRAPPER=" +
-                     detail::quoted(*build_wrapper) + (fatal ? std::string(": ") + sccache_refuses : ""),
+                     envguard::quote_value(*build_wrapper) + (fatal ? std::string(": ") + sccache_refuses : ""),
                  "set RUSTC_WRAPPER to the empty string (not unset): it overrides every other wrapper "
                  "setting"});
         } else if (incremental_on) {
@@ -4143,18 +4161,18 @@ ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot&
     if (workspace_wrapper && !workspace_wrapper->empty() && incremental_on &&
         detail::names_sccache(*workspace_wrapper))
         findings.push_back({Severity::error, "RUSTC_WORKSPACE_WRAPPER",
-                            "RUSTC_WORKSPACE_WRAPPER=" + detail::quoted(*workspace_wrapper) +
+                            "RUSTC_WORKSPACE_WRAPPER=" + envguard::quote_value(*workspace_wrapper) +
                                 " together with incremental builds: " + sccache_refuses,
                             "set RUSTC_WORKSPACE_WRAPPER to the empty string (not unset)"});
 
     if (incremental && *incremental != "0" && *incremental != "1")
         findings.push_back({Severity::info, "CARGO_INCREMENTAL",
-                            "CARGO_INCREMENTAL=" + detail::quoted(*incremental) +
+                            "CARGO_INCREMENTAL=" + envguard::quote_value(*incremental) +
                                 ": cargo treats every value but \"1\" as off",
                             "use 1 (on) or 0 (off)"});
     if (build_incremental && *build_incremental != "true" && *build_incremental != "false")
         findings.push_back({Severity::error, "CARGO_BUILD_INCREMENTAL",
-                            "CARGO_BUILD_INCREMENTAL=" + detail::quoted(*build_incremental) +
+                            "CARGO_BUILD_INCREMENTAL=" + envguard::quote_value(*build_incremental) +
                                 ": cargo stops with \"provided string was not `true` or `false`\"",
                             "use true or false, or unset it"});
 
@@ -4165,7 +4183,7 @@ ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot&
                             "unset CARGO_TARGET_DIR (not empty) to use the workspace's target/"});
     else if (target_dir)
         findings.push_back({Severity::info, "CARGO_TARGET_DIR",
-                            "the build goes to CARGO_TARGET_DIR=" + detail::quoted(*target_dir) +
+                            "the build goes to CARGO_TARGET_DIR=" + envguard::quote_value(*target_dir) +
                                 " (cargo-llvm-cov uses its llvm-cov-target/), not the workspace's "
                                 "target/",
                             "unset CARGO_TARGET_DIR to build in the workspace's target/"});
