@@ -3490,19 +3490,6 @@ ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& e
 ENVGUARD_NAMESPACE_END
 
 #if ENVGUARD_BODIES
-#    if ENVGUARD_WINDOWS
-#        include <cstdio>
-#        include <cstdlib>
-#    else
-#        include <csignal>
-#        include <mutex>
-#        include <signal.h>
-#        include <spawn.h>
-#        include <sys/stat.h>
-#        include <sys/types.h>
-#        include <sys/wait.h>
-#        include <unistd.h>
-#    endif
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
@@ -3534,7 +3521,23 @@ inline void require_command(const std::vector<std::string>& argv) {
 } // namespace detail
 
 
-#if ENVGUARD_WINDOWS
+ENVGUARD_NAMESPACE_END
+
+// The operating system's part: spawning, waiting, exec (each compiles only on its own platform).
+#    if ENVGUARD_WINDOWS
+// ---- begin envguard/detail/process_win32.hpp ----
+//
+// run, exec and find_program on Windows: CreateProcessW with a UTF-16 environment block, the
+// command line quoted for the C runtime, .bat/.cmd through cmd.exe, the console's Ctrl+C ignored while
+// the child runs.
+// Part of process.hpp's bodies: it compiles only where bodies are compiled (config.hpp) and only
+// on Windows; process.hpp includes it.
+
+
+#if ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES && ENVGUARD_WINDOWS
+#    include <cstdio>
+#    include <cstdlib>
+ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
 
@@ -3714,7 +3717,28 @@ inline BOOL WINAPI ignore_console_interrupt(DWORD) noexcept { return TRUE; }
     std::exit(code);
 }
 
-#else
+ENVGUARD_NAMESPACE_END
+#endif
+// ---- end envguard/detail/process_win32.hpp ----
+#    else
+// ---- begin envguard/detail/process_posix.hpp ----
+//
+// run, exec and find_program on POSIX: posix_spawn and execve with an EnvBlock, the search along
+// the child's PATH, and the child's exit status.
+// Part of process.hpp's bodies: it compiles only where bodies are compiled (config.hpp) and only
+// on POSIX; process.hpp includes it.
+
+
+#if ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES && !ENVGUARD_WINDOWS
+#    include <csignal>
+#    include <mutex>
+#    include <signal.h>
+#    include <spawn.h>
+#    include <sys/stat.h>
+#    include <sys/types.h>
+#    include <sys/wait.h>
+#    include <unistd.h>
+ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
 
@@ -3931,9 +3955,10 @@ ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& e
     detail::throw_exec_error(error, argv.front());
 }
 
-#endif
-
 ENVGUARD_NAMESPACE_END
+#endif
+// ---- end envguard/detail/process_posix.hpp ----
+#    endif
 #endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/process.hpp ----
