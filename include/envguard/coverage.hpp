@@ -81,7 +81,6 @@ struct Finding {
 /// True when any of FINDINGS is a Severity::error.
 ENVGUARD_DECL bool has_errors(const std::vector<Finding>& findings) noexcept;
 
-
 /// What in ENV will make a cargo coverage build fail or go somewhere unexpected. Knows only the
 /// environment: what cargo's config files add is `envguard check`'s job.
 ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot& env);
@@ -133,8 +132,6 @@ namespace detail {
 inline bool names_sccache(std::string_view wrapper) noexcept {
     return wrapper.find("sccache") != std::string_view::npos;
 }
-
-inline std::string quoted(const std::string& value) { return quote_value(value); }
 
 } // namespace detail
 
@@ -198,13 +195,13 @@ ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot&
     if (wrapper && !wrapper->empty()) {
         if (incremental_on && detail::names_sccache(*wrapper))
             findings.push_back({Severity::error, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER=" + detail::quoted(*wrapper) +
+                                "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
                                     " together with incremental builds: " + sccache_refuses,
                                 "set RUSTC_WRAPPER to the empty string (not unset), or set "
                                 "CARGO_INCREMENTAL=0 to keep the cache"});
         else if (incremental_on)
             findings.push_back({Severity::warning, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER=" + detail::quoted(*wrapper) +
+                                "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
                                     " sees CARGO_INCREMENTAL=1; a caching wrapper may refuse it",
                                 "set RUSTC_WRAPPER to the empty string (not unset) for coverage"});
     } else if (!wrapper) {
@@ -213,7 +210,7 @@ ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot&
             findings.push_back(
                 {fatal ? Severity::error : Severity::warning, "CARGO_BUILD_RUSTC_WRAPPER",
                  "RUSTC_WRAPPER is unset, so cargo will run CARGO_BUILD_RUSTC_WRAPPER=" +
-                     detail::quoted(*build_wrapper) + (fatal ? std::string(": ") + sccache_refuses : ""),
+                     envguard::quote_value(*build_wrapper) + (fatal ? std::string(": ") + sccache_refuses : ""),
                  "set RUSTC_WRAPPER to the empty string (not unset): it overrides every other wrapper "
                  "setting"});
         } else if (incremental_on) {
@@ -231,18 +228,18 @@ ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot&
     if (workspace_wrapper && !workspace_wrapper->empty() && incremental_on &&
         detail::names_sccache(*workspace_wrapper))
         findings.push_back({Severity::error, "RUSTC_WORKSPACE_WRAPPER",
-                            "RUSTC_WORKSPACE_WRAPPER=" + detail::quoted(*workspace_wrapper) +
+                            "RUSTC_WORKSPACE_WRAPPER=" + envguard::quote_value(*workspace_wrapper) +
                                 " together with incremental builds: " + sccache_refuses,
                             "set RUSTC_WORKSPACE_WRAPPER to the empty string (not unset)"});
 
     if (incremental && *incremental != "0" && *incremental != "1")
         findings.push_back({Severity::info, "CARGO_INCREMENTAL",
-                            "CARGO_INCREMENTAL=" + detail::quoted(*incremental) +
+                            "CARGO_INCREMENTAL=" + envguard::quote_value(*incremental) +
                                 ": cargo treats every value but \"1\" as off",
                             "use 1 (on) or 0 (off)"});
     if (build_incremental && *build_incremental != "true" && *build_incremental != "false")
         findings.push_back({Severity::error, "CARGO_BUILD_INCREMENTAL",
-                            "CARGO_BUILD_INCREMENTAL=" + detail::quoted(*build_incremental) +
+                            "CARGO_BUILD_INCREMENTAL=" + envguard::quote_value(*build_incremental) +
                                 ": cargo stops with \"provided string was not `true` or `false`\"",
                             "use true or false, or unset it"});
 
@@ -253,7 +250,7 @@ ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot&
                             "unset CARGO_TARGET_DIR (not empty) to use the workspace's target/"});
     else if (target_dir)
         findings.push_back({Severity::info, "CARGO_TARGET_DIR",
-                            "the build goes to CARGO_TARGET_DIR=" + detail::quoted(*target_dir) +
+                            "the build goes to CARGO_TARGET_DIR=" + envguard::quote_value(*target_dir) +
                                 " (cargo-llvm-cov uses its llvm-cov-target/), not the workspace's "
                                 "target/",
                             "unset CARGO_TARGET_DIR to build in the workspace's target/"});

@@ -113,7 +113,7 @@ inline EnvError write_error(std::error_code ec, int os_error, const std::string&
         return make_env_error(errc::os_error, action, name, rule, os_error_code(os_error));
     }
     return EnvError(ec, name, "envguard: cannot " + std::string(action) + " " +
-                                  quote_for_message(name) + ": " + ec.message());
+                                  envguard::quote_value(name, message_name_shown) + ": " + ec.message());
 }
 
 // How a core operation failed, as a value: the error code the std::error_code overloads report, and

@@ -12,11 +12,13 @@
 
 #include "config.hpp"
 #include "version.hpp"
+#include "quote.hpp"
 #include "error.hpp"
 #include "lock.hpp"
 #include "env.hpp"
 #include "restore_failure.hpp"
 #include "nothrow_scoped_env.hpp"
+#include "memory_mode.hpp"
 #include "scoped_env.hpp"
 #include "snapshot.hpp"
 #include "overlay.hpp"

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "quote.hpp"
 
 #include <cstddef>
 #include <string>
@@ -61,13 +62,6 @@ private:
 };
 
 namespace detail {
-// TEXT in double quotes with quotes, backslashes and control bytes escaped, so that a NUL or a newline
-// in bad input cannot cut a message short or forge another line, and an empty value shows as "".
-// Shortened after MAX_SHOWN bytes (names in error messages), or never (values in printed recipes).
-ENVGUARD_DECL std::string quote_escaped(std::string_view text,
-                                        std::size_t max_shown = std::string_view::npos);
-// A name as it appears in a message: escaped, and shortened when huge.
-ENVGUARD_DECL std::string quote_for_message(std::string_view text);
 // "envguard: cannot <action> "<name>": <rule>"
 ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
                                       std::string_view rule, std::error_code os_code = {});
@@ -112,55 +106,13 @@ ENVGUARD_DECL std::error_code make_error_code(errc value) noexcept {
 
 namespace detail {
 
-// TEXT in double quotes with quotes, backslashes and control bytes escaped, so that a NUL or a newline
-// in bad input cannot cut a message short or forge another line, and an empty value shows as "".
-// Shortened after MAX_SHOWN bytes (names in error messages), or never (values in printed recipes).
-ENVGUARD_DECL std::string quote_escaped(std::string_view text, std::size_t max_shown) {
-    std::string out;
-    out.reserve((text.size() < max_shown ? text.size() : max_shown) + 32);
-    out += '"';
-    std::size_t shown = 0;
-    for (char c : text) {
-        if (shown == max_shown) break;
-        ++shown;
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (c == '\0') {
-            out += "\\0";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (byte < 0x20 || byte == 0x7f) {
-            static const char digits[] = "0123456789abcdef";
-            out += "\\x";
-            out += digits[byte >> 4];
-            out += digits[byte & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
-    if (shown < text.size()) {
-        out += "... (";
-        out += std::to_string(text.size());
-        out += " bytes)";
-    }
-    return out;
-}
-
-// A name as it appears in a message: escaped, and shortened when huge.
-ENVGUARD_DECL std::string quote_for_message(std::string_view text) { return quote_escaped(text, 200); }
-
 // "envguard: cannot <action> "<name>": <rule>"
 ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
                                       std::string_view rule, std::error_code os_code) {
     std::string message = "envguard: cannot ";
     message += action;
     message += ' ';
-    message += quote_for_message(name);
+    message += envguard::quote_value(name, message_name_shown);
     message += ": ";
     message += rule;
     return EnvError(make_error_code(code), std::string(name), std::move(message), os_code);

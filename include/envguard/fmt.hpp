@@ -38,7 +38,7 @@ namespace detail {
 inline std::string error_details(const EnvError& error) {
     std::string out = error.what();
     out += " [name ";
-    out += quote_for_message(error.name());
+    out += envguard::quote_value(error.name(), message_name_shown);
     out += ", ";
     out += error.code().category().name();
     out += ':';

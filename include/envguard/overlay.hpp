@@ -31,10 +31,6 @@ inline constexpr char path_list_separator = ';';
 inline constexpr char path_list_separator = ':';
 #endif
 
-// VALUE as a printed recipe shows it: quoted and escaped, never shortened.
-ENVGUARD_DECL std::string quote_value(std::string_view value);
-
-
 } // namespace detail
 
 /// A recipe of environment changes as data: built with set, set_empty, unset, prepend_path,
@@ -134,7 +130,6 @@ private:
     std::vector<Operation> operations_;
 };
 
-
 ENVGUARD_NAMESPACE_END
 
 #if ENVGUARD_BODIES
@@ -143,7 +138,6 @@ ENVGUARD_NAMESPACE_END
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
-ENVGUARD_DECL std::string quote_value(std::string_view value) { return quote_escaped(value); }
 
 inline bool path_list_contains(std::string_view list, std::string_view dir) noexcept {
     std::size_t start = 0;
@@ -160,7 +154,7 @@ inline bool path_list_contains(std::string_view list, std::string_view dir) noex
 ENVGUARD_DECL std::string EnvOverlay::Operation::to_string() const {
     switch (kind) {
     case Kind::set:
-        return name + '=' + detail::quote_value(value) +
+        return name + '=' + envguard::quote_value(value) +
                (value.empty() ? " (set to empty, not unset)" : "");
     case Kind::unset: return name + " unset";
     case Kind::prepend_path: return name + " prepend " + value;

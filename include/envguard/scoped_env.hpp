@@ -9,9 +9,11 @@
 #include "config.hpp"
 #include "detail/needs_exceptions.hpp"
 #include "detail/owned_strings.hpp"
+#include "detail/plan.hpp"
 #include "env.hpp"
 #include "error.hpp"
 #include "lock.hpp"
+#include "memory_mode.hpp"
 #include "restore_failure.hpp"
 
 #include <atomic>
@@ -41,57 +43,14 @@ struct SavedVariable {
     std::optional<std::string> original; ///< its state before: a value, "" or std::nullopt (unset)
 };
 
-/// Who owns the "NAME=VALUE" strings a ScopedEnv (or EnvOverlay::apply) places in the environment.
-///
-/// - `keep` (the default): glibc's own rule. Values are written with setenv, whose strings live until
-///   the process ends, so every pointer getenv ever returned stays valid. A restore puts back the
-///   original string itself (the very pointer that was in environ), allocating nothing. The cost:
-///   glibc keeps every distinct value it was given, so a million cycles with distinct values grow
-///   the process by tens of megabytes (see BENCHMARKS.md), with or without envguard.
-/// - `reclaim`: envguard allocates the strings it places (putenv of its own buffers) and frees each
-///   one, under EnvLock, once no environ entry points to it and no guard keeps it as an original to
-///   put back. Growth stays flat. **Trade-off: a pointer returned by getenv for a value a guard
-///   set is invalid once the guard restores** (copy the value, e.g. with envguard::get, if it must
-///   outlive the guard). Values of other code are untouched: a setenv by other code replaces
-///   envguard's string (which is then freed at the next restore) and is never freed by envguard.
-///
-/// The mode is process-wide and applies to writes made after it is set; strings placed in reclaim
-/// mode are still reclaimed after switching back. Windows: no effect (the C runtime and the OS keep
-/// copies of their own and free the ones they replace, so there is nothing to reclaim).
-enum class MemoryMode {
-    keep,    ///< default: strings are never freed; getenv pointers stay valid
-    reclaim, ///< envguard frees the strings it placed once nothing refers to them
-};
-
 namespace detail {
-
-// A change with the state it replaces: what rollback and restore write back.
-struct planned_change {
-    std::string name;
-    std::optional<std::string> before;
-    std::optional<std::string> after;
-};
 
 // Tag for the constructor that adopts an already-validated plan (EnvOverlay::apply).
 struct adopt_plan_t {
     explicit adopt_plan_t() = default;
 };
 
-#if !ENVGUARD_WINDOWS
-// From this many changes on, whole-environment writes take one pass (detail::bulk_write).
-inline constexpr std::size_t bulk_write_threshold = 128;
-// The number of distinct NAME=VALUE strings bulk writes have placed so far (for tests).
-ENVGUARD_DECL std::size_t bulk_strings_placed();
-#endif
-
 } // namespace detail
-
-/// Sets the process-wide MemoryMode for the values guards write from now on; returns the previous
-/// mode. See MemoryMode for the trade-off. Thread-safe.
-ENVGUARD_DECL MemoryMode set_memory_mode(MemoryMode mode) noexcept;
-
-/// The current MemoryMode (MemoryMode::keep unless set_memory_mode changed it).
-ENVGUARD_DECL MemoryMode memory_mode() noexcept;
 
 /// The RAII guard. Applies changes now, remembers each name's original state the first time it
 /// touches it, and restores all of them, in reverse order, when it is destroyed.
@@ -222,15 +181,9 @@ ENVGUARD_NAMESPACE_END
 #    include "detail/platform.hpp"
 #    include "detail/validate.hpp"
 #    include <cstring>
-#    include <unordered_set>
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
-
-inline std::atomic<MemoryMode>& memory_mode_slot() noexcept {
-    static std::atomic<MemoryMode> slot{MemoryMode::keep};
-    return slot;
-}
 
 // After NAME was set to "": a platform that deleted it instead must not go unnoticed.
 inline std::error_code read_back_empty(const std::string& name) noexcept {
@@ -286,131 +239,13 @@ inline std::error_code write_variable(const std::string& name, const std::option
     return raw_write(name, value, os_error);
 }
 
-
-#if !ENVGUARD_WINDOWS
-// Whole-environment writes (issue #16 item 7). glibc's setenv and unsetenv scan environ for the name
-// on every call, so K writes to an environment of N variables cost O(K * N): a clear() of 100,000
-// variables, or its restore, took 16-30 s. From bulk_write_threshold changes on, envguard writes
-// them all at once instead: one pass over environ that keeps every entry the changes do not touch,
-// the new "NAME=VALUE" strings appended, and one assignment of environ, O(N + K).
-//
-// The strings are envguard's and never freed, like glibc's own setenv strings (so getenv pointers
-// stay valid, MemoryMode::keep's promise); each distinct NAME=VALUE is made once per process and
-// reused by every later bulk write (a set of strings, as glibc keeps its tree). The pointer array is
-// envguard's too; glibc copies it into an array of its own at its next setenv that adds a name,
-// and never frees ours (envguard frees its previous one when it makes the next, once environ no
-// longer points to it). Only with the native backend: tests that swap the seam see every write.
-
-struct bulk_write_state {
-    std::unordered_set<std::string> strings; // every NAME=VALUE a bulk write placed (node-stable)
-    std::vector<char*> array;                 // the environ array the last bulk write made
-};
-
-inline bulk_write_state& bulk_state() {
-    static bulk_write_state* state = new bulk_write_state; // never destroyed: static guards at exit
-    return *state;
-}
-
-inline bool bulk_write_applies(std::size_t count) noexcept {
-    const platform_ops& ops = platform();
-    return count >= bulk_write_threshold && ops.write == &posix_write && ops.remove == &posix_remove &&
-           ops.list == &posix_list;
-}
-
-// Writes COUNT changes at once: NAME_OF(i) (distinct names) gets VALUE_OF(i) (a value, or
-// std::nullopt to remove it). All or nothing: what can fail (allocation: std::bad_alloc) happens
-// before environ is assigned. The caller holds EnvLock.
-// ITEMS is an array of COUNT changes, read through NAME_OF and VALUE_OF (function pointers, not a
-// template: one copy of this function, compiled once, whatever calls it).
-using bulk_name_fn = std::string_view (*)(const void* items, std::size_t i);
-using bulk_value_fn = const std::optional<std::string>& (*)(const void* items, std::size_t i);
-inline std::string_view planned_name(const void* items, std::size_t i) {
-    return static_cast<const planned_change*>(items)[i].name;
-}
-inline const std::optional<std::string>& planned_after(const void* items, std::size_t i) {
-    return static_cast<const planned_change*>(items)[i].after;
-}
-
-inline void bulk_write(std::size_t count, const void* items, bulk_name_fn name_of, bulk_value_fn value_of) {
-    bulk_write_state& state = bulk_state();
-    std::unordered_set<std::string_view> touched(count * 2);
-    std::vector<char*> added;
-    added.reserve(count);
-    std::string text;
-    for (std::size_t i = 0; i < count; ++i) {
-        const std::string_view name = name_of(items, i);
-        touched.insert(name);
-        const std::optional<std::string>& value = value_of(items, i);
-        if (!value) continue;
-        text.assign(name.data(), name.size()).append(1, '=').append(*value);
-        added.push_back(const_cast<char*>(state.strings.insert(text).first->c_str()));
-    }
-    char** entries = posix_environ();
-    std::size_t size = 0;
-    while (entries != nullptr && entries[size] != nullptr) ++size;
-    std::vector<char*> next;
-    next.reserve(size + added.size() + 1);
-    for (std::size_t i = 0; i < size; ++i) {
-        const char* equals = std::strchr(entries[i], '=');
-        if (equals != nullptr &&
-            touched.count(std::string_view(entries[i], static_cast<std::size_t>(equals - entries[i]))) != 0)
-            continue; // replaced or removed (every entry of the name, as unsetenv removes them all)
-        next.push_back(entries[i]);
-    }
-    for (char* entry : added) next.push_back(entry);
-    next.push_back(nullptr);
-    // Nothing below allocates or fails.
-    state.array.swap(next);
-#    if defined(__APPLE__)
-    *_NSGetEnviron() = state.array.data();
-#    else
-    environ = state.array.data();
-#    endif
-}
-#endif
-
-// Applies PLAN in order, all or nothing: when a write fails, the changes already applied are undone
-// in reverse order (failures of that undo go to the restore-failure handler, since only one error
-// can be thrown) and then the error for the failing variable is thrown. The caller holds EnvLock.
-// Large plans (bulk_write_threshold changes or more) are written at once (POSIX, see bulk_write).
-inline void apply_plan(const std::vector<planned_change>& plan) {
-#if !ENVGUARD_WINDOWS
-    if (bulk_write_applies(plan.size())) {
-        bulk_write(plan.size(), plan.data(), &planned_name, &planned_after);
-        return;
-    }
-#endif
-    for (std::size_t i = 0; i < plan.size(); ++i) {
-        int os_error = 0;
-        if (auto ec = raw_write(plan[i].name, plan[i].after, os_error)) {
-            for (std::size_t j = i + 1; j-- > 0;) { // j == i undoes a deleted empty value, too
-                int undo_error = 0;
-                if (auto undo = raw_write(plan[j].name, plan[j].before, undo_error))
-                    report_restore_failure(undo, undo_error, plan[j].name, plan[j].before);
-            }
-            throw write_error(ec, os_error, plan[i].name, plan[i].after);
-        }
-    }
-}
-
 inline std::optional<std::string> read_or_throw(const std::string& name) {
     std::optional<std::string> value;
     if (raw_read(name, value)) throw std::bad_alloc();
     return value;
 }
 
-
 } // namespace detail
-
-ENVGUARD_DECL MemoryMode set_memory_mode(MemoryMode mode) noexcept {
-    return detail::memory_mode_slot().exchange(mode);
-}
-
-ENVGUARD_DECL MemoryMode memory_mode() noexcept { return detail::memory_mode_slot().load(); }
-
-#if !ENVGUARD_WINDOWS
-ENVGUARD_DECL std::size_t detail::bulk_strings_placed() { return bulk_state().strings.size(); }
-#endif
 
 ENVGUARD_DECL ScopedEnv::ScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
 

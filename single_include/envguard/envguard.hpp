@@ -125,6 +125,82 @@
     }                          \
     }
 // ---- end envguard/config.hpp ----
+// ---- begin envguard/quote.hpp ----
+//
+// quote_value: how envguard shows a name or a value in text (error messages, printed recipes, the
+// coverage check's findings). One function, so that every message quotes the same way.
+
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+/// TEXT in double quotes, with `"`, `\` and control bytes escaped (`\"`, `\\`, `\0`, `\n`, `\t`,
+/// `\xNN`), so that a NUL or a newline in bad input cannot cut a message short or forge another
+/// line, and an empty value shows as `""`. Other bytes (UTF-8 included) are copied as they are.
+/// With MAX_SHOWN, only the first MAX_SHOWN bytes are shown, followed by `... (N bytes)`.
+///
+///     envguard::quote_value("a\"b")          // "a\"b" (with the quotes)
+///     envguard::quote_value("")              // ""
+///     envguard::quote_value("abcdef", 3)     // "abc"... (6 bytes)
+ENVGUARD_DECL std::string quote_value(std::string_view text,
+                                      std::size_t max_shown = std::string_view::npos);
+
+namespace detail {
+// How many bytes of a name an error message shows.
+inline constexpr std::size_t message_name_shown = 200;
+
+// Deprecated: the launcher's former spelling of envguard::quote_value; kept (a forwarder) because
+// launcher/ still calls it. Not [[deprecated]]: the launcher builds with -Werror.
+inline std::string quote_value(std::string_view value) { return envguard::quote_value(value); }
+} // namespace detail
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+ENVGUARD_NAMESPACE_BEGIN
+
+ENVGUARD_DECL std::string quote_value(std::string_view text, std::size_t max_shown) {
+    std::string out;
+    out.reserve((text.size() < max_shown ? text.size() : max_shown) + 32);
+    out += '"';
+    std::size_t shown = 0;
+    for (char c : text) {
+        if (shown == max_shown) break;
+        ++shown;
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\0') {
+            out += "\\0";
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (byte < 0x20 || byte == 0x7f) {
+            static const char digits[] = "0123456789abcdef";
+            out += "\\x";
+            out += digits[byte >> 4];
+            out += digits[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    if (shown < text.size()) {
+        out += "... (";
+        out += std::to_string(text.size());
+        out += " bytes)";
+    }
+    return out;
+}
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
+// ---- end envguard/quote.hpp ----
 // ---- begin envguard/error.hpp ----
 //
 // One exception type, EnvError, and one error category. Every error names the variable and the rule
@@ -185,13 +261,6 @@ private:
 };
 
 namespace detail {
-// TEXT in double quotes with quotes, backslashes and control bytes escaped, so that a NUL or a newline
-// in bad input cannot cut a message short or forge another line, and an empty value shows as "".
-// Shortened after MAX_SHOWN bytes (names in error messages), or never (values in printed recipes).
-ENVGUARD_DECL std::string quote_escaped(std::string_view text,
-                                        std::size_t max_shown = std::string_view::npos);
-// A name as it appears in a message: escaped, and shortened when huge.
-ENVGUARD_DECL std::string quote_for_message(std::string_view text);
 // "envguard: cannot <action> "<name>": <rule>"
 ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
                                       std::string_view rule, std::error_code os_code = {});
@@ -236,55 +305,13 @@ ENVGUARD_DECL std::error_code make_error_code(errc value) noexcept {
 
 namespace detail {
 
-// TEXT in double quotes with quotes, backslashes and control bytes escaped, so that a NUL or a newline
-// in bad input cannot cut a message short or forge another line, and an empty value shows as "".
-// Shortened after MAX_SHOWN bytes (names in error messages), or never (values in printed recipes).
-ENVGUARD_DECL std::string quote_escaped(std::string_view text, std::size_t max_shown) {
-    std::string out;
-    out.reserve((text.size() < max_shown ? text.size() : max_shown) + 32);
-    out += '"';
-    std::size_t shown = 0;
-    for (char c : text) {
-        if (shown == max_shown) break;
-        ++shown;
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (c == '\0') {
-            out += "\\0";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (byte < 0x20 || byte == 0x7f) {
-            static const char digits[] = "0123456789abcdef";
-            out += "\\x";
-            out += digits[byte >> 4];
-            out += digits[byte & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
-    if (shown < text.size()) {
-        out += "... (";
-        out += std::to_string(text.size());
-        out += " bytes)";
-    }
-    return out;
-}
-
-// A name as it appears in a message: escaped, and shortened when huge.
-ENVGUARD_DECL std::string quote_for_message(std::string_view text) { return quote_escaped(text, 200); }
-
 // "envguard: cannot <action> "<name>": <rule>"
 ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
                                       std::string_view rule, std::error_code os_code) {
     std::string message = "envguard: cannot ";
     message += action;
     message += ' ';
-    message += quote_for_message(name);
+    message += envguard::quote_value(name, message_name_shown);
     message += ": ";
     message += rule;
     return EnvError(make_error_code(code), std::string(name), std::move(message), os_code);
@@ -1010,7 +1037,7 @@ inline EnvError write_error(std::error_code ec, int os_error, const std::string&
         return make_env_error(errc::os_error, action, name, rule, os_error_code(os_error));
     }
     return EnvError(ec, name, "envguard: cannot " + std::string(action) + " " +
-                                  quote_for_message(name) + ": " + ec.message());
+                                  envguard::quote_value(name, message_name_shown) + ": " + ec.message());
 }
 
 // How a core operation failed, as a value: the error code the std::error_code overloads report, and
@@ -1494,11 +1521,10 @@ ENVGUARD_DECL void NothrowScopedEnv::restore_all(std::error_code* first_error) n
 ENVGUARD_NAMESPACE_END
 #endif // ENVGUARD_BODIES
 // ---- end envguard/nothrow_scoped_env.hpp ----
-// ---- begin envguard/scoped_env.hpp ----
+// ---- begin envguard/memory_mode.hpp ----
 //
-// ScopedEnv: change variables now, get every one of them back exactly when the guard ends, also
-// during stack unwinding. "Exactly" means in three states: a variable that was unset is unset again,
-// one that was "" is "" again, a value comes back byte for byte.
+// MemoryMode: who owns the "NAME=VALUE" strings the guards place in the environment, and the
+// process-wide switch between the two modes (set_memory_mode, memory_mode).
 
 // ---- begin envguard/detail/needs_exceptions.hpp ----
 //
@@ -1511,6 +1537,71 @@ ENVGUARD_NAMESPACE_END
 #    error "envguard: this header needs C++ exceptions, which are off (-fno-exceptions or ENVGUARD_HAS_EXCEPTIONS=0). Without exceptions use envguard/env.hpp (get, set, unset, is_set, assign with std::error_code&) and envguard/nothrow_scoped_env.hpp (NothrowScopedEnv); see \"Without exceptions\" in envguard's README."
 #endif
 // ---- end envguard/detail/needs_exceptions.hpp ----
+
+#if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
+ENVGUARD_NAMESPACE_BEGIN
+
+/// Who owns the "NAME=VALUE" strings a ScopedEnv (or EnvOverlay::apply) places in the environment.
+///
+/// - `keep` (the default): glibc's own rule. Values are written with setenv, whose strings live until
+///   the process ends, so every pointer getenv ever returned stays valid. A restore puts back the
+///   original string itself (the very pointer that was in environ), allocating nothing. The cost:
+///   glibc keeps every distinct value it was given, so a million cycles with distinct values grow
+///   the process by tens of megabytes (see BENCHMARKS.md), with or without envguard.
+/// - `reclaim`: envguard allocates the strings it places (putenv of its own buffers) and frees each
+///   one, under EnvLock, once no environ entry points to it and no guard keeps it as an original to
+///   put back. Growth stays flat. **Trade-off: a pointer returned by getenv for a value a guard
+///   set is invalid once the guard restores** (copy the value, e.g. with envguard::get, if it must
+///   outlive the guard). Values of other code are untouched: a setenv by other code replaces
+///   envguard's string (which is then freed at the next restore) and is never freed by envguard.
+///
+/// The mode is process-wide and applies to writes made after it is set; strings placed in reclaim
+/// mode are still reclaimed after switching back. Windows: no effect (the C runtime and the OS keep
+/// copies of their own and free the ones they replace, so there is nothing to reclaim).
+enum class MemoryMode {
+    keep,    ///< default: strings are never freed; getenv pointers stay valid
+    reclaim, ///< envguard frees the strings it placed once nothing refers to them
+};
+
+/// Sets the process-wide MemoryMode for the values guards write from now on; returns the previous
+/// mode. See MemoryMode for the trade-off. Thread-safe.
+ENVGUARD_DECL MemoryMode set_memory_mode(MemoryMode mode) noexcept;
+
+/// The current MemoryMode (MemoryMode::keep unless set_memory_mode changed it).
+ENVGUARD_DECL MemoryMode memory_mode() noexcept;
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+#    include <atomic>
+ENVGUARD_NAMESPACE_BEGIN
+
+namespace detail {
+
+// The process-wide mode; ScopedEnv's writes read it (scoped_env.hpp).
+inline std::atomic<MemoryMode>& memory_mode_slot() noexcept {
+    static std::atomic<MemoryMode> slot{MemoryMode::keep};
+    return slot;
+}
+
+} // namespace detail
+
+ENVGUARD_DECL MemoryMode set_memory_mode(MemoryMode mode) noexcept {
+    return detail::memory_mode_slot().exchange(mode);
+}
+
+ENVGUARD_DECL MemoryMode memory_mode() noexcept { return detail::memory_mode_slot().load(); }
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
+#endif // ENVGUARD_HAS_EXCEPTIONS
+// ---- end envguard/memory_mode.hpp ----
+// ---- begin envguard/scoped_env.hpp ----
+//
+// ScopedEnv: change variables now, get every one of them back exactly when the guard ends, also
+// during stack unwinding. "Exactly" means in three states: a variable that was unset is unset again,
+// one that was "" is "" again, a value comes back byte for byte.
+
 // ---- begin envguard/detail/owned_strings.hpp ----
 //
 // The "NAME=VALUE" strings envguard itself places in environ in MemoryMode::reclaim (POSIX), and
@@ -1623,6 +1714,164 @@ ENVGUARD_NAMESPACE_END
 
 #endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/detail/owned_strings.hpp ----
+// ---- begin envguard/detail/plan.hpp ----
+//
+// A plan: the list of changes a multi-variable write makes, each with the state it replaces, and the
+// writer that applies a plan all or nothing (EnvSnapshot::restore). ScopedEnv builds plans too and
+// writes them with its own commit/undo, using the whole-environment writer (bulk_write) for large
+// ones. The value type (snapshot.hpp) needs only this file, not the guard (scoped_env.hpp).
+
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+// Only the throwing parts of the library use plans (apply_plan throws EnvError).
+#if ENVGUARD_HAS_EXCEPTIONS
+
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+// A change with the state it replaces: what rollback and restore write back.
+struct planned_change {
+    std::string name;
+    std::optional<std::string> before;
+    std::optional<std::string> after;
+};
+
+#if !ENVGUARD_WINDOWS
+// From this many changes on, whole-environment writes take one pass (detail::bulk_write).
+inline constexpr std::size_t bulk_write_threshold = 128;
+// The number of distinct NAME=VALUE strings bulk writes have placed so far (for tests).
+ENVGUARD_DECL std::size_t bulk_strings_placed();
+#endif
+
+} // namespace detail
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES // the rest only where bodies are compiled (config.hpp)
+#    include <cstring>
+#    include <string_view>
+#    include <unordered_set>
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+#if !ENVGUARD_WINDOWS
+// Whole-environment writes (issue #16 item 7). glibc's setenv and unsetenv scan environ for the name
+// on every call, so K writes to an environment of N variables cost O(K * N): a clear() of 100,000
+// variables, or its restore, took 16-30 s. From bulk_write_threshold changes on, envguard writes
+// them all at once instead: one pass over environ that keeps every entry the changes do not touch,
+// the new "NAME=VALUE" strings appended, and one assignment of environ, O(N + K).
+//
+// The strings are envguard's and never freed, like glibc's own setenv strings (so getenv pointers
+// stay valid, MemoryMode::keep's promise); each distinct NAME=VALUE is made once per process and
+// reused by every later bulk write (a set of strings, as glibc keeps its tree). The pointer array is
+// envguard's too; glibc copies it into an array of its own at its next setenv that adds a name,
+// and never frees ours (envguard frees its previous one when it makes the next, once environ no
+// longer points to it). Only with the native backend: tests that swap the seam see every write.
+
+struct bulk_write_state {
+    std::unordered_set<std::string> strings; // every NAME=VALUE a bulk write placed (node-stable)
+    std::vector<char*> array;                 // the environ array the last bulk write made
+};
+
+inline bulk_write_state& bulk_state() {
+    static bulk_write_state* state = new bulk_write_state; // never destroyed: static guards at exit
+    return *state;
+}
+
+inline bool bulk_write_applies(std::size_t count) noexcept {
+    const platform_ops& ops = platform();
+    return count >= bulk_write_threshold && ops.write == &posix_write && ops.remove == &posix_remove &&
+           ops.list == &posix_list;
+}
+
+// Writes COUNT changes at once: NAME_OF(i) (distinct names) gets VALUE_OF(i) (a value, or
+// std::nullopt to remove it). All or nothing: what can fail (allocation: std::bad_alloc) happens
+// before environ is assigned. The caller holds EnvLock.
+// ITEMS is an array of COUNT changes, read through NAME_OF and VALUE_OF (function pointers, not a
+// template: one copy of this function, compiled once, whatever calls it).
+using bulk_name_fn = std::string_view (*)(const void* items, std::size_t i);
+using bulk_value_fn = const std::optional<std::string>& (*)(const void* items, std::size_t i);
+inline std::string_view planned_name(const void* items, std::size_t i) {
+    return static_cast<const planned_change*>(items)[i].name;
+}
+inline const std::optional<std::string>& planned_after(const void* items, std::size_t i) {
+    return static_cast<const planned_change*>(items)[i].after;
+}
+
+inline void bulk_write(std::size_t count, const void* items, bulk_name_fn name_of, bulk_value_fn value_of) {
+    bulk_write_state& state = bulk_state();
+    std::unordered_set<std::string_view> touched(count * 2);
+    std::vector<char*> added;
+    added.reserve(count);
+    std::string text;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::string_view name = name_of(items, i);
+        touched.insert(name);
+        const std::optional<std::string>& value = value_of(items, i);
+        if (!value) continue;
+        text.assign(name.data(), name.size()).append(1, '=').append(*value);
+        added.push_back(const_cast<char*>(state.strings.insert(text).first->c_str()));
+    }
+    char** entries = posix_environ();
+    std::size_t size = 0;
+    while (entries != nullptr && entries[size] != nullptr) ++size;
+    std::vector<char*> next;
+    next.reserve(size + added.size() + 1);
+    for (std::size_t i = 0; i < size; ++i) {
+        const char* equals = std::strchr(entries[i], '=');
+        if (equals != nullptr &&
+            touched.count(std::string_view(entries[i], static_cast<std::size_t>(equals - entries[i]))) != 0)
+            continue; // replaced or removed (every entry of the name, as unsetenv removes them all)
+        next.push_back(entries[i]);
+    }
+    for (char* entry : added) next.push_back(entry);
+    next.push_back(nullptr);
+    // Nothing below allocates or fails.
+    state.array.swap(next);
+#    if defined(__APPLE__)
+    *_NSGetEnviron() = state.array.data();
+#    else
+    environ = state.array.data();
+#    endif
+}
+#endif
+
+// Applies PLAN in order, all or nothing: when a write fails, the changes already applied are undone
+// in reverse order (failures of that undo go to the restore-failure handler, since only one error
+// can be thrown) and then the error for the failing variable is thrown. The caller holds EnvLock.
+// Large plans (bulk_write_threshold changes or more) are written at once (POSIX, see bulk_write).
+inline void apply_plan(const std::vector<planned_change>& plan) {
+#if !ENVGUARD_WINDOWS
+    if (bulk_write_applies(plan.size())) {
+        bulk_write(plan.size(), plan.data(), &planned_name, &planned_after);
+        return;
+    }
+#endif
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        int os_error = 0;
+        if (auto ec = raw_write(plan[i].name, plan[i].after, os_error)) {
+            for (std::size_t j = i + 1; j-- > 0;) { // j == i undoes a deleted empty value, too
+                int undo_error = 0;
+                if (auto undo = raw_write(plan[j].name, plan[j].before, undo_error))
+                    report_restore_failure(undo, undo_error, plan[j].name, plan[j].before);
+            }
+            throw write_error(ec, os_error, plan[i].name, plan[i].after);
+        }
+    }
+}
+} // namespace detail
+
+#if !ENVGUARD_WINDOWS
+ENVGUARD_DECL std::size_t detail::bulk_strings_placed() { return bulk_state().strings.size(); }
+#endif
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
+#endif // ENVGUARD_HAS_EXCEPTIONS
+// ---- end envguard/detail/plan.hpp ----
 
 #include <atomic>
 #include <cstddef>
@@ -1651,57 +1900,14 @@ struct SavedVariable {
     std::optional<std::string> original; ///< its state before: a value, "" or std::nullopt (unset)
 };
 
-/// Who owns the "NAME=VALUE" strings a ScopedEnv (or EnvOverlay::apply) places in the environment.
-///
-/// - `keep` (the default): glibc's own rule. Values are written with setenv, whose strings live until
-///   the process ends, so every pointer getenv ever returned stays valid. A restore puts back the
-///   original string itself (the very pointer that was in environ), allocating nothing. The cost:
-///   glibc keeps every distinct value it was given, so a million cycles with distinct values grow
-///   the process by tens of megabytes (see BENCHMARKS.md), with or without envguard.
-/// - `reclaim`: envguard allocates the strings it places (putenv of its own buffers) and frees each
-///   one, under EnvLock, once no environ entry points to it and no guard keeps it as an original to
-///   put back. Growth stays flat. **Trade-off: a pointer returned by getenv for a value a guard
-///   set is invalid once the guard restores** (copy the value, e.g. with envguard::get, if it must
-///   outlive the guard). Values of other code are untouched: a setenv by other code replaces
-///   envguard's string (which is then freed at the next restore) and is never freed by envguard.
-///
-/// The mode is process-wide and applies to writes made after it is set; strings placed in reclaim
-/// mode are still reclaimed after switching back. Windows: no effect (the C runtime and the OS keep
-/// copies of their own and free the ones they replace, so there is nothing to reclaim).
-enum class MemoryMode {
-    keep,    ///< default: strings are never freed; getenv pointers stay valid
-    reclaim, ///< envguard frees the strings it placed once nothing refers to them
-};
-
 namespace detail {
-
-// A change with the state it replaces: what rollback and restore write back.
-struct planned_change {
-    std::string name;
-    std::optional<std::string> before;
-    std::optional<std::string> after;
-};
 
 // Tag for the constructor that adopts an already-validated plan (EnvOverlay::apply).
 struct adopt_plan_t {
     explicit adopt_plan_t() = default;
 };
 
-#if !ENVGUARD_WINDOWS
-// From this many changes on, whole-environment writes take one pass (detail::bulk_write).
-inline constexpr std::size_t bulk_write_threshold = 128;
-// The number of distinct NAME=VALUE strings bulk writes have placed so far (for tests).
-ENVGUARD_DECL std::size_t bulk_strings_placed();
-#endif
-
 } // namespace detail
-
-/// Sets the process-wide MemoryMode for the values guards write from now on; returns the previous
-/// mode. See MemoryMode for the trade-off. Thread-safe.
-ENVGUARD_DECL MemoryMode set_memory_mode(MemoryMode mode) noexcept;
-
-/// The current MemoryMode (MemoryMode::keep unless set_memory_mode changed it).
-ENVGUARD_DECL MemoryMode memory_mode() noexcept;
 
 /// The RAII guard. Applies changes now, remembers each name's original state the first time it
 /// touches it, and restores all of them, in reverse order, when it is destroyed.
@@ -1829,15 +2035,9 @@ ENVGUARD_NAMESPACE_END
 
 #if ENVGUARD_BODIES
 #    include <cstring>
-#    include <unordered_set>
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
-
-inline std::atomic<MemoryMode>& memory_mode_slot() noexcept {
-    static std::atomic<MemoryMode> slot{MemoryMode::keep};
-    return slot;
-}
 
 // After NAME was set to "": a platform that deleted it instead must not go unnoticed.
 inline std::error_code read_back_empty(const std::string& name) noexcept {
@@ -1893,131 +2093,13 @@ inline std::error_code write_variable(const std::string& name, const std::option
     return raw_write(name, value, os_error);
 }
 
-
-#if !ENVGUARD_WINDOWS
-// Whole-environment writes (issue #16 item 7). glibc's setenv and unsetenv scan environ for the name
-// on every call, so K writes to an environment of N variables cost O(K * N): a clear() of 100,000
-// variables, or its restore, took 16-30 s. From bulk_write_threshold changes on, envguard writes
-// them all at once instead: one pass over environ that keeps every entry the changes do not touch,
-// the new "NAME=VALUE" strings appended, and one assignment of environ, O(N + K).
-//
-// The strings are envguard's and never freed, like glibc's own setenv strings (so getenv pointers
-// stay valid, MemoryMode::keep's promise); each distinct NAME=VALUE is made once per process and
-// reused by every later bulk write (a set of strings, as glibc keeps its tree). The pointer array is
-// envguard's too; glibc copies it into an array of its own at its next setenv that adds a name,
-// and never frees ours (envguard frees its previous one when it makes the next, once environ no
-// longer points to it). Only with the native backend: tests that swap the seam see every write.
-
-struct bulk_write_state {
-    std::unordered_set<std::string> strings; // every NAME=VALUE a bulk write placed (node-stable)
-    std::vector<char*> array;                 // the environ array the last bulk write made
-};
-
-inline bulk_write_state& bulk_state() {
-    static bulk_write_state* state = new bulk_write_state; // never destroyed: static guards at exit
-    return *state;
-}
-
-inline bool bulk_write_applies(std::size_t count) noexcept {
-    const platform_ops& ops = platform();
-    return count >= bulk_write_threshold && ops.write == &posix_write && ops.remove == &posix_remove &&
-           ops.list == &posix_list;
-}
-
-// Writes COUNT changes at once: NAME_OF(i) (distinct names) gets VALUE_OF(i) (a value, or
-// std::nullopt to remove it). All or nothing: what can fail (allocation: std::bad_alloc) happens
-// before environ is assigned. The caller holds EnvLock.
-// ITEMS is an array of COUNT changes, read through NAME_OF and VALUE_OF (function pointers, not a
-// template: one copy of this function, compiled once, whatever calls it).
-using bulk_name_fn = std::string_view (*)(const void* items, std::size_t i);
-using bulk_value_fn = const std::optional<std::string>& (*)(const void* items, std::size_t i);
-inline std::string_view planned_name(const void* items, std::size_t i) {
-    return static_cast<const planned_change*>(items)[i].name;
-}
-inline const std::optional<std::string>& planned_after(const void* items, std::size_t i) {
-    return static_cast<const planned_change*>(items)[i].after;
-}
-
-inline void bulk_write(std::size_t count, const void* items, bulk_name_fn name_of, bulk_value_fn value_of) {
-    bulk_write_state& state = bulk_state();
-    std::unordered_set<std::string_view> touched(count * 2);
-    std::vector<char*> added;
-    added.reserve(count);
-    std::string text;
-    for (std::size_t i = 0; i < count; ++i) {
-        const std::string_view name = name_of(items, i);
-        touched.insert(name);
-        const std::optional<std::string>& value = value_of(items, i);
-        if (!value) continue;
-        text.assign(name.data(), name.size()).append(1, '=').append(*value);
-        added.push_back(const_cast<char*>(state.strings.insert(text).first->c_str()));
-    }
-    char** entries = posix_environ();
-    std::size_t size = 0;
-    while (entries != nullptr && entries[size] != nullptr) ++size;
-    std::vector<char*> next;
-    next.reserve(size + added.size() + 1);
-    for (std::size_t i = 0; i < size; ++i) {
-        const char* equals = std::strchr(entries[i], '=');
-        if (equals != nullptr &&
-            touched.count(std::string_view(entries[i], static_cast<std::size_t>(equals - entries[i]))) != 0)
-            continue; // replaced or removed (every entry of the name, as unsetenv removes them all)
-        next.push_back(entries[i]);
-    }
-    for (char* entry : added) next.push_back(entry);
-    next.push_back(nullptr);
-    // Nothing below allocates or fails.
-    state.array.swap(next);
-#    if defined(__APPLE__)
-    *_NSGetEnviron() = state.array.data();
-#    else
-    environ = state.array.data();
-#    endif
-}
-#endif
-
-// Applies PLAN in order, all or nothing: when a write fails, the changes already applied are undone
-// in reverse order (failures of that undo go to the restore-failure handler, since only one error
-// can be thrown) and then the error for the failing variable is thrown. The caller holds EnvLock.
-// Large plans (bulk_write_threshold changes or more) are written at once (POSIX, see bulk_write).
-inline void apply_plan(const std::vector<planned_change>& plan) {
-#if !ENVGUARD_WINDOWS
-    if (bulk_write_applies(plan.size())) {
-        bulk_write(plan.size(), plan.data(), &planned_name, &planned_after);
-        return;
-    }
-#endif
-    for (std::size_t i = 0; i < plan.size(); ++i) {
-        int os_error = 0;
-        if (auto ec = raw_write(plan[i].name, plan[i].after, os_error)) {
-            for (std::size_t j = i + 1; j-- > 0;) { // j == i undoes a deleted empty value, too
-                int undo_error = 0;
-                if (auto undo = raw_write(plan[j].name, plan[j].before, undo_error))
-                    report_restore_failure(undo, undo_error, plan[j].name, plan[j].before);
-            }
-            throw write_error(ec, os_error, plan[i].name, plan[i].after);
-        }
-    }
-}
-
 inline std::optional<std::string> read_or_throw(const std::string& name) {
     std::optional<std::string> value;
     if (raw_read(name, value)) throw std::bad_alloc();
     return value;
 }
 
-
 } // namespace detail
-
-ENVGUARD_DECL MemoryMode set_memory_mode(MemoryMode mode) noexcept {
-    return detail::memory_mode_slot().exchange(mode);
-}
-
-ENVGUARD_DECL MemoryMode memory_mode() noexcept { return detail::memory_mode_slot().load(); }
-
-#if !ENVGUARD_WINDOWS
-ENVGUARD_DECL std::size_t detail::bulk_strings_placed() { return bulk_state().strings.size(); }
-#endif
 
 ENVGUARD_DECL ScopedEnv::ScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
 
@@ -2410,7 +2492,7 @@ private:
     // collects the changes that restore it (in name order, as changes_from gives them). Returns false
     // when the environment is unusual enough for the general way: a name listed twice (only a
     // capture decides which entry counts), or more than a few dozen differences.
-    class restore_matcher; // defined with the bodies
+    class restore_matcher; // defined in detail/restore_matcher.hpp, with plan_restore
 
     // The caller holds EnvLock. On POSIX with the real backend, environ is read directly (no copy
     // of an entry, no strlen); otherwise, through the platform seam.
@@ -2484,8 +2566,23 @@ private:
 ENVGUARD_NAMESPACE_END
 
 #if ENVGUARD_BODIES
+// ---- begin envguard/detail/restore_matcher.hpp ----
+//
+// EnvSnapshot's restore matcher: compares the process environment, entry by entry as the OS lists
+// it, with a snapshot, and collects the changes (a detail::planned_change plan) that restore it.
+// EnvSnapshot::plan_restore, which drives it, is defined here too. Part of snapshot.hpp's bodies: it
+// compiles only where bodies are compiled (config.hpp), and snapshot.hpp includes it.
+
+
+#if ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES
 #    include <algorithm>
+#    include <cstddef>
 #    include <cstring>
+#    include <optional>
+#    include <string>
+#    include <string_view>
+#    include <utility>
+#    include <vector>
 ENVGUARD_NAMESPACE_BEGIN
 
 class EnvSnapshot::restore_matcher {
@@ -2623,6 +2720,43 @@ private:
                               // members the standard library compiles once, not in every file
 };
 
+ENVGUARD_DECL bool EnvSnapshot::plan_restore(std::vector<detail::planned_change>& plan) const {
+    restore_matcher matcher(*this, plan);
+#if !ENVGUARD_WINDOWS
+    if (detail::platform().list == &detail::posix_list) {
+        char** entry = detail::posix_environ();
+        if (entry != nullptr) {
+            // The usual case, as tight as it gets: each entry equal to the one expected there.
+            if (os_order_.size() == entries_.size()) {
+                const char* text = os_text_.data();
+                const os_slot* order = os_order_.data();
+                const std::size_t count = os_order_.size();
+                std::size_t at = 0;
+                std::size_t start = 0;
+                for (; *entry != nullptr && at < count; ++entry, ++at) {
+                    if (std::strcmp(*entry, text + start) != 0) break;
+                    start = order[at].end;
+                }
+                matcher.skip_matched(at);
+            }
+            for (; *entry != nullptr; ++entry) matcher.visit_text(*entry);
+        }
+        return matcher.finish();
+    }
+#endif
+    detail::platform().list(&matcher, [](void* context, std::string_view name, std::string_view value) {
+        static_cast<restore_matcher*>(context)->visit(name, value);
+    });
+    return matcher.finish();
+}
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES
+// ---- end envguard/detail/restore_matcher.hpp ----
+#    include <algorithm>
+#    include <cstring>
+ENVGUARD_NAMESPACE_BEGIN
+
 ENVGUARD_DECL EnvSnapshot::EnvSnapshot(std::initializer_list<value_type> entries) {
     for (const auto& entry : entries) set(entry.first, entry.second);
 }
@@ -2738,36 +2872,6 @@ ENVGUARD_DECL std::uint64_t EnvSnapshot::name_prefix(const std::string& name) no
 ENVGUARD_DECL std::size_t& EnvSnapshot::capture_size_hint() noexcept { // read and written under EnvLock
     static std::size_t hint = 0;
     return hint;
-}
-
-ENVGUARD_DECL bool EnvSnapshot::plan_restore(std::vector<detail::planned_change>& plan) const {
-    restore_matcher matcher(*this, plan);
-#if !ENVGUARD_WINDOWS
-    if (detail::platform().list == &detail::posix_list) {
-        char** entry = detail::posix_environ();
-        if (entry != nullptr) {
-            // The usual case, as tight as it gets: each entry equal to the one expected there.
-            if (os_order_.size() == entries_.size()) {
-                const char* text = os_text_.data();
-                const os_slot* order = os_order_.data();
-                const std::size_t count = os_order_.size();
-                std::size_t at = 0;
-                std::size_t start = 0;
-                for (; *entry != nullptr && at < count; ++entry, ++at) {
-                    if (std::strcmp(*entry, text + start) != 0) break;
-                    start = order[at].end;
-                }
-                matcher.skip_matched(at);
-            }
-            for (; *entry != nullptr; ++entry) matcher.visit_text(*entry);
-        }
-        return matcher.finish();
-    }
-#endif
-    detail::platform().list(&matcher, [](void* context, std::string_view name, std::string_view value) {
-        static_cast<restore_matcher*>(context)->visit(name, value);
-    });
-    return matcher.finish();
 }
 
 ENVGUARD_DECL std::size_t EnvSnapshot::restore_in_place() const noexcept {
@@ -2912,10 +3016,6 @@ inline constexpr char path_list_separator = ';';
 inline constexpr char path_list_separator = ':';
 #endif
 
-// VALUE as a printed recipe shows it: quoted and escaped, never shortened.
-ENVGUARD_DECL std::string quote_value(std::string_view value);
-
-
 } // namespace detail
 
 /// A recipe of environment changes as data: built with set, set_empty, unset, prepend_path,
@@ -3015,14 +3115,12 @@ private:
     std::vector<Operation> operations_;
 };
 
-
 ENVGUARD_NAMESPACE_END
 
 #if ENVGUARD_BODIES
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
-ENVGUARD_DECL std::string quote_value(std::string_view value) { return quote_escaped(value); }
 
 inline bool path_list_contains(std::string_view list, std::string_view dir) noexcept {
     std::size_t start = 0;
@@ -3039,7 +3137,7 @@ inline bool path_list_contains(std::string_view list, std::string_view dir) noex
 ENVGUARD_DECL std::string EnvOverlay::Operation::to_string() const {
     switch (kind) {
     case Kind::set:
-        return name + '=' + detail::quote_value(value) +
+        return name + '=' + envguard::quote_value(value) +
                (value.empty() ? " (set to empty, not unset)" : "");
     case Kind::unset: return name + " unset";
     case Kind::prepend_path: return name + " prepend " + value;
@@ -3392,19 +3490,6 @@ ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& e
 ENVGUARD_NAMESPACE_END
 
 #if ENVGUARD_BODIES
-#    if ENVGUARD_WINDOWS
-#        include <cstdio>
-#        include <cstdlib>
-#    else
-#        include <csignal>
-#        include <mutex>
-#        include <signal.h>
-#        include <spawn.h>
-#        include <sys/stat.h>
-#        include <sys/types.h>
-#        include <sys/wait.h>
-#        include <unistd.h>
-#    endif
 ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
@@ -3436,7 +3521,23 @@ inline void require_command(const std::vector<std::string>& argv) {
 } // namespace detail
 
 
-#if ENVGUARD_WINDOWS
+ENVGUARD_NAMESPACE_END
+
+// The operating system's part: spawning, waiting, exec (each compiles only on its own platform).
+#    if ENVGUARD_WINDOWS
+// ---- begin envguard/detail/process_win32.hpp ----
+//
+// run, exec and find_program on Windows: CreateProcessW with a UTF-16 environment block, the
+// command line quoted for the C runtime, .bat/.cmd through cmd.exe, the console's Ctrl+C ignored while
+// the child runs.
+// Part of process.hpp's bodies: it compiles only where bodies are compiled (config.hpp) and only
+// on Windows; process.hpp includes it.
+
+
+#if ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES && ENVGUARD_WINDOWS
+#    include <cstdio>
+#    include <cstdlib>
+ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
 
@@ -3616,7 +3717,28 @@ inline BOOL WINAPI ignore_console_interrupt(DWORD) noexcept { return TRUE; }
     std::exit(code);
 }
 
-#else
+ENVGUARD_NAMESPACE_END
+#endif
+// ---- end envguard/detail/process_win32.hpp ----
+#    else
+// ---- begin envguard/detail/process_posix.hpp ----
+//
+// run, exec and find_program on POSIX: posix_spawn and execve with an EnvBlock, the search along
+// the child's PATH, and the child's exit status.
+// Part of process.hpp's bodies: it compiles only where bodies are compiled (config.hpp) and only
+// on POSIX; process.hpp includes it.
+
+
+#if ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES && !ENVGUARD_WINDOWS
+#    include <csignal>
+#    include <mutex>
+#    include <signal.h>
+#    include <spawn.h>
+#    include <sys/stat.h>
+#    include <sys/types.h>
+#    include <sys/wait.h>
+#    include <unistd.h>
+ENVGUARD_NAMESPACE_BEGIN
 
 namespace detail {
 
@@ -3667,7 +3789,7 @@ inline std::string argument_list_size_note(char* const* argv, char* const* envp)
     if (largest != nullptr) {
         const char* equals = std::char_traits<char>::find(largest, largest_size, '=');
         const std::size_t name_size = equals ? static_cast<std::size_t>(equals - largest) : largest_size - 1;
-        note += "; the largest variable is " + quote_escaped(std::string_view(largest, name_size), 64) +
+        note += "; the largest variable is " + envguard::quote_value(std::string_view(largest, name_size), 64) +
                 " (" + std::to_string(largest_size - 1) + " bytes";
 #if defined(__linux__)
         if (largest_size > 131072) note += ", over Linux's 131,072-byte limit for one string";
@@ -3833,9 +3955,10 @@ ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& e
     detail::throw_exec_error(error, argv.front());
 }
 
-#endif
-
 ENVGUARD_NAMESPACE_END
+#endif
+// ---- end envguard/detail/process_posix.hpp ----
+#    endif
 #endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/process.hpp ----
@@ -3916,7 +4039,6 @@ struct Finding {
 /// True when any of FINDINGS is a Severity::error.
 ENVGUARD_DECL bool has_errors(const std::vector<Finding>& findings) noexcept;
 
-
 /// What in ENV will make a cargo coverage build fail or go somewhere unexpected. Knows only the
 /// environment: what cargo's config files add is `envguard check`'s job.
 ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot& env);
@@ -3968,8 +4090,6 @@ namespace detail {
 inline bool names_sccache(std::string_view wrapper) noexcept {
     return wrapper.find("sccache") != std::string_view::npos;
 }
-
-inline std::string quoted(const std::string& value) { return quote_value(value); }
 
 } // namespace detail
 
@@ -4033,13 +4153,13 @@ ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot&
     if (wrapper && !wrapper->empty()) {
         if (incremental_on && detail::names_sccache(*wrapper))
             findings.push_back({Severity::error, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER=" + detail::quoted(*wrapper) +
+                                "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
                                     " together with incremental builds: " + sccache_refuses,
                                 "set RUSTC_WRAPPER to the empty string (not unset), or set "
                                 "CARGO_INCREMENTAL=0 to keep the cache"});
         else if (incremental_on)
             findings.push_back({Severity::warning, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER=" + detail::quoted(*wrapper) +
+                                "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
                                     " sees CARGO_INCREMENTAL=1; a caching wrapper may refuse it",
                                 "set RUSTC_WRAPPER to the empty string (not unset) for coverage"});
     } else if (!wrapper) {
@@ -4048,7 +4168,7 @@ ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot&
             findings.push_back(
                 {fatal ? Severity::error : Severity::warning, "CARGO_BUILD_RUSTC_WRAPPER",
                  "RUSTC_WRAPPER is unset, so cargo will run CARGO_BUILD_RUSTC_WRAPPER=" +
-                     detail::quoted(*build_wrapper) + (fatal ? std::string(": ") + sccache_refuses : ""),
+                     envguard::quote_value(*build_wrapper) + (fatal ? std::string(": ") + sccache_refuses : ""),
                  "set RUSTC_WRAPPER to the empty string (not unset): it overrides every other wrapper "
                  "setting"});
         } else if (incremental_on) {
@@ -4066,18 +4186,18 @@ ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot&
     if (workspace_wrapper && !workspace_wrapper->empty() && incremental_on &&
         detail::names_sccache(*workspace_wrapper))
         findings.push_back({Severity::error, "RUSTC_WORKSPACE_WRAPPER",
-                            "RUSTC_WORKSPACE_WRAPPER=" + detail::quoted(*workspace_wrapper) +
+                            "RUSTC_WORKSPACE_WRAPPER=" + envguard::quote_value(*workspace_wrapper) +
                                 " together with incremental builds: " + sccache_refuses,
                             "set RUSTC_WORKSPACE_WRAPPER to the empty string (not unset)"});
 
     if (incremental && *incremental != "0" && *incremental != "1")
         findings.push_back({Severity::info, "CARGO_INCREMENTAL",
-                            "CARGO_INCREMENTAL=" + detail::quoted(*incremental) +
+                            "CARGO_INCREMENTAL=" + envguard::quote_value(*incremental) +
                                 ": cargo treats every value but \"1\" as off",
                             "use 1 (on) or 0 (off)"});
     if (build_incremental && *build_incremental != "true" && *build_incremental != "false")
         findings.push_back({Severity::error, "CARGO_BUILD_INCREMENTAL",
-                            "CARGO_BUILD_INCREMENTAL=" + detail::quoted(*build_incremental) +
+                            "CARGO_BUILD_INCREMENTAL=" + envguard::quote_value(*build_incremental) +
                                 ": cargo stops with \"provided string was not `true` or `false`\"",
                             "use true or false, or unset it"});
 
@@ -4088,7 +4208,7 @@ ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot&
                             "unset CARGO_TARGET_DIR (not empty) to use the workspace's target/"});
     else if (target_dir)
         findings.push_back({Severity::info, "CARGO_TARGET_DIR",
-                            "the build goes to CARGO_TARGET_DIR=" + detail::quoted(*target_dir) +
+                            "the build goes to CARGO_TARGET_DIR=" + envguard::quote_value(*target_dir) +
                                 " (cargo-llvm-cov uses its llvm-cov-target/), not the workspace's "
                                 "target/",
                             "unset CARGO_TARGET_DIR to build in the workspace's target/"});
