@@ -1,5 +1,6 @@
 #include "cargo_config.hpp"
 
+#include "quoting.hpp"
 #include "workspace.hpp"
 
 #include <toml++/toml.h>
@@ -113,8 +114,6 @@ const EnvEntry* env_entry(const CargoConfig& config, const std::string& name) {
     return nullptr;
 }
 
-std::string quoted(const std::string& value) { return envguard::detail::quote_value(value); }
-
 std::string base_name(const std::string& program) { return fs::path(program).filename().string(); }
 
 
@@ -138,7 +137,7 @@ WrapperPrediction predict_wrapper(const envguard::EnvSnapshot& env, const char* 
     if (configured)
         return {from_value(configured->value),
                 std::string(variable) + " is unset, so cargo uses " + key + " = " +
-                    quoted(configured->value) + " from " + configured->source.describe(),
+                    quote_value(configured->value) + " from " + configured->source.describe(),
                 configured->source};
     return {std::nullopt, std::string(variable) + " is unset and no config file sets " + key, {}};
 }
@@ -232,11 +231,11 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
                       "profile.dev.incremental"});
     if (const std::string* value = env.find("CARGO_INCREMENTAL")) {
         p.incremental = *value == "1";
-        p.incremental_rule = "CARGO_INCREMENTAL=" + quoted(*value) + " in the environment" +
+        p.incremental_rule = "CARGO_INCREMENTAL=" + quote_value(*value) + " in the environment" +
                              (p.incremental ? "" : " (every value but \"1\" is off)");
     } else if (const std::string* build = env.find("CARGO_BUILD_INCREMENTAL")) {
         p.incremental = *build == "true";
-        p.incremental_rule = "CARGO_BUILD_INCREMENTAL=" + quoted(*build) + " in the environment";
+        p.incremental_rule = "CARGO_BUILD_INCREMENTAL=" + quote_value(*build) + " in the environment";
     } else if (config.build_incremental) {
         p.incremental = config.build_incremental->value;
         p.incremental_rule = std::string("build.incremental = ") + (p.incremental ? "true" : "false");
@@ -246,7 +245,7 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
         for (const auto& layer : layers) {
             if (const std::string* value = env.find(layer.variable); valid_bool(value)) {
                 p.incremental = *value == "true";
-                p.incremental_rule = std::string(layer.variable) + "=" + quoted(*value) + " in the environment";
+                p.incremental_rule = std::string(layer.variable) + "=" + quote_value(*value) + " in the environment";
             } else if (*layer.config || *layer.manifest) {
                 const ConfigBool& setting = *layer.config ? **layer.config : **layer.manifest;
                 p.incremental = setting.value;
@@ -270,7 +269,7 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
                                  "CARGO_PROFILE_RELEASE_INCREMENTAL", "CARGO_PROFILE_BENCH_INCREMENTAL"})
         if (const std::string* value = env.find(variable); value && !valid_bool(value))
             p.findings.push_back({Severity::error, variable,
-                                  std::string(variable) + "=" + quoted(*value) +
+                                  std::string(variable) + "=" + quote_value(*value) +
                                       ": cargo stops with \"provided string was not `true` or `false`\"",
                                   "use true or false, or unset it"});
 
@@ -349,7 +348,7 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
                                          env);
         } catch (const envguard::EnvError& error) {
             p.findings.push_back({Severity::error, variable,
-                                  std::string("cargo will try to run the wrapper ") + quoted(*w->program) +
+                                  std::string("cargo will try to run the wrapper ") + quote_value(*w->program) +
                                       " (" + w->rule + ") and fail: " + error.what(),
                                   std::string("install it, fix the name, or set ") + variable +
                                       " to the empty string (not unset) to run without it"});
@@ -364,8 +363,8 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
         if (!fatal && !old_sccache_accepts && !coverage) continue;
         std::string problem =
             from_config ? std::string(variable) + " is unset and " + w->source.describe() + " sets " + key +
-                              " = " + quoted(*w->program) + ": cargo will run " + base_name(*w->program)
-                        : "cargo will run " + quoted(*w->program) + " as the " +
+                              " = " + quote_value(*w->program) + ": cargo will run " + base_name(*w->program)
+                        : "cargo will run " + quote_value(*w->program) + " as the " +
                               (outer ? "wrapper" : "workspace wrapper") + " (" + w->rule + ")";
         if (fatal) problem += sccache_refuses;
         if (old_sccache_accepts)
@@ -386,12 +385,12 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
     if (const std::string* build = env.find("CARGO_BUILD_INCREMENTAL"))
         if (*build != "true" && *build != "false")
             p.findings.push_back({Severity::error, "CARGO_BUILD_INCREMENTAL",
-                                  "CARGO_BUILD_INCREMENTAL=" + quoted(*build) +
+                                  "CARGO_BUILD_INCREMENTAL=" + quote_value(*build) +
                                       ": cargo stops with \"provided string was not `true` or `false`\"",
                                   "use true or false, or unset it"});
     for (const auto& entry : config.env) {
         const bool set_in_env = env.contains(entry.name);
-        std::string problem = "[env] " + entry.name + " = " + quoted(entry.value) + " at " +
+        std::string problem = "[env] " + entry.name + " = " + quote_value(entry.value) + " at " +
                               entry.source.describe() + ": ";
         if (entry.name == "RUSTC_WRAPPER")
             problem += "cargo never takes its own wrapper from [env]; only rustc, build-script "

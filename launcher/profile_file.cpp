@@ -1,5 +1,6 @@
 #include "profile_file.hpp"
 
+#include "quoting.hpp"
 #include "workspace.hpp" // parse_toml_file
 
 #include <toml++/toml.h>
@@ -30,8 +31,6 @@ namespace {
 
 constexpr const char* profile_keys =
     "description, extends, set, set-empty, unset, prepend-path, append-path";
-
-std::string quote_text(std::string_view text) { return envguard::detail::quote_value(text); }
 
 fs::path to_path(const std::string& utf8) {
 #ifdef _WIN32
@@ -104,7 +103,7 @@ public:
     [[noreturn]] void fail(const toml::source_region& where, const std::string& rule) const {
         std::string message = "envguard: " + shown_.string() + ":" + std::to_string(where.begin.line) + ":" +
                               std::to_string(where.begin.column) + ": ";
-        if (!profile_.empty()) message += "profile " + quote_text(profile_) + ": ";
+        if (!profile_.empty()) message += "profile " + quote_value(profile_) + ": ";
         throw ProfileFileError(message + rule);
     }
 
@@ -126,7 +125,7 @@ public:
         for (const auto& [key, node] : in_file_order(table)) {
             profile_.clear();
             if (key->str() != "profile")
-                fail(key->source(), "unknown key " + quote_text(key->str()) +
+                fail(key->source(), "unknown key " + quote_value(key->str()) +
                                         " (an envguard.toml holds only [profile.NAME] tables)");
             const toml::table* list = node->as_table();
             if (list == nullptr)
@@ -146,12 +145,12 @@ private:
                                           (c >= '0' && c <= '9') || c == '-' || c == '_';
                                    });
         if (!good_name)
-            fail(key.source(), "profile name " + quote_text(name) +
+            fail(key.source(), "profile name " + quote_value(name) +
                                    ": a profile name must be letters, digits, '-' and '_', not starting with '-'");
         profile_ = name;
         if (envguard::find_builtin_profile(name) != nullptr)
             fail(key.source(), "a built-in profile cannot be redefined; give yours another name and write "
-                               "extends = " + quote_text(name) + " in it");
+                               "extends = " + quote_value(name) + " in it");
         const toml::table* table = node.as_table();
         if (table == nullptr)
             fail(node.source(), "[profile." + name + "] must be a table, not " + a_type(node));
@@ -200,7 +199,7 @@ private:
             } else if (field == "prepend-path" || field == "append-path") {
                 read_paths(*value, field, field == "prepend-path" ? profile.prepend : profile.append);
             } else {
-                fail(k->source(), "unknown key " + quote_text(field) + " (known: " + profile_keys + ")");
+                fail(k->source(), "unknown key " + quote_value(field) + " (known: " + profile_keys + ")");
             }
         }
         return profile;
@@ -241,7 +240,7 @@ private:
     void claim(const Entry& entry, const std::string& field) {
         for (const auto& [other, other_field, line] : claimed_)
             if (envguard::detail::same_name(other, entry.name))
-                fail(entry.where, quote_text(entry.name) + " is already in " + other_field + " (line " +
+                fail(entry.where, quote_value(entry.name) + " is already in " + other_field + " (line " +
                                       std::to_string(line) +
                                       "): a profile sets, sets to empty or unsets a variable once");
         claimed_.emplace_back(entry.name, field, static_cast<long>(entry.where.begin.line));
@@ -277,7 +276,7 @@ private:
                 check(entry.value);
                 for (std::size_t i = first; i < out.size(); ++i)
                     if (out[i].value == entry.value)
-                        fail(entry.where, field + "." + name + " lists " + quote_text(entry.value) + " twice");
+                        fail(entry.where, field + "." + name + " lists " + quote_value(entry.value) + " twice");
                 out.push_back(entry);
             }
         }
@@ -303,7 +302,7 @@ void add_own_operations(envguard::EnvOverlay& overlay, const FileProfile& profil
 [[noreturn]] void fail_at(const ProfileOrigin& origin, const toml::source_region& where, const std::string& profile,
                           const std::string& rule) {
     throw ProfileFileError("envguard: " + origin.file.string() + ":" + std::to_string(where.begin.line) + ":" +
-                           std::to_string(where.begin.column) + ": profile " + quote_text(profile) + ": " + rule);
+                           std::to_string(where.begin.column) + ": profile " + quote_value(profile) + ": " + rule);
 }
 
 } // namespace
@@ -313,7 +312,7 @@ std::vector<fs::path> profile_files(const fs::path& start_dir, const std::string
     if (!config_file.empty()) {
         const fs::path file = fs::absolute(to_path(config_file)).lexically_normal();
         if (!fs::exists(file, ec))
-            throw ProfileFileError("envguard: --config " + quote_text(config_file) + ": no such file");
+            throw ProfileFileError("envguard: --config " + quote_value(config_file) + ": no such file");
         return {file};
     }
     std::vector<fs::path> files;
@@ -369,7 +368,7 @@ ProfileSet load_profiles(const std::vector<fs::path>& files) {
         for (const auto& p : *group)
             if (!p.extends.empty() && envguard::find_builtin_profile(p.extends) == nullptr && !index_of(p.extends))
                 fail_at(p.origin, p.extends_where, p.name,
-                        "extends " + quote_text(p.extends) + ": no such profile (known: " + known() + ")");
+                        "extends " + quote_value(p.extends) + ": no such profile (known: " + known() + ")");
 
     // Resolve in file order; a chain that comes back to a profile on it is a cycle.
     std::vector<std::optional<envguard::Profile>> resolved(winners.size());
@@ -421,8 +420,8 @@ envguard::Profile resolve_profile(const std::string& name, const std::string& co
                 if (const toml::node* node = table["profile"][name].node())
                     throw ProfileFileError("envguard: " + shown_path(file).string() + ":" +
                                            std::to_string(node->source().begin.line) + ": profile " +
-                                           quote_text(name) + ": a built-in profile cannot be redefined; give "
-                                           "yours another name and write extends = " + quote_text(name) +
+                                           quote_value(name) + ": a built-in profile cannot be redefined; give "
+                                           "yours another name and write extends = " + quote_value(name) +
                                            " in it (then use --profile with that name)");
             }
             return *builtin;
@@ -431,7 +430,7 @@ envguard::Profile resolve_profile(const std::string& name, const std::string& co
     if (const ListedProfile* listed = set.find(name)) return listed->profile;
     std::string files;
     for (const auto& file : set.files) files += (files.empty() ? "" : ", ") + shown_path(file).string();
-    throw ProfileFileError("envguard: unknown profile " + quote_text(name) + " (known: " + set.known_names() +
+    throw ProfileFileError("envguard: unknown profile " + quote_value(name) + " (known: " + set.known_names() +
                            "; profile files read: " + (files.empty() ? "none" : files) + ")");
 }
 

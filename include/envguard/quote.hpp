@@ -27,10 +27,6 @@ ENVGUARD_DECL std::string quote_value(std::string_view text,
 namespace detail {
 // How many bytes of a name an error message shows.
 inline constexpr std::size_t message_name_shown = 200;
-
-// Deprecated: the launcher's former spelling of envguard::quote_value; kept (a forwarder) because
-// launcher/ still calls it. Not [[deprecated]]: the launcher builds with -Werror.
-inline std::string quote_value(std::string_view value) { return envguard::quote_value(value); }
 } // namespace detail
 
 ENVGUARD_NAMESPACE_END

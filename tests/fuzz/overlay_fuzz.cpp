@@ -88,7 +88,7 @@ Map map_of(const envguard::EnvSnapshot& snapshot) {
     return out;
 }
 
-std::string show(const Op& op) { return "operation " + std::to_string(static_cast<int>(op.kind)) + " on " + envguard::detail::quote_value(op.name); }
+std::string show(const Op& op) { return "operation " + std::to_string(static_cast<int>(op.kind)) + " on " + envguard::quote_value(op.name); }
 
 } // namespace
 

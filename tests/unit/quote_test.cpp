@@ -54,6 +54,3 @@ TEST_CASE("quote_value: error messages and printed recipes quote with it") {
     }
 }
 
-TEST_CASE("quote_value: detail::quote_value, the launcher's former spelling, forwards to it") {
-    CHECK(envguard::detail::quote_value("a\"b") == envguard::quote_value("a\"b"));
-}
