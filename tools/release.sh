@@ -130,7 +130,10 @@ import os, sys, time, zipfile
 base, name, target = sys.argv[1:]
 stamp = time.gmtime(max(int(os.environ["SOURCE_DATE_EPOCH"]), 315532800))[:6]  # zip dates start in 1980
 with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-    for file in sorted(os.listdir(os.path.join(base, name))):
+    root = os.path.join(base, name)  # docs/ is a subdirectory: every file below root, sorted
+    files = sorted(os.path.relpath(os.path.join(d, f), root).replace(os.sep, "/")
+                   for d, _, names in os.walk(root) for f in names)
+    for file in files:
         info = zipfile.ZipInfo(f"{name}/{file}", date_time=stamp)
         info.external_attr = (0o100755 if file.endswith(".exe") else 0o100644) << 16
         info.compress_type = zipfile.ZIP_DEFLATED
