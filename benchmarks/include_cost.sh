@@ -29,13 +29,17 @@ cxx=${CXX:-g++}
 [ "$smoke" -eq 1 ] || command -v valgrind >/dev/null || { echo "$0: valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+trap 'echo "$0: line $LINENO: \`$BASH_COMMAND\` failed" >&2' ERR
 
 # The standard and POSIX headers of the umbrella, as the single header lists them (POSIX only).
 mapfile -t std_headers < <(sed -n 's/^#[[:space:]]*include <\([^>]*\)>.*/\1/p' \
   "$root/single_include/envguard/envguard.hpp" | grep -v -x -e 'windows.h' -e 'crt_externs.h' | awk '!seen[$0]++')
 
-headers=(config version error lock env restore_failure nothrow_scoped_env scoped_env snapshot overlay
-         block process coverage profile)
+# Every public header in include/envguard/, found rather than listed (a new header is measured without
+# an edit here), except: envguard.hpp (the umbrella, its own rows below), impl.hpp (the bodies for
+# separate compilation: an error without ENVGUARD_SEPARATE_COMPILATION) and fmt.hpp (needs {fmt}).
+mapfile -t headers < <(cd "$root/include/envguard" && ls -- *.hpp | sed 's/\.hpp$//' |
+  grep -v -x -e envguard -e impl -e fmt)
 cases=(baseline)
 { for h in "${std_headers[@]}"; do echo "#include <$h>"; done; echo 'int main() { return 0; }'; } >"$out/baseline.cpp"
 for h in "${headers[@]}"; do
@@ -52,7 +56,11 @@ cases+=(envguard separate)
 for c in "${cases[@]}"; do
   "$cxx" -std=c++17 -O2 -E -I "$root/include" "$out/$c.cpp" -o "$out/$c.ii"
   # The cc1plus command the driver would run for the preprocessed file (-### prints it, quoted).
-  cmd=$("$cxx" -### -std=c++17 -O2 -c "$out/$c.ii" -o "$out/$c.s.o" 2>&1 | grep -m1 'cc1plus')
+  # Captured whole before grep reads it: `-### | grep -m1` lost a race under pipefail (grep left
+  # early, the driver got SIGPIPE, and set -e ended the script without a word, in a CI run).
+  # TMPDIR: the driver names the cc1plus output in it, so the .s files go away with $out.
+  driver=$(TMPDIR="$out" "$cxx" -### -std=c++17 -O2 -c "$out/$c.ii" -o "$out/$c.s.o" 2>&1)
+  cmd=$(grep -m1 'cc1plus' <<<"$driver") || { echo "$0: no cc1plus in \`$cxx -###\` (g++ only):" >&2; echo "$driver" >&2; exit 1; }
   eval "set -- $cmd"
   if [ "$smoke" -eq 1 ]; then "$@" >/dev/null; echo "include_cost: $c compiles"; continue; fi
   valgrind --tool=callgrind --callgrind-out-file="$out/$c.cg" "$@" >/dev/null 2>"$out/$c.log" ||
