@@ -1,7 +1,6 @@
 // What `cargo llvm-cov` will do here: see llvm_cov.hpp.
 #include "llvm_cov.hpp"
 
-#include "quoting.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -158,7 +157,7 @@ LlvmCovReport assess_llvm_cov(const LlvmCovFacts& facts, const CargoConfig& conf
     if (!r.version) { // a warning: it may still work (a wrapper script, a private build)
         r.findings.push_back({for_coverage ? Severity::warning : Severity::info, "",
                               "cannot tell the version of " + *facts.program + ": `cargo-llvm-cov llvm-cov --version` "
-                                  "printed " + quote_value(line_with(facts.version_output, "")),
+                                  "printed " + envguard::quote_value(line_with(facts.version_output, "")),
                               "reinstall it: cargo install cargo-llvm-cov --locked"});
         return r;
     }
