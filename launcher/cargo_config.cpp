@@ -10,21 +10,12 @@
 namespace launcher {
 namespace fs = std::filesystem;
 
-std::string Source::describe() const {
-    if (file.empty()) return {};
-    // Shown relative to the current directory when it is below it (".cargo/config.toml:2").
-    std::error_code ec;
-    const fs::path relative = fs::relative(file, fs::current_path(ec), ec);
-    const bool below = !ec && !relative.empty() && *relative.begin() != "..";
-    return (below ? relative : file).string() + ":" + std::to_string(line);
-}
-
 namespace {
 
 toml::table parse_config(const fs::path& path) { return parse_toml_file(path); }
 
-Source source_of(const fs::path& file, const toml::node& node) {
-    return Source{file, static_cast<long>(node.source().begin.line)};
+FileLocation source_of(const fs::path& file, const toml::node& node) {
+    return FileLocation{file, static_cast<long>(node.source().begin.line)};
 }
 
 // cargo: in one directory, `config` wins over `config.toml` (with a warning).
@@ -58,7 +49,7 @@ void take_string(const toml::table& table, const char* section, const char* key,
     if (auto value = node->value<std::string>())
         slot = ConfigString{config_relative(*value, file, is_program), source_of(file, *node)};
     else
-        throw ManifestError("envguard: " + Source{file, source_of(file, *node).line}.describe() + ": " +
+        throw ManifestError("envguard: " + FileLocation{file, source_of(file, *node).line}.to_string() + ": " +
                             section + "." + key + " must be a string");
 }
 
@@ -68,7 +59,7 @@ void take_bool(const toml::node* node, const fs::path& file, const char* key,
     if (auto value = node->value<bool>())
         slot = ConfigBool{*value, source_of(file, *node)};
     else
-        throw ManifestError("envguard: " + source_of(file, *node).describe() + ": " + key +
+        throw ManifestError("envguard: " + source_of(file, *node).to_string() + ": " + key +
                             " must be true or false");
 }
 
@@ -99,7 +90,7 @@ void read_one(const fs::path& file, CargoConfig& config) {
                 entry.relative = (*detail)["relative"].value_or(false);
                 if (entry.relative) entry.value = (file.parent_path().parent_path() / entry.value).string();
             } else {
-                throw ManifestError("envguard: " + entry.source.describe() + ": [env] " + name +
+                throw ManifestError("envguard: " + entry.source.to_string() + ": [env] " + name +
                                     " must be a string or a table with `value`");
             }
             config.env.push_back(entry);
@@ -136,7 +127,7 @@ WrapperPrediction predict_wrapper(const envguard::EnvSnapshot& env, const char* 
     if (configured)
         return {from_value(configured->value),
                 std::string(variable) + " is unset, so cargo uses " + key + " = " +
-                    envguard::quote_value(configured->value) + " from " + configured->source.describe(),
+                    envguard::quote_value(configured->value) + " from " + configured->source.to_string(),
                 configured->source};
     return {std::nullopt, std::string(variable) + " is unset and no config file sets " + key, {}};
 }
@@ -294,7 +285,7 @@ TargetDirPrediction predict_target_dir(const CargoConfig& config, const envguard
     if (config.target_dir) {
         if (config.target_dir->value.empty()) return empty("build.target-dir");
         result.dir = fs::path(config.target_dir->value).lexically_normal();
-        result.rule = "build.target-dir from " + config.target_dir->source.describe();
+        result.rule = "build.target-dir from " + config.target_dir->source.to_string();
         result.source = config.target_dir->source;
         return result;
     }
@@ -338,7 +329,7 @@ std::optional<envguard::Finding> wrapper_finding(const WrapperSituation& w) {
     // which runs). For coverage, a wrapper that is still on is worth a word.
     if (!fatal && !old_sccache_accepts && !w.coverage) return std::nullopt;
     std::string problem =
-        from_config ? std::string(variable) + " is unset and " + w.wrapper.source.describe() + " sets " + key +
+        from_config ? std::string(variable) + " is unset and " + w.wrapper.source.to_string() + " sets " + key +
                           " = " + envguard::quote_value(program) + ": cargo will run " + base_name(program)
                     : "cargo will run " + envguard::quote_value(program) + " as the " +
                           (w.outer ? "wrapper" : "workspace wrapper") + " (" + w.wrapper.rule + ")";
@@ -364,7 +355,7 @@ std::string wrapper_nesting(const WrapperPrediction& wrapper, const WrapperPredi
 
 envguard::Finding env_table_finding(const EnvEntry& entry, const envguard::EnvSnapshot& env) {
     std::string problem = "[env] " + entry.name + " = " + envguard::quote_value(entry.value) + " at " +
-                          entry.source.describe() + ": ";
+                          entry.source.to_string() + ": ";
     if (entry.name == "RUSTC_WRAPPER")
         problem += "cargo never takes its own wrapper from [env]; only rustc, build-script "
                    "children and nested cargo (xtask) see it";
@@ -390,7 +381,7 @@ std::optional<envguard::Finding> target_dir_finding(const TargetDirPrediction& t
                              "the build goes to " + target.dir->string() + " (" + target.rule +
                                  "), not the workspace's target/",
                              source == "build.target-dir"
-                                 ? "remove build.target-dir from " + target.source.describe() +
+                                 ? "remove build.target-dir from " + target.source.to_string() +
                                        " to build in the workspace's target/"
                                  : "unset " + source + " to build in the workspace's target/"};
 }

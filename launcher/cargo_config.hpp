@@ -4,6 +4,8 @@
 // tests/launcher/check_differential.py holds every prediction against real cargo.
 #pragma once
 
+#include "file_location.hpp"
+
 #include <envguard/envguard.hpp>
 
 #include <array>
@@ -14,21 +16,14 @@
 
 namespace launcher {
 
-// Where a value came from: a config file and line, or (file empty) the environment or a default.
-struct Source {
-    std::filesystem::path file;
-    long line = 0;
-    std::string describe() const; // "path:line", or "" when not from a file
-};
-
 struct ConfigString {
     std::string value;
-    Source source;
+    FileLocation source;
 };
 
 struct ConfigBool {
     bool value = false;
-    Source source;
+    FileLocation source;
 };
 
 // One [env] entry for a variable envguard cares about.
@@ -37,7 +32,7 @@ struct EnvEntry {
     std::string value;
     bool force = false;
     bool relative = false;
-    Source source;
+    FileLocation source;
 };
 
 struct CargoConfig {
@@ -68,7 +63,7 @@ const std::string* home_directory(const envguard::EnvSnapshot& env);
 struct WrapperPrediction {
     std::optional<std::string> program; // nullopt: no wrapper
     std::string rule;                   // why, in words
-    Source source;
+    FileLocation source;
 };
 
 // What the prediction is for. A build: `cargo build` (the dev profile); findings only about what
@@ -83,12 +78,12 @@ struct Prediction {
     std::string cargo_profile = "dev"; // whose incremental setting is predicted: "dev" or "test"
     bool incremental = false;
     std::string incremental_rule;
-    Source incremental_source;
+    FileLocation incremental_source;
     std::optional<std::string> wrapper_sees_incremental;       // CARGO_INCREMENTAL as the wrapper gets it
     std::optional<std::string> wrapper_sees_build_incremental; // CARGO_BUILD_INCREMENTAL, likewise
     std::optional<std::filesystem::path> target_dir;     // nullopt: cargo stops with an error
     std::string target_dir_rule;
-    Source target_dir_source;
+    FileLocation target_dir_source;
     std::vector<envguard::Finding> findings;
     bool will_fail() const { return envguard::has_errors(findings); }
 };
@@ -109,7 +104,7 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env,
 struct IncrementalPrediction {
     bool on = false;
     std::string rule;
-    Source source;
+    FileLocation source;
 };
 // Incremental for the profile WHAT builds with (build: dev; coverage: test, which inherits dev's):
 // CARGO_INCREMENTAL (only "1" is on) > CARGO_BUILD_INCREMENTAL > build.incremental > the profile's
@@ -131,7 +126,7 @@ std::optional<std::string> seen_by_wrapper(const CargoConfig& config, const envg
 struct TargetDirPrediction {
     std::optional<std::filesystem::path> dir;
     std::string rule;
-    Source source;
+    FileLocation source;
     std::optional<envguard::Finding> error;
 };
 // CARGO_TARGET_DIR > CARGO_BUILD_TARGET_DIR > build.target-dir > WORKSPACE_ROOT/target; relative

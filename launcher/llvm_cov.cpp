@@ -94,10 +94,10 @@ WrapperPrediction preexisting_wrapper(const CargoConfig& config, const envguard:
     if (config.rustc_wrapper && !config.rustc_wrapper->value.empty())
         return {config.rustc_wrapper->value,
                 "build.rustc-wrapper = \"" + config.rustc_wrapper->value + "\" from " +
-                    config.rustc_wrapper->source.describe(),
+                    config.rustc_wrapper->source.to_string(),
                 config.rustc_wrapper->source};
     if (config.rustc_wrapper)
-        return {std::nullopt, "build.rustc-wrapper is the empty string at " + config.rustc_wrapper->source.describe(),
+        return {std::nullopt, "build.rustc-wrapper is the empty string at " + config.rustc_wrapper->source.to_string(),
                 config.rustc_wrapper->source};
     return {std::nullopt, "RUSTC_WRAPPER and CARGO_BUILD_RUSTC_WRAPPER are unset and no config file sets "
                           "build.rustc-wrapper",

@@ -12,8 +12,6 @@
 namespace launcher {
 namespace fs = std::filesystem;
 
-std::string ProfileOrigin::describe() const { return file.string() + ":" + std::to_string(line); }
-
 const ListedProfile* ProfileSet::find(std::string_view name) const {
     for (const auto& listed : profiles)
         if (listed.profile.name == name) return &listed;
@@ -91,8 +89,8 @@ struct FileProfile {
     std::string extends;
     toml::source_region extends_where;
     std::vector<Entry> unset, set, set_empty, prepend, append;
-    ProfileOrigin origin;
-    std::vector<ProfileOrigin> overrides;
+    FileLocation origin;
+    std::vector<FileLocation> overrides;
 };
 
 class ProfileReader {
@@ -155,7 +153,7 @@ private:
             fail(node.source(), "[profile." + name + "] must be a table, not " + a_type(node));
         FileProfile profile;
         profile.name = name;
-        profile.origin = ProfileOrigin{shown_, static_cast<long>(key.source().begin.line),
+        profile.origin = FileLocation{shown_, static_cast<long>(key.source().begin.line),
                                        static_cast<long>(key.source().begin.column)};
         claimed_.clear();
         for (const auto& [k, value] : in_file_order(*table)) {
@@ -283,7 +281,7 @@ void add_own_operations(envguard::EnvOverlay& overlay, const FileProfile& profil
     for (const auto& e : profile.append) overlay.append_path(e.name, e.value);
 }
 
-[[noreturn]] void fail_at(const ProfileOrigin& origin, const toml::source_region& where, const std::string& profile,
+[[noreturn]] void fail_at(const FileLocation& origin, const toml::source_region& where, const std::string& profile,
                           const std::string& rule) {
     throw ProfileFileError("envguard: " + origin.file.string() + ":" + std::to_string(where.begin.line) + ":" +
                            std::to_string(where.begin.column) + ": profile " + envguard::quote_value(profile) + ": " + rule);
@@ -423,10 +421,10 @@ std::string profiles_listing(const std::string& config_file) {
     std::string out;
     for (const auto& listed : set.profiles) {
         const envguard::Profile& p = listed.profile;
-        out += p.name + " (" + (listed.origin ? listed.origin->describe() : "built-in") + ")\n";
+        out += p.name + " (" + (listed.origin ? listed.origin->to_string() : "built-in") + ")\n";
         if (!p.description.empty()) out += "  " + p.description + "\n";
         if (!listed.extends.empty()) out += "  extends " + listed.extends + "\n";
-        for (const auto& hidden : listed.overrides) out += "  overrides " + hidden.describe() + "\n";
+        for (const auto& hidden : listed.overrides) out += "  overrides " + hidden.to_string() + "\n";
         for (const auto& op : p.overlay.operations()) out += "    " + op.to_string() + "\n";
         if (p.overlay.empty()) out += "    (no changes)\n";
     }

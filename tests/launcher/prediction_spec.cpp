@@ -388,3 +388,13 @@ TEST_CASE("target_dir_finding: says which setting moved the build away from targ
     target.dir.reset(); // cargo stops: nothing to say about where it builds
     CHECK_FALSE(launcher::target_dir_finding(target, env, "/w"));
 }
+
+TEST_CASE("FileLocation::to_string: FILE:LINE, relative to the current directory when below it") {
+    const fs::path cwd = fs::current_path();
+    CHECK(launcher::FileLocation{}.to_string().empty()); // not from a file
+    CHECK(launcher::FileLocation{cwd / ".cargo" / "config.toml", 2, 0}.to_string() ==
+          (fs::path(".cargo") / "config.toml").string() + ":2");
+    CHECK(launcher::FileLocation{fs::path("envguard.toml"), 7, 3}.to_string() == "envguard.toml:7"); // stored relative
+    const fs::path outside = cwd.root_path() / "envguard-spec-elsewhere" / "Cargo.toml";
+    CHECK(launcher::FileLocation{outside, 1, 0}.to_string() == outside.string() + ":1"); // not below: as stored
+}
