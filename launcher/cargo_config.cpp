@@ -1,6 +1,5 @@
 #include "cargo_config.hpp"
 
-#include "quoting.hpp"
 #include "workspace.hpp"
 
 #include <toml++/toml.h>
@@ -11,21 +10,12 @@
 namespace launcher {
 namespace fs = std::filesystem;
 
-std::string Source::describe() const {
-    if (file.empty()) return {};
-    // Shown relative to the current directory when it is below it (".cargo/config.toml:2").
-    std::error_code ec;
-    const fs::path relative = fs::relative(file, fs::current_path(ec), ec);
-    const bool below = !ec && !relative.empty() && *relative.begin() != "..";
-    return (below ? relative : file).string() + ":" + std::to_string(line);
-}
-
 namespace {
 
 toml::table parse_config(const fs::path& path) { return parse_toml_file(path); }
 
-Source source_of(const fs::path& file, const toml::node& node) {
-    return Source{file, static_cast<long>(node.source().begin.line)};
+FileLocation source_of(const fs::path& file, const toml::node& node) {
+    return FileLocation{file, static_cast<long>(node.source().begin.line)};
 }
 
 // cargo: in one directory, `config` wins over `config.toml` (with a warning).
@@ -59,7 +49,7 @@ void take_string(const toml::table& table, const char* section, const char* key,
     if (auto value = node->value<std::string>())
         slot = ConfigString{config_relative(*value, file, is_program), source_of(file, *node)};
     else
-        throw ManifestError("envguard: " + Source{file, source_of(file, *node).line}.describe() + ": " +
+        throw ManifestError("envguard: " + FileLocation{file, source_of(file, *node).line}.to_string() + ": " +
                             section + "." + key + " must be a string");
 }
 
@@ -69,7 +59,7 @@ void take_bool(const toml::node* node, const fs::path& file, const char* key,
     if (auto value = node->value<bool>())
         slot = ConfigBool{*value, source_of(file, *node)};
     else
-        throw ManifestError("envguard: " + source_of(file, *node).describe() + ": " + key +
+        throw ManifestError("envguard: " + source_of(file, *node).to_string() + ": " + key +
                             " must be true or false");
 }
 
@@ -100,7 +90,7 @@ void read_one(const fs::path& file, CargoConfig& config) {
                 entry.relative = (*detail)["relative"].value_or(false);
                 if (entry.relative) entry.value = (file.parent_path().parent_path() / entry.value).string();
             } else {
-                throw ManifestError("envguard: " + entry.source.describe() + ": [env] " + name +
+                throw ManifestError("envguard: " + entry.source.to_string() + ": [env] " + name +
                                     " must be a string or a table with `value`");
             }
             config.env.push_back(entry);
@@ -137,7 +127,7 @@ WrapperPrediction predict_wrapper(const envguard::EnvSnapshot& env, const char* 
     if (configured)
         return {from_value(configured->value),
                 std::string(variable) + " is unset, so cargo uses " + key + " = " +
-                    quote_value(configured->value) + " from " + configured->source.describe(),
+                    envguard::quote_value(configured->value) + " from " + configured->source.to_string(),
                 configured->source};
     return {std::nullopt, std::string(variable) + " is unset and no config file sets " + key, {}};
 }
@@ -197,26 +187,32 @@ std::optional<std::array<int, 3>> parse_version(const std::string& text) {
     return std::nullopt;
 }
 
-Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, const fs::path& dir,
-                   const fs::path& workspace_root, const std::optional<std::string>& sccache_version,
-                   PredictFor what) {
-    using envguard::Finding;
-    using envguard::Severity;
-    Prediction p;
-    p.wrapper = predict_wrapper(env, "RUSTC_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER", "build.rustc-wrapper",
-                                config.rustc_wrapper);
-    p.workspace_wrapper =
-        predict_wrapper(env, "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
-                        "build.rustc-workspace-wrapper", config.rustc_workspace_wrapper);
-
+IncrementalPrediction predict_incremental(const CargoConfig& config, const envguard::EnvSnapshot& env,
+                                          PredictFor what) {
     // Incremental, for the profile the command builds with (cargo build: dev; cargo test, and so
     // cargo llvm-cov: test, which inherits dev's setting):
     // CARGO_INCREMENTAL (only "1" is on) > CARGO_BUILD_INCREMENTAL > build.incremental > profile,
     // where the profile's own setting is CARGO_PROFILE_<P>_INCREMENTAL > config > Cargo.toml, and
     // test's falls back to dev's.
+    IncrementalPrediction result;
+    if (const std::string* value = env.find("CARGO_INCREMENTAL")) {
+        result.on = *value == "1";
+        result.rule = "CARGO_INCREMENTAL=" + envguard::quote_value(*value) + " in the environment" +
+                      (result.on ? "" : " (every value but \"1\" is off)");
+        return result;
+    }
+    if (const std::string* build = env.find("CARGO_BUILD_INCREMENTAL")) {
+        result.on = *build == "true";
+        result.rule = "CARGO_BUILD_INCREMENTAL=" + envguard::quote_value(*build) + " in the environment";
+        return result;
+    }
+    if (config.build_incremental) {
+        result.on = config.build_incremental->value;
+        result.rule = std::string("build.incremental = ") + (result.on ? "true" : "false");
+        result.source = config.build_incremental->source;
+        return result;
+    }
     const bool coverage = what == PredictFor::coverage;
-    p.cargo_profile = coverage ? "test" : "dev";
-    auto valid_bool = [](const std::string* value) { return value && (*value == "true" || *value == "false"); };
     struct ProfileLayer {
         const char* variable;
         const std::optional<ConfigBool>* config;
@@ -229,197 +225,204 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, 
                           &config.manifest_test_incremental, "profile.test.incremental"});
     layers.push_back({"CARGO_PROFILE_DEV_INCREMENTAL", &config.dev_incremental, &config.manifest_dev_incremental,
                       "profile.dev.incremental"});
-    if (const std::string* value = env.find("CARGO_INCREMENTAL")) {
-        p.incremental = *value == "1";
-        p.incremental_rule = "CARGO_INCREMENTAL=" + quote_value(*value) + " in the environment" +
-                             (p.incremental ? "" : " (every value but \"1\" is off)");
-    } else if (const std::string* build = env.find("CARGO_BUILD_INCREMENTAL")) {
-        p.incremental = *build == "true";
-        p.incremental_rule = "CARGO_BUILD_INCREMENTAL=" + quote_value(*build) + " in the environment";
-    } else if (config.build_incremental) {
-        p.incremental = config.build_incremental->value;
-        p.incremental_rule = std::string("build.incremental = ") + (p.incremental ? "true" : "false");
-        p.incremental_source = config.build_incremental->source;
-    } else {
-        bool decided = false;
-        for (const auto& layer : layers) {
-            if (const std::string* value = env.find(layer.variable); valid_bool(value)) {
-                p.incremental = *value == "true";
-                p.incremental_rule = std::string(layer.variable) + "=" + quote_value(*value) + " in the environment";
-            } else if (*layer.config || *layer.manifest) {
-                const ConfigBool& setting = *layer.config ? **layer.config : **layer.manifest;
-                p.incremental = setting.value;
-                p.incremental_rule = std::string(layer.key) + " = " + (p.incremental ? "true" : "false");
-                p.incremental_source = setting.source;
-            } else {
-                continue;
-            }
-            decided = true;
-            break;
-        }
-        if (!decided) {
-            p.incremental = true;
-            p.incremental_rule = coverage ? "the test profile's default (it inherits dev's)" : "the dev profile's default";
-        }
-        if (coverage && decided && p.incremental_rule.find("dev") != std::string::npos)
-            p.incremental_rule += " (cargo llvm-cov runs cargo test, whose test profile inherits dev's setting)";
-    }
-    // cargo reads every CARGO_PROFILE_<P>_INCREMENTAL as a boolean and stops on anything else.
-    for (const char* variable : {"CARGO_PROFILE_DEV_INCREMENTAL", "CARGO_PROFILE_TEST_INCREMENTAL",
-                                 "CARGO_PROFILE_RELEASE_INCREMENTAL", "CARGO_PROFILE_BENCH_INCREMENTAL"})
-        if (const std::string* value = env.find(variable); value && !valid_bool(value))
-            p.findings.push_back({Severity::error, variable,
-                                  std::string(variable) + "=" + quote_value(*value) +
-                                      ": cargo stops with \"provided string was not `true` or `false`\"",
-                                  "use true or false, or unset it"});
-
-    // What the wrapper process sees: the environment, unless a force [env] entry replaces it; an
-    // [env] entry fills in only a variable the environment does not have.
-    auto seen_by_wrapper = [&](const char* name) {
-        const EnvEntry* entry = env_entry(config, name);
-        if (entry && (entry->force || !env.contains(name))) return std::optional<std::string>(entry->value);
-        return env.get(name);
-    };
-    p.wrapper_sees_incremental = seen_by_wrapper("CARGO_INCREMENTAL");
-    p.wrapper_sees_build_incremental = seen_by_wrapper("CARGO_BUILD_INCREMENTAL");
-
-    // Target directory: CARGO_TARGET_DIR > CARGO_BUILD_TARGET_DIR > build.target-dir > <root>/target.
-    auto empty_target = [&](const std::string& where) {
-        p.target_dir.reset();
-        p.target_dir_rule = where + " is set to the empty string: cargo stops with an error";
-        p.findings.push_back({Severity::error, where,
-                              where + " is set to the empty string: cargo stops with \"the target "
-                                      "directory is set to an empty string\"",
-                              "unset " + where + " (not empty) to use the workspace's target/"});
-    };
-    if (const std::string* value = env.find("CARGO_TARGET_DIR")) {
-        if (value->empty())
-            empty_target("CARGO_TARGET_DIR");
-        else {
-            p.target_dir = fs::absolute(dir / *value).lexically_normal();
-            p.target_dir_rule = "CARGO_TARGET_DIR is set";
-        }
-    } else if (const std::string* build = env.find("CARGO_BUILD_TARGET_DIR")) {
-        if (build->empty())
-            empty_target("CARGO_BUILD_TARGET_DIR");
-        else {
-            p.target_dir = fs::absolute(dir / *build).lexically_normal();
-            p.target_dir_rule = "CARGO_BUILD_TARGET_DIR is set";
-        }
-    } else if (config.target_dir) {
-        if (config.target_dir->value.empty()) {
-            empty_target("build.target-dir");
+    for (const auto& layer : layers) {
+        if (const std::string* value = env.find(layer.variable); value && (*value == "true" || *value == "false")) {
+            result.on = *value == "true";
+            result.rule = std::string(layer.variable) + "=" + envguard::quote_value(*value) + " in the environment";
+        } else if (*layer.config || *layer.manifest) {
+            const ConfigBool& setting = *layer.config ? **layer.config : **layer.manifest;
+            result.on = setting.value;
+            result.rule = std::string(layer.key) + " = " + (result.on ? "true" : "false");
+            result.source = setting.source;
         } else {
-            p.target_dir = fs::path(config.target_dir->value).lexically_normal();
-            p.target_dir_rule = "build.target-dir from " + config.target_dir->source.describe();
-            p.target_dir_source = config.target_dir->source;
-        }
-    } else {
-        p.target_dir = (workspace_root / "target").lexically_normal();
-        p.target_dir_rule = "the default: the workspace's target/";
-    }
-
-    // The wrapper that will run, and what it will see.
-    // sccache checks both variables in its own environment.
-    const bool refuses = p.wrapper_sees_incremental == std::optional<std::string>("1") ||
-                         p.wrapper_sees_build_incremental == std::optional<std::string>("1");
-    // sccache 0.14 and later name the variable they found (CARGO_INCREMENTAL first): sccache 0.16,
-    // tests/launcher/check_differential.py.
-    const std::string refusing = p.wrapper_sees_incremental == std::optional<std::string>("1")
-                                     ? "CARGO_INCREMENTAL"
-                                     : "CARGO_BUILD_INCREMENTAL";
-    const std::string sccache_refuses =
-        ", which (0.5.1 and later) refuses to run with the " + refusing + "=1 it sees (0.5.1-0.10: "
-        "\"sccache: increment compilation is  prohibited.\"; 0.14 and later: \"sccache: incremental "
-        "compilation is prohibited: Unset " + refusing + " to continue.\")";
-    for (const auto* w : {&p.wrapper, &p.workspace_wrapper}) {
-        const bool outer = w == &p.wrapper;
-        const char* variable = outer ? "RUSTC_WRAPPER" : "RUSTC_WORKSPACE_WRAPPER";
-        const char* key = outer ? "build.rustc-wrapper" : "build.rustc-workspace-wrapper";
-        if (!w->program) continue;
-        const bool from_config = !w->source.file.empty();
-        // cargo runs the wrapper as given: a name is looked up on PATH, a relative path with a slash
-        // is taken from the directory cargo runs in. One that is not there fails the build.
-        try {
-            const fs::path given(*w->program);
-            (void)envguard::find_program(given.is_relative() && w->program->find('/') != std::string::npos
-                                             ? (dir / given).string()
-                                             : *w->program,
-                                         env);
-        } catch (const envguard::EnvError& error) {
-            p.findings.push_back({Severity::error, variable,
-                                  std::string("cargo will try to run the wrapper ") + quote_value(*w->program) +
-                                      " (" + w->rule + ") and fail: " + error.what(),
-                                  std::string("install it, fix the name, or set ") + variable +
-                                      " to the empty string (not unset) to run without it"});
             continue;
         }
-        const auto version = sccache_version ? parse_version(*sccache_version) : std::nullopt;
-        const bool predates_check = version && *version < std::array<int, 3>{0, 5, 1};
-        const bool fatal = is_sccache(w->program) && refuses && !predates_check;
-        const bool old_sccache_accepts = is_sccache(w->program) && refuses && predates_check;
-        // An ordinary build with a working wrapper is healthy: nothing to say (the wrapper line says
-        // which runs). For coverage, a wrapper that is still on is worth a word.
-        if (!fatal && !old_sccache_accepts && !coverage) continue;
-        std::string problem =
-            from_config ? std::string(variable) + " is unset and " + w->source.describe() + " sets " + key +
-                              " = " + quote_value(*w->program) + ": cargo will run " + base_name(*w->program)
-                        : "cargo will run " + quote_value(*w->program) + " as the " +
-                              (outer ? "wrapper" : "workspace wrapper") + " (" + w->rule + ")";
-        if (fatal) problem += sccache_refuses;
-        if (old_sccache_accepts)
-            problem += "; it sees CARGO_INCREMENTAL=1, which this sccache (" + *sccache_version +
-                       ") accepts without caching, but sccache 0.5.1 and later refuse";
-        std::string fix = std::string("Set ") + variable + " to the empty string (not unset)";
-        if (fatal && coverage) fix += " (the coverage profile does this for an sccache)";
-        if (fatal) fix += ", or CARGO_INCREMENTAL=0 to keep the cache";
-        p.findings.push_back({fatal ? Severity::error
-                                    : (from_config || predates_check) ? Severity::warning
-                                                                      : Severity::info,
-                              variable, problem, fix + "."});
+        if (coverage && result.rule.find("dev") != std::string::npos)
+            result.rule += " (cargo llvm-cov runs cargo test, whose test profile inherits dev's setting)";
+        return result;
     }
-    if (p.wrapper.program && p.workspace_wrapper.program)
-        p.wrapper_nesting = "workspace members are compiled as `" + base_name(*p.wrapper.program) + " " +
-                            base_name(*p.workspace_wrapper.program) + " rustc …` (the two nest), other crates as `" +
-                            base_name(*p.wrapper.program) + " rustc …`";
-    if (const std::string* build = env.find("CARGO_BUILD_INCREMENTAL"))
-        if (*build != "true" && *build != "false")
-            p.findings.push_back({Severity::error, "CARGO_BUILD_INCREMENTAL",
-                                  "CARGO_BUILD_INCREMENTAL=" + quote_value(*build) +
-                                      ": cargo stops with \"provided string was not `true` or `false`\"",
-                                  "use true or false, or unset it"});
-    for (const auto& entry : config.env) {
-        const bool set_in_env = env.contains(entry.name);
-        std::string problem = "[env] " + entry.name + " = " + quote_value(entry.value) + " at " +
-                              entry.source.describe() + ": ";
-        if (entry.name == "RUSTC_WRAPPER")
-            problem += "cargo never takes its own wrapper from [env]; only rustc, build-script "
-                       "children and nested cargo (xtask) see it";
-        else if (entry.name == "CARGO_INCREMENTAL" || entry.name == "CARGO_BUILD_INCREMENTAL")
-            problem += "cargo's own incremental setting ignores [env]; only rustc and the wrapper "
-                       "see it";
-        else
-            problem += "cargo's own target directory ignores [env]; only child processes see it";
-        if (set_in_env)
-            problem += entry.force ? "; force = true, so it replaces the environment's value for them"
-                                   : "; the environment's " + entry.name + " is set, so it is not used";
-        p.findings.push_back({Severity::info, entry.name, problem,
-                              "set " + entry.name + " in the environment to change what cargo does"});
+    result.on = true;
+    result.rule = coverage ? "the test profile's default (it inherits dev's)" : "the dev profile's default";
+    return result;
+}
+
+std::vector<envguard::Finding> profile_incremental_findings(const envguard::EnvSnapshot& env) {
+    // cargo reads every CARGO_PROFILE_<P>_INCREMENTAL as a boolean and stops on anything else.
+    std::vector<envguard::Finding> findings;
+    for (const char* variable : {"CARGO_PROFILE_DEV_INCREMENTAL", "CARGO_PROFILE_TEST_INCREMENTAL",
+                                 "CARGO_PROFILE_RELEASE_INCREMENTAL", "CARGO_PROFILE_BENCH_INCREMENTAL"})
+        if (auto finding = envguard::cargo_bool_finding(variable, env.find(variable)))
+            findings.push_back(std::move(*finding));
+    return findings;
+}
+
+std::optional<std::string> seen_by_wrapper(const CargoConfig& config, const envguard::EnvSnapshot& env,
+                                           const std::string& name) {
+    // The environment, unless a force [env] entry replaces it; an [env] entry fills in only a
+    // variable the environment does not have.
+    const EnvEntry* entry = env_entry(config, name);
+    if (entry && (entry->force || !env.contains(name))) return entry->value;
+    return env.get(name);
+}
+
+TargetDirPrediction predict_target_dir(const CargoConfig& config, const envguard::EnvSnapshot& env,
+                                       const fs::path& dir, const fs::path& workspace_root) {
+    // CARGO_TARGET_DIR > CARGO_BUILD_TARGET_DIR > build.target-dir > <root>/target.
+    TargetDirPrediction result;
+    auto empty = [&](const std::string& where) {
+        result.rule = where + " is set to the empty string: cargo stops with an error";
+        result.error = envguard::empty_target_dir_finding(where);
+        return result;
+    };
+    for (const char* variable : {"CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR"}) {
+        if (const std::string* value = env.find(variable)) {
+            if (value->empty()) return empty(variable);
+            result.dir = fs::absolute(dir / *value).lexically_normal();
+            result.rule = std::string(variable) + " is set";
+            return result;
+        }
     }
-    if (p.target_dir && p.target_dir != (workspace_root / "target").lexically_normal()) {
-        const std::string source = env.contains("CARGO_TARGET_DIR")         ? "CARGO_TARGET_DIR"
-                                   : env.contains("CARGO_BUILD_TARGET_DIR") ? "CARGO_BUILD_TARGET_DIR"
-                                                                            : "build.target-dir";
-        p.findings.push_back({Severity::info, source,
-                              "the build goes to " + p.target_dir->string() + " (" + p.target_dir_rule +
-                                  "), not the workspace's target/",
-                              source == "build.target-dir"
-                                  ? "remove build.target-dir from " + p.target_dir_source.describe() +
-                                        " to build in the workspace's target/"
-                                  : "unset " + source + " to build in the workspace's target/"});
+    if (config.target_dir) {
+        if (config.target_dir->value.empty()) return empty("build.target-dir");
+        result.dir = fs::path(config.target_dir->value).lexically_normal();
+        result.rule = "build.target-dir from " + config.target_dir->source.to_string();
+        result.source = config.target_dir->source;
+        return result;
     }
+    result.dir = (workspace_root / "target").lexically_normal();
+    result.rule = "the default: the workspace's target/";
+    return result;
+}
+
+std::optional<envguard::Finding> wrapper_finding(const WrapperSituation& w) {
+    using envguard::Severity;
+    if (!w.wrapper.program) return std::nullopt;
+    const std::string& program = *w.wrapper.program;
+    const char* variable = w.outer ? "RUSTC_WRAPPER" : "RUSTC_WORKSPACE_WRAPPER";
+    const char* key = w.outer ? "build.rustc-wrapper" : "build.rustc-workspace-wrapper";
+    const bool from_config = !w.wrapper.source.file.empty();
+    // cargo runs the wrapper as given: a name is looked up on PATH, a relative path with a slash
+    // is taken from the directory cargo runs in. One that is not there fails the build.
+    try {
+        const fs::path given(program);
+        (void)envguard::find_program(
+            given.is_relative() && program.find('/') != std::string::npos ? (w.dir / given).string() : program,
+            w.env);
+    } catch (const envguard::EnvError& error) {
+        return envguard::Finding{Severity::error, variable,
+                                 "cargo will try to run the wrapper " + envguard::quote_value(program) + " (" +
+                                     w.wrapper.rule + ") and fail: " + error.what(),
+                                 std::string("install it, fix the name, or set ") + variable +
+                                     " to the empty string (not unset) to run without it"};
+    }
+    // sccache checks both variables in its own environment; 0.14 and later name the one they found
+    // (CARGO_INCREMENTAL first): sccache 0.16, tests/launcher/check_differential.py.
+    const bool refuses = w.sees_incremental == std::optional<std::string>("1") ||
+                         w.sees_build_incremental == std::optional<std::string>("1");
+    const std::string refusing =
+        w.sees_incremental == std::optional<std::string>("1") ? "CARGO_INCREMENTAL" : "CARGO_BUILD_INCREMENTAL";
+    const auto version = w.sccache_version ? parse_version(*w.sccache_version) : std::nullopt;
+    const bool predates_check = version && *version < std::array<int, 3>{0, 5, 1};
+    const bool fatal = is_sccache(program) && refuses && !predates_check;
+    const bool old_sccache_accepts = is_sccache(program) && refuses && predates_check;
+    // An ordinary build with a working wrapper is healthy: nothing to say (the wrapper line says
+    // which runs). For coverage, a wrapper that is still on is worth a word.
+    if (!fatal && !old_sccache_accepts && !w.coverage) return std::nullopt;
+    std::string problem =
+        from_config ? std::string(variable) + " is unset and " + w.wrapper.source.to_string() + " sets " + key +
+                          " = " + envguard::quote_value(program) + ": cargo will run " + base_name(program)
+                    : "cargo will run " + envguard::quote_value(program) + " as the " +
+                          (w.outer ? "wrapper" : "workspace wrapper") + " (" + w.wrapper.rule + ")";
+    if (fatal)
+        problem += ", which (0.5.1 and later) refuses to run with the " + refusing + "=1 it sees (" +
+                   envguard::sccache_refusal_text(refusing) + ")";
+    if (old_sccache_accepts)
+        problem += "; it sees CARGO_INCREMENTAL=1, which this sccache (" + *w.sccache_version +
+                   ") accepts without caching, but sccache 0.5.1 and later refuse";
+    std::string fix = std::string("Set ") + variable + " to the empty string (not unset)";
+    if (fatal && w.coverage) fix += " (the coverage profile does this for an sccache)";
+    if (fatal) fix += ", or CARGO_INCREMENTAL=0 to keep the cache";
+    return envguard::Finding{fatal ? Severity::error : (from_config || predates_check) ? Severity::warning : Severity::info,
+                             variable, problem, fix + "."};
+}
+
+std::string wrapper_nesting(const WrapperPrediction& wrapper, const WrapperPrediction& workspace_wrapper) {
+    if (!wrapper.program || !workspace_wrapper.program) return "";
+    return "workspace members are compiled as `" + base_name(*wrapper.program) + " " +
+           base_name(*workspace_wrapper.program) + " rustc …` (the two nest), other crates as `" +
+           base_name(*wrapper.program) + " rustc …`";
+}
+
+envguard::Finding env_table_finding(const EnvEntry& entry, const envguard::EnvSnapshot& env) {
+    std::string problem = "[env] " + entry.name + " = " + envguard::quote_value(entry.value) + " at " +
+                          entry.source.to_string() + ": ";
+    if (entry.name == "RUSTC_WRAPPER")
+        problem += "cargo never takes its own wrapper from [env]; only rustc, build-script "
+                   "children and nested cargo (xtask) see it";
+    else if (entry.name == "CARGO_INCREMENTAL" || entry.name == "CARGO_BUILD_INCREMENTAL")
+        problem += "cargo's own incremental setting ignores [env]; only rustc and the wrapper "
+                   "see it";
+    else
+        problem += "cargo's own target directory ignores [env]; only child processes see it";
+    if (env.contains(entry.name))
+        problem += entry.force ? "; force = true, so it replaces the environment's value for them"
+                               : "; the environment's " + entry.name + " is set, so it is not used";
+    return {envguard::Severity::info, entry.name, problem,
+            "set " + entry.name + " in the environment to change what cargo does"};
+}
+
+std::optional<envguard::Finding> target_dir_finding(const TargetDirPrediction& target, const envguard::EnvSnapshot& env,
+                                                    const fs::path& workspace_root) {
+    if (!target.dir || *target.dir == (workspace_root / "target").lexically_normal()) return std::nullopt;
+    const std::string source = env.contains("CARGO_TARGET_DIR")         ? "CARGO_TARGET_DIR"
+                               : env.contains("CARGO_BUILD_TARGET_DIR") ? "CARGO_BUILD_TARGET_DIR"
+                                                                        : "build.target-dir";
+    return envguard::Finding{envguard::Severity::info, source,
+                             "the build goes to " + target.dir->string() + " (" + target.rule +
+                                 "), not the workspace's target/",
+                             source == "build.target-dir"
+                                 ? "remove build.target-dir from " + target.source.to_string() +
+                                       " to build in the workspace's target/"
+                                 : "unset " + source + " to build in the workspace's target/"};
+}
+
+Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env, const fs::path& dir,
+                   const fs::path& workspace_root, const std::optional<std::string>& sccache_version,
+                   PredictFor what) {
+    Prediction p;
+    p.wrapper = predict_wrapper(env, "RUSTC_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER", "build.rustc-wrapper",
+                                config.rustc_wrapper);
+    p.workspace_wrapper =
+        predict_wrapper(env, "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
+                        "build.rustc-workspace-wrapper", config.rustc_workspace_wrapper);
+    p.wrapper_nesting = wrapper_nesting(p.wrapper, p.workspace_wrapper);
+
+    p.cargo_profile = what == PredictFor::coverage ? "test" : "dev";
+    const IncrementalPrediction incremental = predict_incremental(config, env, what);
+    p.incremental = incremental.on;
+    p.incremental_rule = incremental.rule;
+    p.incremental_source = incremental.source;
+    p.findings = profile_incremental_findings(env);
+    p.wrapper_sees_incremental = seen_by_wrapper(config, env, "CARGO_INCREMENTAL");
+    p.wrapper_sees_build_incremental = seen_by_wrapper(config, env, "CARGO_BUILD_INCREMENTAL");
+
+    const TargetDirPrediction target = predict_target_dir(config, env, dir, workspace_root);
+    p.target_dir = target.dir;
+    p.target_dir_rule = target.rule;
+    p.target_dir_source = target.source;
+    if (target.error) p.findings.push_back(*target.error);
+
+    for (const bool outer : {true, false})
+        if (auto finding = wrapper_finding({outer ? p.wrapper : p.workspace_wrapper, outer, env, dir,
+                                            p.wrapper_sees_incremental, p.wrapper_sees_build_incremental,
+                                            sccache_version, what == PredictFor::coverage}))
+            p.findings.push_back(std::move(*finding));
+    if (auto finding = envguard::cargo_bool_finding("CARGO_BUILD_INCREMENTAL", env.find("CARGO_BUILD_INCREMENTAL")))
+        p.findings.push_back(std::move(*finding));
+    for (const auto& entry : config.env) p.findings.push_back(env_table_finding(entry, env));
+    if (auto finding = target_dir_finding(target, env, workspace_root)) p.findings.push_back(std::move(*finding));
     for (const auto& note : config.notes)
-        p.findings.push_back({Severity::warning, "", note, "remove one of the two files"});
+        p.findings.push_back({envguard::Severity::warning, "", note, "remove one of the two files"});
     return p;
 }
 

@@ -4,6 +4,8 @@
 // tests/launcher/check_differential.py holds every prediction against real cargo.
 #pragma once
 
+#include "file_location.hpp"
+
 #include <envguard/envguard.hpp>
 
 #include <array>
@@ -14,21 +16,14 @@
 
 namespace launcher {
 
-// Where a value came from: a config file and line, or (file empty) the environment or a default.
-struct Source {
-    std::filesystem::path file;
-    long line = 0;
-    std::string describe() const; // "path:line", or "" when not from a file
-};
-
 struct ConfigString {
     std::string value;
-    Source source;
+    FileLocation source;
 };
 
 struct ConfigBool {
     bool value = false;
-    Source source;
+    FileLocation source;
 };
 
 // One [env] entry for a variable envguard cares about.
@@ -37,7 +32,7 @@ struct EnvEntry {
     std::string value;
     bool force = false;
     bool relative = false;
-    Source source;
+    FileLocation source;
 };
 
 struct CargoConfig {
@@ -68,7 +63,7 @@ const std::string* home_directory(const envguard::EnvSnapshot& env);
 struct WrapperPrediction {
     std::optional<std::string> program; // nullopt: no wrapper
     std::string rule;                   // why, in words
-    Source source;
+    FileLocation source;
 };
 
 // What the prediction is for. A build: `cargo build` (the dev profile); findings only about what
@@ -83,12 +78,12 @@ struct Prediction {
     std::string cargo_profile = "dev"; // whose incremental setting is predicted: "dev" or "test"
     bool incremental = false;
     std::string incremental_rule;
-    Source incremental_source;
+    FileLocation incremental_source;
     std::optional<std::string> wrapper_sees_incremental;       // CARGO_INCREMENTAL as the wrapper gets it
     std::optional<std::string> wrapper_sees_build_incremental; // CARGO_BUILD_INCREMENTAL, likewise
     std::optional<std::filesystem::path> target_dir;     // nullopt: cargo stops with an error
     std::string target_dir_rule;
-    Source target_dir_source;
+    FileLocation target_dir_source;
     std::vector<envguard::Finding> findings;
     bool will_fail() const { return envguard::has_errors(findings); }
 };
@@ -102,6 +97,70 @@ Prediction predict(const CargoConfig& config, const envguard::EnvSnapshot& env,
                    const std::filesystem::path& dir, const std::filesystem::path& workspace_root,
                    const std::optional<std::string>& sccache_version = std::nullopt,
                    PredictFor what = PredictFor::build);
+
+// The parts of predict(), one per setting, in the order predict() uses them.
+
+// Whether the build is incremental, by which rule, and from which file (empty when not from one).
+struct IncrementalPrediction {
+    bool on = false;
+    std::string rule;
+    FileLocation source;
+};
+// Incremental for the profile WHAT builds with (build: dev; coverage: test, which inherits dev's):
+// CARGO_INCREMENTAL (only "1" is on) > CARGO_BUILD_INCREMENTAL > build.incremental > the profile's
+// CARGO_PROFILE_<P>_INCREMENTAL > [profile.<p>] in a config file > in Cargo.toml > on.
+IncrementalPrediction predict_incremental(const CargoConfig& config, const envguard::EnvSnapshot& env,
+                                          PredictFor what);
+
+// The errors for CARGO_PROFILE_{DEV,TEST,RELEASE,BENCH}_INCREMENTAL values cargo refuses (not true or
+// false), in that order.
+std::vector<envguard::Finding> profile_incremental_findings(const envguard::EnvSnapshot& env);
+
+// NAME as the wrapper process sees it: ENV's value, unless a `force = true` [env] entry replaces it;
+// an [env] entry fills in only a variable ENV does not have. nullopt: unset for the wrapper too.
+std::optional<std::string> seen_by_wrapper(const CargoConfig& config, const envguard::EnvSnapshot& env,
+                                           const std::string& name);
+
+// Where the build goes (nullopt: cargo stops), by which rule, from which file, and the error when a
+// setting is the empty string.
+struct TargetDirPrediction {
+    std::optional<std::filesystem::path> dir;
+    std::string rule;
+    FileLocation source;
+    std::optional<envguard::Finding> error;
+};
+// CARGO_TARGET_DIR > CARGO_BUILD_TARGET_DIR > build.target-dir > WORKSPACE_ROOT/target; relative
+// variables are taken from DIR.
+TargetDirPrediction predict_target_dir(const CargoConfig& config, const envguard::EnvSnapshot& env,
+                                       const std::filesystem::path& dir,
+                                       const std::filesystem::path& workspace_root);
+
+// One wrapper cargo will run and what surrounds it: what wrapper_finding needs.
+struct WrapperSituation {
+    const WrapperPrediction& wrapper;
+    bool outer; // RUSTC_WRAPPER (true) or RUSTC_WORKSPACE_WRAPPER
+    const envguard::EnvSnapshot& env;
+    const std::filesystem::path& dir;
+    const std::optional<std::string>& sees_incremental;       // seen_by_wrapper("CARGO_INCREMENTAL")
+    const std::optional<std::string>& sees_build_incremental; // seen_by_wrapper("CARGO_BUILD_INCREMENTAL")
+    const std::optional<std::string>& sccache_version;        // as for predict()
+    bool coverage;
+};
+// What goes wrong with the wrapper: it is not found (error), it is an sccache that refuses the
+// incremental setting it sees (error) or an old one that accepts it uncached (warning); for coverage,
+// any wrapper still on is worth a word. nullopt: nothing to say, or no wrapper.
+std::optional<envguard::Finding> wrapper_finding(const WrapperSituation& situation);
+
+// How cargo nests the two wrappers for workspace members, or "" unless both run.
+std::string wrapper_nesting(const WrapperPrediction& wrapper, const WrapperPrediction& workspace_wrapper);
+
+// What an [env] ENTRY does (not what cargo itself uses) and whether ENV's own value wins over it.
+envguard::Finding env_table_finding(const EnvEntry& entry, const envguard::EnvSnapshot& env);
+
+// The note that the build goes somewhere other than WORKSPACE_ROOT/target, and which setting to remove.
+std::optional<envguard::Finding> target_dir_finding(const TargetDirPrediction& target,
+                                                    const envguard::EnvSnapshot& env,
+                                                    const std::filesystem::path& workspace_root);
 
 // True when PROGRAM (a wrapper as configured: a name or a path) is sccache.
 bool is_sccache(const std::optional<std::string>& program);

@@ -1,6 +1,5 @@
 #include "child_process.hpp"
 
-#include "quoting.hpp"
 
 #include <csignal>
 #include <stdexcept>
@@ -74,7 +73,7 @@ sigset_t stop_set() {
         why = "it cannot be executed: " + os.message();
     }
     throw envguard::EnvError(envguard::make_error_code(code), program,
-                             "envguard: cannot run " + quote_value(program) + ": " + why,
+                             "envguard: cannot run " + envguard::quote_value(program) + ": " + why,
                              os);
 }
 

@@ -1,6 +1,5 @@
 #include "cli_support.hpp"
 
-#include "quoting.hpp"
 
 #include <fmt/core.h>
 
@@ -21,7 +20,7 @@ std::vector<std::string> program_arguments(int argc, char** argv) {
     std::vector<std::string> args;
     int count = 0;
     wchar_t** wide = ::CommandLineToArgvW(::GetCommandLineW(), &count);
-    for (int i = 1; wide != nullptr && i < count; ++i) args.push_back(envguard::detail::to_utf8(wide[i]));
+    for (int i = 1; wide != nullptr && i < count; ++i) args.push_back(envguard::to_utf8(wide[i]));
     if (wide != nullptr) ::LocalFree(wide);
     return args;
 #else
@@ -52,7 +51,7 @@ int print_env_error(const envguard::EnvError& error) {
 std::string display_value(const std::optional<std::string>& value) {
     if (!value) return "unset";
     if (value->empty()) return "\"\" (set to empty, not unset)";
-    return quote_value(*value);
+    return envguard::quote_value(*value);
 }
 
 std::string shell_quote(const std::string& arg) {

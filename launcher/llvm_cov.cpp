@@ -1,7 +1,6 @@
 // What `cargo llvm-cov` will do here: see llvm_cov.hpp.
 #include "llvm_cov.hpp"
 
-#include "quoting.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -95,10 +94,10 @@ WrapperPrediction preexisting_wrapper(const CargoConfig& config, const envguard:
     if (config.rustc_wrapper && !config.rustc_wrapper->value.empty())
         return {config.rustc_wrapper->value,
                 "build.rustc-wrapper = \"" + config.rustc_wrapper->value + "\" from " +
-                    config.rustc_wrapper->source.describe(),
+                    config.rustc_wrapper->source.to_string(),
                 config.rustc_wrapper->source};
     if (config.rustc_wrapper)
-        return {std::nullopt, "build.rustc-wrapper is the empty string at " + config.rustc_wrapper->source.describe(),
+        return {std::nullopt, "build.rustc-wrapper is the empty string at " + config.rustc_wrapper->source.to_string(),
                 config.rustc_wrapper->source};
     return {std::nullopt, "RUSTC_WRAPPER and CARGO_BUILD_RUSTC_WRAPPER are unset and no config file sets "
                           "build.rustc-wrapper",
@@ -158,7 +157,7 @@ LlvmCovReport assess_llvm_cov(const LlvmCovFacts& facts, const CargoConfig& conf
     if (!r.version) { // a warning: it may still work (a wrapper script, a private build)
         r.findings.push_back({for_coverage ? Severity::warning : Severity::info, "",
                               "cannot tell the version of " + *facts.program + ": `cargo-llvm-cov llvm-cov --version` "
-                                  "printed " + quote_value(line_with(facts.version_output, "")),
+                                  "printed " + envguard::quote_value(line_with(facts.version_output, "")),
                               "reinstall it: cargo install cargo-llvm-cov --locked"});
         return r;
     }

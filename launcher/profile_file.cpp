@@ -1,6 +1,5 @@
 #include "profile_file.hpp"
 
-#include "quoting.hpp"
 #include "workspace.hpp" // parse_toml_file
 
 #include <toml++/toml.h>
@@ -12,8 +11,6 @@
 
 namespace launcher {
 namespace fs = std::filesystem;
-
-std::string ProfileOrigin::describe() const { return file.string() + ":" + std::to_string(line); }
 
 const ListedProfile* ProfileSet::find(std::string_view name) const {
     for (const auto& listed : profiles)
@@ -34,7 +31,7 @@ constexpr const char* profile_keys =
 
 fs::path to_path(const std::string& utf8) {
 #ifdef _WIN32
-    return fs::path(envguard::detail::to_wide(utf8));
+    return fs::path(envguard::to_wide(utf8));
 #else
     return fs::path(utf8);
 #endif
@@ -92,8 +89,8 @@ struct FileProfile {
     std::string extends;
     toml::source_region extends_where;
     std::vector<Entry> unset, set, set_empty, prepend, append;
-    ProfileOrigin origin;
-    std::vector<ProfileOrigin> overrides;
+    FileLocation origin;
+    std::vector<FileLocation> overrides;
 };
 
 class ProfileReader {
@@ -103,7 +100,7 @@ public:
     [[noreturn]] void fail(const toml::source_region& where, const std::string& rule) const {
         std::string message = "envguard: " + shown_.string() + ":" + std::to_string(where.begin.line) + ":" +
                               std::to_string(where.begin.column) + ": ";
-        if (!profile_.empty()) message += "profile " + quote_value(profile_) + ": ";
+        if (!profile_.empty()) message += "profile " + envguard::quote_value(profile_) + ": ";
         throw ProfileFileError(message + rule);
     }
 
@@ -125,7 +122,7 @@ public:
         for (const auto& [key, node] : in_file_order(table)) {
             profile_.clear();
             if (key->str() != "profile")
-                fail(key->source(), "unknown key " + quote_value(key->str()) +
+                fail(key->source(), "unknown key " + envguard::quote_value(key->str()) +
                                         " (an envguard.toml holds only [profile.NAME] tables)");
             const toml::table* list = node->as_table();
             if (list == nullptr)
@@ -145,18 +142,18 @@ private:
                                           (c >= '0' && c <= '9') || c == '-' || c == '_';
                                    });
         if (!good_name)
-            fail(key.source(), "profile name " + quote_value(name) +
+            fail(key.source(), "profile name " + envguard::quote_value(name) +
                                    ": a profile name must be letters, digits, '-' and '_', not starting with '-'");
         profile_ = name;
         if (envguard::find_builtin_profile(name) != nullptr)
             fail(key.source(), "a built-in profile cannot be redefined; give yours another name and write "
-                               "extends = " + quote_value(name) + " in it");
+                               "extends = " + envguard::quote_value(name) + " in it");
         const toml::table* table = node.as_table();
         if (table == nullptr)
             fail(node.source(), "[profile." + name + "] must be a table, not " + a_type(node));
         FileProfile profile;
         profile.name = name;
-        profile.origin = ProfileOrigin{shown_, static_cast<long>(key.source().begin.line),
+        profile.origin = FileLocation{shown_, static_cast<long>(key.source().begin.line),
                                        static_cast<long>(key.source().begin.column)};
         claimed_.clear();
         for (const auto& [k, value] : in_file_order(*table)) {
@@ -174,7 +171,8 @@ private:
                                                      " must be a string in quotes"),
                                 var->source()};
                     // a bad name is shown at the name, a bad value at the value
-                    validate(entry.where, text->source(), [&] { envguard::EnvOverlay().set(entry.name, entry.value); });
+                    check_name("set", entry.name, entry.where);
+                    check(envguard::check_value(entry.value), "set", entry.name, text->source());
                     claim(entry, "set");
                     profile.set.push_back(entry);
                 }
@@ -187,19 +185,14 @@ private:
                     const toml::node& item = *names->get(i);
                     Entry entry{string_of(item, field + "[" + std::to_string(i) + "] must be a variable name in quotes"),
                                 {}, item.source()};
-                    validate(entry.where, [&] {
-                        if (unset)
-                            envguard::EnvOverlay().unset(entry.name);
-                        else
-                            envguard::EnvOverlay().set_empty(entry.name);
-                    });
+                    check_name(unset ? "unset" : "set", entry.name, entry.where);
                     claim(entry, field);
                     (unset ? profile.unset : profile.set_empty).push_back(entry);
                 }
             } else if (field == "prepend-path" || field == "append-path") {
                 read_paths(*value, field, field == "prepend-path" ? profile.prepend : profile.append);
             } else {
-                fail(k->source(), "unknown key " + quote_value(field) + " (known: " + profile_keys + ")");
+                fail(k->source(), "unknown key " + envguard::quote_value(field) + " (known: " + profile_keys + ")");
             }
         }
         return profile;
@@ -218,29 +211,21 @@ private:
         return in_file_order(*table);
     }
 
-    // The library's own checks (names, values, path entries); their messages name the rule.
-    // WHERE locates a bad name, VALUE_WHERE a bad value.
-    template <class F>
-    void validate(const toml::source_region& where, const toml::source_region& value_where, F&& change) const {
-        try {
-            change();
-        } catch (const envguard::EnvError& error) {
-            std::string message = error.what();
-            const std::string prefix = "envguard: ";
-            if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
-            fail(error.code() == envguard::errc::invalid_name ? where : value_where, message);
-        }
+    // The library's own rules (names, values, path entries), in the library's words: a broken one
+    // fails at WHERE with "cannot ACTION "NAME": RULE", as the library itself would refuse the input.
+    void check(const envguard::RuleViolation& bad, const char* action, const std::string& name,
+               const toml::source_region& where) const {
+        if (bad) fail(where, bad.message(action, name));
     }
-    template <class F>
-    void validate(const toml::source_region& where, F&& change) const {
-        validate(where, where, std::forward<F>(change));
+    void check_name(const char* action, const std::string& name, const toml::source_region& where) const {
+        check(envguard::check_name(name), action, name, where);
     }
 
     // A variable is set, set to empty or unset once per profile.
     void claim(const Entry& entry, const std::string& field) {
         for (const auto& [other, other_field, line] : claimed_)
-            if (envguard::detail::same_name(other, entry.name))
-                fail(entry.where, quote_value(entry.name) + " is already in " + other_field + " (line " +
+            if (envguard::same_name(other, entry.name))
+                fail(entry.where, envguard::quote_value(entry.name) + " is already in " + other_field + " (line " +
                                       std::to_string(line) +
                                       "): a profile sets, sets to empty or unsets a variable once");
         claimed_.emplace_back(entry.name, field, static_cast<long>(entry.where.begin.line));
@@ -261,22 +246,19 @@ private:
                 Entry entry{name, string_of(*item, field + "." + name + " must be a directory in quotes or a list of them"),
                             item->source()};
                 const bool prepend = field == "prepend-path";
-                auto check = [&](const std::string& dir) {
-                    validate(entry.where, [&] {
-                        if (prepend)
-                            envguard::EnvOverlay().prepend_path(name, dir);
-                        else
-                            envguard::EnvOverlay().append_path(name, dir);
-                    });
+                const char* action = prepend ? "prepend to" : "append to";
+                auto check_dir = [&](const std::string& dir) {
+                    check_name(action, name, entry.where);
+                    check(envguard::check_path_entry(dir), action, name, entry.where);
                 };
-                check(entry.value); // as written: "" is refused before it could become the file's directory
+                check_dir(entry.value); // as written: "" is refused before it could become the file's directory
                 // A relative directory is taken from the directory that holds the envguard.toml.
                 if (!to_path(entry.value).is_absolute())
                     entry.value = (dir_ / to_path(entry.value)).lexically_normal().string();
-                check(entry.value);
+                check_dir(entry.value);
                 for (std::size_t i = first; i < out.size(); ++i)
                     if (out[i].value == entry.value)
-                        fail(entry.where, field + "." + name + " lists " + quote_value(entry.value) + " twice");
+                        fail(entry.where, field + "." + name + " lists " + envguard::quote_value(entry.value) + " twice");
                 out.push_back(entry);
             }
         }
@@ -299,10 +281,10 @@ void add_own_operations(envguard::EnvOverlay& overlay, const FileProfile& profil
     for (const auto& e : profile.append) overlay.append_path(e.name, e.value);
 }
 
-[[noreturn]] void fail_at(const ProfileOrigin& origin, const toml::source_region& where, const std::string& profile,
+[[noreturn]] void fail_at(const FileLocation& origin, const toml::source_region& where, const std::string& profile,
                           const std::string& rule) {
     throw ProfileFileError("envguard: " + origin.file.string() + ":" + std::to_string(where.begin.line) + ":" +
-                           std::to_string(where.begin.column) + ": profile " + quote_value(profile) + ": " + rule);
+                           std::to_string(where.begin.column) + ": profile " + envguard::quote_value(profile) + ": " + rule);
 }
 
 } // namespace
@@ -312,7 +294,7 @@ std::vector<fs::path> profile_files(const fs::path& start_dir, const std::string
     if (!config_file.empty()) {
         const fs::path file = fs::absolute(to_path(config_file)).lexically_normal();
         if (!fs::exists(file, ec))
-            throw ProfileFileError("envguard: --config " + quote_value(config_file) + ": no such file");
+            throw ProfileFileError("envguard: --config " + envguard::quote_value(config_file) + ": no such file");
         return {file};
     }
     std::vector<fs::path> files;
@@ -368,7 +350,7 @@ ProfileSet load_profiles(const std::vector<fs::path>& files) {
         for (const auto& p : *group)
             if (!p.extends.empty() && envguard::find_builtin_profile(p.extends) == nullptr && !index_of(p.extends))
                 fail_at(p.origin, p.extends_where, p.name,
-                        "extends " + quote_value(p.extends) + ": no such profile (known: " + known() + ")");
+                        "extends " + envguard::quote_value(p.extends) + ": no such profile (known: " + known() + ")");
 
     // Resolve in file order; a chain that comes back to a profile on it is a cycle.
     std::vector<std::optional<envguard::Profile>> resolved(winners.size());
@@ -420,8 +402,8 @@ envguard::Profile resolve_profile(const std::string& name, const std::string& co
                 if (const toml::node* node = table["profile"][name].node())
                     throw ProfileFileError("envguard: " + shown_path(file).string() + ":" +
                                            std::to_string(node->source().begin.line) + ": profile " +
-                                           quote_value(name) + ": a built-in profile cannot be redefined; give "
-                                           "yours another name and write extends = " + quote_value(name) +
+                                           envguard::quote_value(name) + ": a built-in profile cannot be redefined; give "
+                                           "yours another name and write extends = " + envguard::quote_value(name) +
                                            " in it (then use --profile with that name)");
             }
             return *builtin;
@@ -430,7 +412,7 @@ envguard::Profile resolve_profile(const std::string& name, const std::string& co
     if (const ListedProfile* listed = set.find(name)) return listed->profile;
     std::string files;
     for (const auto& file : set.files) files += (files.empty() ? "" : ", ") + shown_path(file).string();
-    throw ProfileFileError("envguard: unknown profile " + quote_value(name) + " (known: " + set.known_names() +
+    throw ProfileFileError("envguard: unknown profile " + envguard::quote_value(name) + " (known: " + set.known_names() +
                            "; profile files read: " + (files.empty() ? "none" : files) + ")");
 }
 
@@ -439,10 +421,10 @@ std::string profiles_listing(const std::string& config_file) {
     std::string out;
     for (const auto& listed : set.profiles) {
         const envguard::Profile& p = listed.profile;
-        out += p.name + " (" + (listed.origin ? listed.origin->describe() : "built-in") + ")\n";
+        out += p.name + " (" + (listed.origin ? listed.origin->to_string() : "built-in") + ")\n";
         if (!p.description.empty()) out += "  " + p.description + "\n";
         if (!listed.extends.empty()) out += "  extends " + listed.extends + "\n";
-        for (const auto& hidden : listed.overrides) out += "  overrides " + hidden.describe() + "\n";
+        for (const auto& hidden : listed.overrides) out += "  overrides " + hidden.to_string() + "\n";
         for (const auto& op : p.overlay.operations()) out += "    " + op.to_string() + "\n";
         if (p.overlay.empty()) out += "    (no changes)\n";
     }

@@ -6,6 +6,8 @@
 // documents the format and the lookup.
 #pragma once
 
+#include "file_location.hpp"
+
 #include <envguard/envguard.hpp>
 
 #include <filesystem>
@@ -24,18 +26,11 @@ public:
 };
 
 // Where a file profile is defined: its [profile.NAME] header (or key), line and column from 1.
-struct ProfileOrigin {
-    std::filesystem::path file; // as shown: relative to the current directory when below it
-    long line = 0;
-    long column = 0;
-    std::string describe() const; // "FILE:LINE"
-};
-
 struct ListedProfile {
     envguard::Profile profile;              // resolved: the extends chain's operations, then its own
-    std::optional<ProfileOrigin> origin;    // nullopt: built in
+    std::optional<FileLocation> origin;    // nullopt: built in
     std::string extends;                    // "" when it extends nothing
-    std::vector<ProfileOrigin> overrides;   // farther definitions of the same name it hides
+    std::vector<FileLocation> overrides;   // farther definitions of the same name it hides
 };
 
 struct ProfileSet {

@@ -82,8 +82,25 @@ struct Finding {
 ENVGUARD_DECL bool has_errors(const std::vector<Finding>& findings) noexcept;
 
 /// What in ENV will make a cargo coverage build fail or go somewhere unexpected. Knows only the
-/// environment: what cargo's config files add is `envguard check`'s job.
+/// environment: what cargo's config files add is `envguard check`'s job (which words its findings
+/// with the rules below, so both say the same thing about the same setting).
 ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot& env);
+
+/// What sccache prints when it refuses to run because VARIABLE=1 (CARGO_INCREMENTAL or
+/// CARGO_BUILD_INCREMENTAL) is in its environment, in both of its wordings:
+/// `0.5.1-0.10: "sccache: increment compilation is  prohibited."; 0.14 and later: "sccache:
+/// incremental compilation is prohibited: Unset VARIABLE to continue."` (the two spaces are sccache's).
+ENVGUARD_DECL std::string sccache_refusal_text(std::string_view variable);
+
+/// The error for VARIABLE=VALUE when cargo reads VARIABLE as a boolean (CARGO_BUILD_INCREMENTAL,
+/// CARGO_PROFILE_<NAME>_INCREMENTAL) and VALUE is neither "true" nor "false": cargo stops. std::nullopt
+/// when VALUE is null (the variable is unset) or a valid boolean.
+ENVGUARD_DECL std::optional<Finding> cargo_bool_finding(std::string_view variable, const std::string* value);
+
+/// The error for a target directory set to the empty string by VARIABLE (CARGO_TARGET_DIR,
+/// CARGO_BUILD_TARGET_DIR or build.target-dir): cargo stops with "the target directory is set to an
+/// empty string".
+ENVGUARD_DECL Finding empty_target_dir_finding(std::string_view variable);
 
 /// The cargo-llvm-cov recipe: the environment it needs and the commands each mode runs.
 class CoverageProfile {
@@ -175,90 +192,125 @@ ENVGUARD_DECL bool operator==(const Finding& a, const Finding& b) {
            a.fix == b.fix;
 }
 
+ENVGUARD_DECL std::string sccache_refusal_text(std::string_view variable) {
+    return "0.5.1-0.10: \"sccache: increment compilation is  prohibited.\"; 0.14 and later: \"sccache: "
+           "incremental compilation is prohibited: Unset " +
+           std::string(variable) + " to continue.\"";
+}
+
+ENVGUARD_DECL std::optional<Finding> cargo_bool_finding(std::string_view variable, const std::string* value) {
+    if (value == nullptr || *value == "true" || *value == "false") return std::nullopt;
+    return Finding{Severity::error, std::string(variable),
+                   std::string(variable) + "=" + envguard::quote_value(*value) +
+                       ": cargo stops with \"provided string was not `true` or `false`\"",
+                   "use true or false, or unset it"};
+}
+
+ENVGUARD_DECL Finding empty_target_dir_finding(std::string_view variable) {
+    const std::string name(variable);
+    return {Severity::error, name,
+            name + " is set to the empty string: cargo stops with \"the target directory is set to an "
+                   "empty string\"",
+            "unset " + name + " (not empty) to use the workspace's target/"};
+}
+
+namespace detail {
+
+// The rules of check_coverage_environment, one function per setting. INCREMENTAL_ON: whether cargo
+// builds incrementally (CARGO_INCREMENTAL=1, or CARGO_BUILD_INCREMENTAL=true without it).
+inline bool coverage_incremental_on(const EnvSnapshot& env) {
+    if (const std::string* incremental = env.find("CARGO_INCREMENTAL")) return *incremental == "1";
+    const std::string* build_incremental = env.find("CARGO_BUILD_INCREMENTAL");
+    return build_incremental && *build_incremental == "true";
+}
+
+inline std::string coverage_sccache_refuses() {
+    return "sccache (0.5.1 and later) refuses to run when CARGO_INCREMENTAL=1 (" +
+           sccache_refusal_text("CARGO_INCREMENTAL") + ")";
+}
+
+// The wrapper cargo will run: RUSTC_WRAPPER, set (even to ""), beats every other source.
+inline void check_coverage_wrapper(const EnvSnapshot& env, bool incremental_on, std::vector<Finding>& out) {
+    const std::string* wrapper = env.find("RUSTC_WRAPPER");
+    if (wrapper && !wrapper->empty()) {
+        if (incremental_on && names_sccache(*wrapper))
+            out.push_back({Severity::error, "RUSTC_WRAPPER",
+                           "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
+                               " together with incremental builds: " + coverage_sccache_refuses(),
+                           "set RUSTC_WRAPPER to the empty string (not unset), or set "
+                           "CARGO_INCREMENTAL=0 to keep the cache"});
+        else if (incremental_on)
+            out.push_back({Severity::warning, "RUSTC_WRAPPER",
+                           "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
+                               " sees CARGO_INCREMENTAL=1; a caching wrapper may refuse it",
+                           "set RUSTC_WRAPPER to the empty string (not unset) for coverage"});
+        return;
+    }
+    if (wrapper) return; // set to "": no wrapper, whatever else says
+    if (const std::string* build_wrapper = env.find("CARGO_BUILD_RUSTC_WRAPPER"); build_wrapper && !build_wrapper->empty()) {
+        const bool fatal = incremental_on && names_sccache(*build_wrapper);
+        out.push_back({fatal ? Severity::error : Severity::warning, "CARGO_BUILD_RUSTC_WRAPPER",
+                       "RUSTC_WRAPPER is unset, so cargo will run CARGO_BUILD_RUSTC_WRAPPER=" +
+                           envguard::quote_value(*build_wrapper) +
+                           (fatal ? ": " + coverage_sccache_refuses() : std::string()),
+                       "set RUSTC_WRAPPER to the empty string (not unset): it overrides every other wrapper "
+                       "setting"});
+    } else if (incremental_on) {
+        out.push_back({Severity::warning, "RUSTC_WRAPPER",
+                       "RUSTC_WRAPPER is unset, so a [build] rustc-wrapper in cargo's config "
+                       "(such as sccache) is still used, and CARGO_INCREMENTAL=1 reaches it",
+                       "set RUSTC_WRAPPER to the empty string (not unset)"});
+    } else {
+        out.push_back({Severity::info, "RUSTC_WRAPPER",
+                       "RUSTC_WRAPPER is unset: cargo uses build.rustc-wrapper from its "
+                       "config files, if they name one",
+                       "set RUSTC_WRAPPER to the empty string to be sure no wrapper runs"});
+    }
+}
+
+inline void check_coverage_workspace_wrapper(const EnvSnapshot& env, bool incremental_on,
+                                             std::vector<Finding>& out) {
+    const std::string* workspace_wrapper = env.find("RUSTC_WORKSPACE_WRAPPER");
+    if (workspace_wrapper && !workspace_wrapper->empty() && incremental_on && names_sccache(*workspace_wrapper))
+        out.push_back({Severity::error, "RUSTC_WORKSPACE_WRAPPER",
+                       "RUSTC_WORKSPACE_WRAPPER=" + envguard::quote_value(*workspace_wrapper) +
+                           " together with incremental builds: " + coverage_sccache_refuses(),
+                       "set RUSTC_WORKSPACE_WRAPPER to the empty string (not unset)"});
+}
+
+inline void check_coverage_incremental(const EnvSnapshot& env, std::vector<Finding>& out) {
+    if (const std::string* incremental = env.find("CARGO_INCREMENTAL"); incremental && *incremental != "0" && *incremental != "1")
+        out.push_back({Severity::info, "CARGO_INCREMENTAL",
+                       "CARGO_INCREMENTAL=" + envguard::quote_value(*incremental) +
+                           ": cargo treats every value but \"1\" as off",
+                       "use 1 (on) or 0 (off)"});
+    if (auto finding = cargo_bool_finding("CARGO_BUILD_INCREMENTAL", env.find("CARGO_BUILD_INCREMENTAL")))
+        out.push_back(std::move(*finding));
+}
+
+inline void check_coverage_target_dir(const EnvSnapshot& env, std::vector<Finding>& out) {
+    if (const std::string* target_dir = env.find("CARGO_TARGET_DIR")) {
+        if (target_dir->empty())
+            out.push_back(empty_target_dir_finding("CARGO_TARGET_DIR"));
+        else
+            out.push_back({Severity::info, "CARGO_TARGET_DIR",
+                           "the build goes to CARGO_TARGET_DIR=" + envguard::quote_value(*target_dir) +
+                               " (cargo-llvm-cov uses its llvm-cov-target/), not the workspace's target/",
+                           "unset CARGO_TARGET_DIR to build in the workspace's target/"});
+    }
+    if (const std::string* build_target_dir = env.find("CARGO_BUILD_TARGET_DIR"); build_target_dir && build_target_dir->empty())
+        out.push_back(empty_target_dir_finding("CARGO_BUILD_TARGET_DIR"));
+}
+
+} // namespace detail
+
 ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot& env) {
     std::vector<Finding> findings;
-    const std::string* wrapper = env.find("RUSTC_WRAPPER");
-    const std::string* workspace_wrapper = env.find("RUSTC_WORKSPACE_WRAPPER");
-    const std::string* build_wrapper = env.find("CARGO_BUILD_RUSTC_WRAPPER");
-    const std::string* incremental = env.find("CARGO_INCREMENTAL");
-    const std::string* build_incremental = env.find("CARGO_BUILD_INCREMENTAL");
-    const std::string* target_dir = env.find("CARGO_TARGET_DIR");
-    const std::string* build_target_dir = env.find("CARGO_BUILD_TARGET_DIR");
-    const bool incremental_on = incremental ? *incremental == "1"
-                                            : (build_incremental && *build_incremental == "true");
-    const char* sccache_refuses =
-        "sccache (0.5.1 and later) refuses to run when CARGO_INCREMENTAL=1 (0.5.1-0.10: \"sccache: "
-        "increment compilation is  prohibited.\"; 0.14 and later: \"sccache: incremental compilation "
-        "is prohibited: Unset CARGO_INCREMENTAL to continue.\")";
-
-    // The wrapper cargo will run: RUSTC_WRAPPER, set (even to ""), beats every other source.
-    if (wrapper && !wrapper->empty()) {
-        if (incremental_on && detail::names_sccache(*wrapper))
-            findings.push_back({Severity::error, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
-                                    " together with incremental builds: " + sccache_refuses,
-                                "set RUSTC_WRAPPER to the empty string (not unset), or set "
-                                "CARGO_INCREMENTAL=0 to keep the cache"});
-        else if (incremental_on)
-            findings.push_back({Severity::warning, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
-                                    " sees CARGO_INCREMENTAL=1; a caching wrapper may refuse it",
-                                "set RUSTC_WRAPPER to the empty string (not unset) for coverage"});
-    } else if (!wrapper) {
-        if (build_wrapper && !build_wrapper->empty()) {
-            const bool fatal = incremental_on && detail::names_sccache(*build_wrapper);
-            findings.push_back(
-                {fatal ? Severity::error : Severity::warning, "CARGO_BUILD_RUSTC_WRAPPER",
-                 "RUSTC_WRAPPER is unset, so cargo will run CARGO_BUILD_RUSTC_WRAPPER=" +
-                     envguard::quote_value(*build_wrapper) + (fatal ? std::string(": ") + sccache_refuses : ""),
-                 "set RUSTC_WRAPPER to the empty string (not unset): it overrides every other wrapper "
-                 "setting"});
-        } else if (incremental_on) {
-            findings.push_back({Severity::warning, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER is unset, so a [build] rustc-wrapper in cargo's config "
-                                "(such as sccache) is still used, and CARGO_INCREMENTAL=1 reaches it",
-                                "set RUSTC_WRAPPER to the empty string (not unset)"});
-        } else {
-            findings.push_back({Severity::info, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER is unset: cargo uses build.rustc-wrapper from its "
-                                "config files, if they name one",
-                                "set RUSTC_WRAPPER to the empty string to be sure no wrapper runs"});
-        }
-    }
-    if (workspace_wrapper && !workspace_wrapper->empty() && incremental_on &&
-        detail::names_sccache(*workspace_wrapper))
-        findings.push_back({Severity::error, "RUSTC_WORKSPACE_WRAPPER",
-                            "RUSTC_WORKSPACE_WRAPPER=" + envguard::quote_value(*workspace_wrapper) +
-                                " together with incremental builds: " + sccache_refuses,
-                            "set RUSTC_WORKSPACE_WRAPPER to the empty string (not unset)"});
-
-    if (incremental && *incremental != "0" && *incremental != "1")
-        findings.push_back({Severity::info, "CARGO_INCREMENTAL",
-                            "CARGO_INCREMENTAL=" + envguard::quote_value(*incremental) +
-                                ": cargo treats every value but \"1\" as off",
-                            "use 1 (on) or 0 (off)"});
-    if (build_incremental && *build_incremental != "true" && *build_incremental != "false")
-        findings.push_back({Severity::error, "CARGO_BUILD_INCREMENTAL",
-                            "CARGO_BUILD_INCREMENTAL=" + envguard::quote_value(*build_incremental) +
-                                ": cargo stops with \"provided string was not `true` or `false`\"",
-                            "use true or false, or unset it"});
-
-    if (target_dir && target_dir->empty())
-        findings.push_back({Severity::error, "CARGO_TARGET_DIR",
-                            "CARGO_TARGET_DIR is set to the empty string: cargo stops with \"the "
-                            "target directory is set to an empty string\"",
-                            "unset CARGO_TARGET_DIR (not empty) to use the workspace's target/"});
-    else if (target_dir)
-        findings.push_back({Severity::info, "CARGO_TARGET_DIR",
-                            "the build goes to CARGO_TARGET_DIR=" + envguard::quote_value(*target_dir) +
-                                " (cargo-llvm-cov uses its llvm-cov-target/), not the workspace's "
-                                "target/",
-                            "unset CARGO_TARGET_DIR to build in the workspace's target/"});
-    if (build_target_dir && build_target_dir->empty())
-        findings.push_back({Severity::error, "CARGO_BUILD_TARGET_DIR",
-                            "CARGO_BUILD_TARGET_DIR is set to the empty string: cargo stops with an "
-                            "error",
-                            "unset CARGO_BUILD_TARGET_DIR"});
+    const bool incremental_on = detail::coverage_incremental_on(env);
+    detail::check_coverage_wrapper(env, incremental_on, findings);
+    detail::check_coverage_workspace_wrapper(env, incremental_on, findings);
+    detail::check_coverage_incremental(env, findings);
+    detail::check_coverage_target_dir(env, findings);
     return findings;
 }
 

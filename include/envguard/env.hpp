@@ -16,6 +16,7 @@
 #include "detail/platform.hpp"
 #include "error.hpp"
 #include "lock.hpp"
+#include "names.hpp"
 
 #include <new>
 #include <optional>

@@ -14,6 +14,7 @@
 #include "version.hpp"
 #include "quote.hpp"
 #include "error.hpp"
+#include "names.hpp"
 #include "lock.hpp"
 #include "env.hpp"
 #include "restore_failure.hpp"

@@ -62,7 +62,9 @@ private:
 };
 
 namespace detail {
-// "envguard: cannot <action> "<name>": <rule>"
+// "cannot <action> "<name>": <rule>": the one wording of a refusal (RuleViolation::message too).
+ENVGUARD_DECL std::string refusal(std::string_view action, std::string_view name, std::string_view rule);
+// EnvError whose message is "envguard: " + refusal(action, name, rule).
 ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
                                       std::string_view rule, std::error_code os_code = {});
 } // namespace detail
@@ -107,15 +109,20 @@ ENVGUARD_DECL std::error_code make_error_code(errc value) noexcept {
 namespace detail {
 
 // "envguard: cannot <action> "<name>": <rule>"
-ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
-                                      std::string_view rule, std::error_code os_code) {
-    std::string message = "envguard: cannot ";
+ENVGUARD_DECL std::string refusal(std::string_view action, std::string_view name, std::string_view rule) {
+    std::string message = "cannot ";
     message += action;
     message += ' ';
     message += envguard::quote_value(name, message_name_shown);
     message += ": ";
     message += rule;
-    return EnvError(make_error_code(code), std::string(name), std::move(message), os_code);
+    return message;
+}
+
+ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
+                                      std::string_view rule, std::error_code os_code) {
+    return EnvError(make_error_code(code), std::string(name), "envguard: " + refusal(action, name, rule),
+                    os_code);
 }
 
 } // namespace detail

@@ -10,6 +10,7 @@
 #include "detail/needs_exceptions.hpp"
 #include "error.hpp"
 #include "lock.hpp"
+#include "names.hpp"
 #include "scoped_env.hpp"
 #include "snapshot.hpp"
 
@@ -22,16 +23,6 @@
 
 #if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
-
-namespace detail {
-
-#if ENVGUARD_WINDOWS
-inline constexpr char path_list_separator = ';';
-#else
-inline constexpr char path_list_separator = ':';
-#endif
-
-} // namespace detail
 
 /// A recipe of environment changes as data: built with set, set_empty, unset, prepend_path,
 /// append_path, clear and keep (each validated when added), printed with to_string(), applied to this
@@ -119,7 +110,7 @@ public:
 private:
     EnvOverlay& add(Kind kind, std::string_view name, std::string_view value);
 
-    static void check_path_entry(std::string_view action, std::string_view name,
+    static void require_path_entry(std::string_view action, std::string_view name,
                                  std::string_view dir);
 
     // The process's current state of every name the overlay can touch, and the plan that takes it to
@@ -182,12 +173,12 @@ ENVGUARD_DECL EnvOverlay& EnvOverlay::assign(std::string_view name, const std::o
 }
 
 ENVGUARD_DECL EnvOverlay& EnvOverlay::prepend_path(std::string_view name, std::string_view dir) {
-    check_path_entry("prepend to", name, dir);
+    require_path_entry("prepend to", name, dir);
     return add(Kind::prepend_path, name, dir);
 }
 
 ENVGUARD_DECL EnvOverlay& EnvOverlay::append_path(std::string_view name, std::string_view dir) {
-    check_path_entry("append to", name, dir);
+    require_path_entry("append to", name, dir);
     return add(Kind::append_path, name, dir);
 }
 
@@ -221,8 +212,8 @@ ENVGUARD_DECL EnvSnapshot EnvOverlay::render(const EnvSnapshot& base) const {
                 result.set(op.name, op.value);
             } else if (!detail::path_list_contains(*current, op.value)) {
                 std::string list = op.kind == Kind::prepend_path
-                                       ? op.value + detail::path_list_separator + *current
-                                       : *current + detail::path_list_separator + op.value;
+                                       ? op.value + path_list_separator + *current
+                                       : *current + path_list_separator + op.value;
                 result.set(op.name, list);
             }
             break;
@@ -265,18 +256,10 @@ ENVGUARD_DECL EnvOverlay& EnvOverlay::add(Kind kind, std::string_view name, std:
     return *this;
 }
 
-ENVGUARD_DECL void EnvOverlay::check_path_entry(std::string_view action, std::string_view name,
+ENVGUARD_DECL void EnvOverlay::require_path_entry(std::string_view action, std::string_view name,
                              std::string_view dir) {
-    detail::require_valid(action, name, dir);
-    if (dir.empty())
-        throw detail::make_env_error(errc::invalid_value, action, name,
-                                     "a directory to add to a path list must not be empty "
-                                     "(an empty entry means the current directory)");
-    if (dir.find(detail::path_list_separator) != std::string_view::npos)
-        throw detail::make_env_error(
-            errc::invalid_value, action, name,
-            std::string("a directory to add to a path list must not contain '") +
-                detail::path_list_separator + "', the list separator");
+    detail::require_valid(action, name);
+    if (auto bad = envguard::check_path_entry(dir)) throw detail::make_env_error(bad.code, action, name, bad.rule);
 }
 
 ENVGUARD_DECL std::vector<detail::planned_change> EnvOverlay::plan_against_process() const {

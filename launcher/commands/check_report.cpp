@@ -47,8 +47,8 @@ nlohmann::json json_llvm_cov(const LlvmCovReport& llvm_cov) {
 }
 
 // " [file:line]" for a value from a config file, else "".
-std::string from_file(const Source& source) {
-    return source.file.empty() ? std::string() : " [" + source.describe() + "]";
+std::string from_file(const FileLocation& source) {
+    return source.file.empty() ? std::string() : " [" + source.to_string() + "]";
 }
 
 std::string program_or_none(const std::optional<std::string>& program) {
@@ -83,7 +83,7 @@ std::string llvm_cov_text(const LlvmCovReport& llvm_cov, PredictFor what) {
 
 } // namespace
 
-nlohmann::json json_source(const Source& source) {
+nlohmann::json json_source(const FileLocation& source) {
     if (source.file.empty()) return nullptr;
     return {{"file", source.file.string()}, {"line", source.line}};
 }

@@ -35,7 +35,7 @@ nlohmann::json check_error_json(const std::string& error);
 std::string check_text(const CheckReport& report, bool colour);
 
 // "file and line" of SOURCE as JSON, or null when the value did not come from a file.
-nlohmann::json json_source(const Source& source);
+nlohmann::json json_source(const FileLocation& source);
 
 // What check predicts for: --for (FOR_WHAT "build" or "coverage"), else coverage for a PROFILE whose
 // name contains "coverage" (coverage, coverage-cached, ci-coverage, ...), else build.

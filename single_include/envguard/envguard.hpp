@@ -257,7 +257,9 @@ private:
 };
 
 namespace detail {
-// "envguard: cannot <action> "<name>": <rule>"
+// "cannot <action> "<name>": <rule>": the one wording of a refusal (RuleViolation::message too).
+ENVGUARD_DECL std::string refusal(std::string_view action, std::string_view name, std::string_view rule);
+// EnvError whose message is "envguard: " + refusal(action, name, rule).
 ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
                                       std::string_view rule, std::error_code os_code = {});
 } // namespace detail
@@ -302,168 +304,37 @@ ENVGUARD_DECL std::error_code make_error_code(errc value) noexcept {
 namespace detail {
 
 // "envguard: cannot <action> "<name>": <rule>"
-ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
-                                      std::string_view rule, std::error_code os_code) {
-    std::string message = "envguard: cannot ";
+ENVGUARD_DECL std::string refusal(std::string_view action, std::string_view name, std::string_view rule) {
+    std::string message = "cannot ";
     message += action;
     message += ' ';
     message += envguard::quote_value(name, message_name_shown);
     message += ": ";
     message += rule;
-    return EnvError(make_error_code(code), std::string(name), std::move(message), os_code);
+    return message;
+}
+
+ENVGUARD_DECL EnvError make_env_error(errc code, std::string_view action, std::string_view name,
+                                      std::string_view rule, std::error_code os_code) {
+    return EnvError(make_error_code(code), std::string(name), "envguard: " + refusal(action, name, rule),
+                    os_code);
 }
 
 } // namespace detail
 ENVGUARD_NAMESPACE_END
 #endif // ENVGUARD_BODIES
 // ---- end envguard/error.hpp ----
-// ---- begin envguard/lock.hpp ----
+// ---- begin envguard/names.hpp ----
 //
-// The process-wide lock that every envguard access to the environment takes. setenv/unsetenv are not
-// thread-safe against each other or against getenv, so envguard serializes its own calls. It cannot
-// protect against code that calls getenv/setenv directly: see "Threads" in the README.
-
-
-#include <atomic>
-#include <cstddef>
-#include <mutex>
-#include <new>
-#include <thread>
-
-#if !ENVGUARD_WINDOWS
-#    include <pthread.h> // pthread_atfork
-#endif
-
-ENVGUARD_NAMESPACE_BEGIN
-
-namespace detail {
-
-// The process-wide lock: recursive, because a guard holding the lock for its whole life
-// (envguard::exclusive) still calls envguard functions that take it again. Not std::recursive_mutex,
-// because a child made by fork() must be able to use it (see after_fork_in_child): glibc's recursive
-// mutex records its owner by kernel thread id, which a child does not share with its parent, so a
-// child forked while its parent held the lock (inside ScopedEnv(envguard::exclusive, ...)) could
-// neither release nor take it again and hung. Here the owner is the std::thread::id (pthread_self),
-// which the child's one thread keeps.
-class env_mutex_type {
-public:
-    env_mutex_type() noexcept = default;
-    env_mutex_type(const env_mutex_type&) = delete;
-    env_mutex_type& operator=(const env_mutex_type&) = delete;
-
-    void lock() {
-        const std::thread::id self = std::this_thread::get_id();
-        if (owner_.load(std::memory_order_relaxed) == self) { // only this thread stores SELF
-            ++depth_;
-            return;
-        }
-        mutex_.lock();
-        owner_.store(self, std::memory_order_relaxed);
-        depth_ = 1;
-    }
-    bool try_lock() {
-        const std::thread::id self = std::this_thread::get_id();
-        if (owner_.load(std::memory_order_relaxed) == self) {
-            ++depth_;
-            return true;
-        }
-        if (!mutex_.try_lock()) return false;
-        owner_.store(self, std::memory_order_relaxed);
-        depth_ = 1;
-        return true;
-    }
-    void unlock() noexcept {
-        if (--depth_ != 0) return;
-        owner_.store(std::thread::id(), std::memory_order_relaxed);
-        mutex_.unlock();
-    }
-
-    // Runs in the child of fork(), which has one thread: a copy of the one that called fork. Whatever
-    // other threads held means nothing there, so the lock is free, unless the forking thread held
-    // it: then the child holds it just as deeply, and the guards that took it release it as usual.
-    void after_fork_in_child() noexcept {
-        const bool held_by_forking_thread =
-            owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
-        ::new (static_cast<void*>(&mutex_)) std::mutex(); // the inherited state is meaningless here
-        if (held_by_forking_thread) {
-            mutex_.lock(); // free after the line above: cannot block
-        } else {
-            owner_.store(std::thread::id(), std::memory_order_relaxed);
-            depth_ = 0;
-        }
-    }
-
-private:
-    std::mutex mutex_;
-    std::atomic<std::thread::id> owner_{};
-    std::size_t depth_ = 0; // read and written only by the owner
-};
-
-// The one envguard mutex of the program (a function-local static: one object, however many
-// translation units include this header).
-ENVGUARD_DECL env_mutex_type& env_mutex() noexcept;
-
-} // namespace detail
-
-/// Tag: construct a ScopedEnv with `envguard::exclusive` to hold EnvLock from construction until the
-/// guard has restored everything, so that no other thread's envguard calls interleave with its changes.
-struct exclusive_t {
-    explicit exclusive_t() = default;
-};
-inline constexpr exclusive_t exclusive{};
-
-/// Holds the process-wide envguard lock for its lifetime. Hold one to make several envguard calls
-/// atomic with respect to other threads that use envguard. Recursive: a thread may nest them.
-class EnvLock {
-public:
-    EnvLock();
-    EnvLock(const EnvLock&) = delete;
-    EnvLock& operator=(const EnvLock&) = delete;
-
-private:
-    std::unique_lock<detail::env_mutex_type> lock_;
-};
-
-ENVGUARD_NAMESPACE_END
-
-#if ENVGUARD_BODIES
-ENVGUARD_NAMESPACE_BEGIN
-namespace detail {
-#if !ENVGUARD_WINDOWS
-inline void env_mutex_after_fork_in_child() noexcept;
-#endif
-
-ENVGUARD_DECL env_mutex_type& env_mutex() noexcept {
-    static env_mutex_type mutex;
-#if !ENVGUARD_WINDOWS
-    // Registered once, the first time envguard locks: before that no child can inherit it held.
-    static const int registered = ::pthread_atfork(nullptr, nullptr, &env_mutex_after_fork_in_child);
-    (void)registered;
-#endif
-    return mutex;
-}
-
-#if !ENVGUARD_WINDOWS
-inline void env_mutex_after_fork_in_child() noexcept { env_mutex().after_fork_in_child(); }
-#endif
-
-} // namespace detail
-
-ENVGUARD_DECL EnvLock::EnvLock() : lock_(detail::env_mutex()) {}
-ENVGUARD_NAMESPACE_END
-#endif // ENVGUARD_BODIES
-// ---- end envguard/lock.hpp ----
-// ---- begin envguard/env.hpp ----
+// Names and values: the rules every envguard function checks them against, how two names compare,
+// and the character between the entries of a path list. Public so that a program that reads names and
+// values from a file or a command line can check them with the library's own words before it builds
+// anything: check_name("A=B").message("set", "A=B") is the sentence envguard::set("A=B", ...) would
+// throw, without the "envguard: " in front.
 //
-// Checked, locked access to one variable at a time, in three states: std::nullopt is unset, "" is set
-// to the empty string, anything else is a value. Every function validates its input before it touches
-// anything, so a bad name or value changes nothing. Each throwing function has an overload taking
-// std::error_code& that never throws.
-//
-// Both forms share one core that reports every failure as a value (detail::env_failure): the
-// std::error_code overloads hand its code on, the throwing ones build their EnvError from it. Nothing
-// on the error_code path throws or builds an exception, so those overloads, and this header, work
-// without exceptions (-fno-exceptions), where the throwing overloads are left out.
+// On Windows, where names and values are UTF-16 underneath, envguard::to_wide and envguard::to_utf8
+// convert between the two forms as envguard itself does (their bodies live with the OS seam,
+// detail/platform_win32.hpp, the one file that includes <windows.h>).
 
 // ---- begin envguard/detail/platform.hpp ----
 //
@@ -548,10 +419,10 @@ ENVGUARD_NAMESPACE_END
 #include <string_view>
 
 ENVGUARD_NAMESPACE_BEGIN
-namespace detail {
 
-// UTF-8 (validated by detail::check_name/check_value before it gets here) to UTF-16, and back.
-inline std::wstring to_wide(std::string_view text) {
+// The bodies of the public conversions names.hpp declares (and documents): every name and value goes
+// through them on its way to and from the Win32 API.
+ENVGUARD_DECL std::wstring to_wide(std::string_view text) {
     if (text.empty()) return {};
     const int size = ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()),
                                            nullptr, 0);
@@ -560,7 +431,7 @@ inline std::wstring to_wide(std::string_view text) {
     return out;
 }
 
-inline std::string to_utf8(std::wstring_view text) {
+ENVGUARD_DECL std::string to_utf8(std::wstring_view text) {
     if (text.empty()) return {};
     const int size = ::WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()),
                                            nullptr, 0, nullptr, nullptr);
@@ -569,6 +440,11 @@ inline std::string to_utf8(std::wstring_view text) {
                           nullptr, nullptr);
     return out;
 }
+
+namespace detail {
+
+using envguard::to_utf8;
+using envguard::to_wide;
 
 // Windows compares names case-insensitively, ordinally (CompareStringOrdinal), and sorts a child's
 // block the same way. ASCII, by far the common case, is compared without converting.
@@ -821,6 +697,380 @@ ENVGUARD_DECL platform_ops& platform() noexcept {
 ENVGUARD_NAMESPACE_END
 // ---- end envguard/detail/platform.hpp ----
 
+#include <string>
+#include <string_view>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+/// The character between the entries of a path list such as PATH: ':' on POSIX, ';' on Windows.
+#if ENVGUARD_WINDOWS
+inline constexpr char path_list_separator = ';';
+#else
+inline constexpr char path_list_separator = ':';
+#endif
+
+/// A rule that a name, a value or a path-list entry breaks: the error value and the sentence that
+/// names the rule. Converts to false when no rule is broken.
+///
+///     if (auto bad = envguard::check_name(name)) std::cerr << bad.message("set", name) << '\n';
+///     // cannot set "A=B": a variable name must not contain '='
+struct RuleViolation {
+    /// The error value an EnvError for this input carries: errc::invalid_name, errc::invalid_value or
+    /// errc::value_too_long.
+    errc code = errc::invalid_name;
+    /// The rule, one sentence without a full stop ("a variable name must not contain '='"); nullptr
+    /// when no rule is broken.
+    const char* rule = nullptr;
+
+    /// True when a rule is broken.
+    explicit operator bool() const noexcept { return rule != nullptr; }
+
+    /// `cannot ACTION "NAME": RULE`: what the EnvError envguard throws for this input says after
+    /// "envguard: " (the name quoted by quote_value, at most 200 bytes of it shown). Only for a broken
+    /// rule.
+    ENVGUARD_DECL std::string message(std::string_view action, std::string_view name) const;
+};
+
+/// The first rule NAME breaks as a variable name: empty, starting with '=', containing '=' or a NUL
+/// character; on Windows also not valid UTF-8 or longer than 32,766 UTF-16 characters. Never throws,
+/// never allocates. Every envguard function that takes a name checks it with this function.
+ENVGUARD_DECL RuleViolation check_name(std::string_view name) noexcept;
+
+/// The first rule VALUE breaks as a variable's value: containing a NUL character; on Windows also not
+/// valid UTF-8 (errc::invalid_value) or longer than 32,766 UTF-16 characters (errc::value_too_long).
+/// The empty string is a valid value.
+ENVGUARD_DECL RuleViolation check_value(std::string_view value) noexcept;
+
+/// The first rule DIR breaks as a directory to add to a path list (EnvOverlay::prepend_path and
+/// append_path): a value's rules (check_value), then not empty (an empty entry means the current
+/// directory) and no path_list_separator in it.
+ENVGUARD_DECL RuleViolation check_path_entry(std::string_view dir) noexcept;
+
+/// True when A and B name the same variable on this platform: byte for byte on POSIX; on Windows
+/// regardless of case (Path and PATH are one variable there), compared as the OS compares them.
+ENVGUARD_DECL bool same_name(std::string_view a, std::string_view b) noexcept;
+
+#if ENVGUARD_WINDOWS
+/// Windows: TEXT, UTF-8, as UTF-16, the form Windows stores names and values in. Bytes that are not
+/// valid UTF-8 become U+FFFD (check_name and check_value refuse such input before envguard converts
+/// it).
+ENVGUARD_DECL std::wstring to_wide(std::string_view text);
+/// Windows: TEXT, UTF-16, as UTF-8: how envguard returns what Windows stores (an unpaired surrogate
+/// becomes U+FFFD). The inverse of to_wide for valid text.
+ENVGUARD_DECL std::string to_utf8(std::wstring_view text);
+#endif
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+// ---- begin envguard/detail/names.hpp ----
+//
+// How two variable names compare, for the library's containers and guards. POSIX names are byte
+// strings compared exactly; Windows names are case-insensitive (and case-preserving), so Path and PATH
+// are one variable there. Every container and guard in envguard compares names through
+// compare_names and the public same_name (names.hpp, whose body is built on compare_names), and
+// nothing else.
+
+
+#include <cstddef>
+#include <string_view>
+
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+// Orders names as the platform does: a strict weak order, 0 when they name the same variable.
+#if ENVGUARD_WINDOWS
+inline int compare_names(std::string_view a, std::string_view b) noexcept {
+    return win32_compare_names(a, b);
+}
+#else
+inline int compare_names(std::string_view a, std::string_view b) noexcept { return a.compare(b); }
+#endif
+
+} // namespace detail
+ENVGUARD_NAMESPACE_END
+
+// After compare_names: names.hpp's bodies (same_name) use it, whichever of the two is included first.
+
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+using envguard::same_name;
+
+// An entry of the environment that has no usable name: an empty one (POSIX: an entry "=x", as
+// `env '=x' prog` leaves it) or, on Windows, one starting with '=' (the hidden per-drive current
+// directories "=C:", which cmd.exe always passes on). Such entries are recorded by
+// EnvSnapshot::capture and passed on to children, but never written, unset or diffed: no name rule
+// accepts them, so no envguard operation can change them, and whole-environment operations (clear(),
+// SnapshotGuard, diff) leave them as they are.
+inline bool is_hidden_name(std::string_view name) noexcept {
+    return name.empty() || name.front() == '=';
+}
+
+struct name_less {
+    bool operator()(std::string_view a, std::string_view b) const noexcept {
+        return compare_names(a, b) < 0;
+    }
+};
+
+} // namespace detail
+ENVGUARD_NAMESPACE_END
+// ---- end envguard/detail/names.hpp ----
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+// The number of UTF-16 code units TEXT becomes, or -1 when TEXT is not valid UTF-8 (overlong forms,
+// surrogates and code points above U+10FFFF are invalid). Windows stores names and values as UTF-16,
+// so this is where "not valid UTF-8" and "too long" are decided, before anything is converted.
+inline long long utf16_length(std::string_view text) noexcept {
+    long long units = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        std::size_t extra = 0;
+        unsigned long code = 0;
+        if (byte < 0x80) {
+            code = byte;
+        } else if ((byte & 0xE0) == 0xC0) {
+            extra = 1;
+            code = byte & 0x1F;
+        } else if ((byte & 0xF0) == 0xE0) {
+            extra = 2;
+            code = byte & 0x0F;
+        } else if ((byte & 0xF8) == 0xF0) {
+            extra = 3;
+            code = byte & 0x07;
+        } else {
+            return -1;
+        }
+        if (i + extra >= text.size()) return -1; // truncated sequence
+        for (std::size_t k = 1; k <= extra; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80) return -1;
+            code = (code << 6) | (next & 0x3F);
+        }
+        static const unsigned long minimum[] = {0, 0x80, 0x800, 0x10000};
+        if (code < minimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return -1;
+        units += code >= 0x10000 ? 2 : 1;
+        i += extra + 1;
+    }
+    return units;
+}
+
+// The longest value Windows keeps whole, in UTF-16 code units: 32,767 including the terminating NUL
+// (a 32,767-unit value comes back one unit short under wine).
+inline constexpr long long max_windows_value_units = 32766;
+
+} // namespace detail
+
+ENVGUARD_DECL std::string RuleViolation::message(std::string_view action, std::string_view name) const {
+    return detail::refusal(action, name, rule != nullptr ? rule : "");
+}
+
+ENVGUARD_DECL RuleViolation check_name(std::string_view name) noexcept {
+    if (name.empty()) return {errc::invalid_name, "a variable name must not be empty"};
+    // A leading '=' is its own rule: on Windows such names (=C:) are the hidden per-drive current
+    // directories, which a program must pass on but never set.
+    if (name.front() == '=')
+        return {errc::invalid_name, "a variable name must not start with '='"};
+    for (char c : name) {
+        if (c == '=') return {errc::invalid_name, "a variable name must not contain '='"};
+        if (c == '\0')
+            return {errc::invalid_name, "a variable name must not contain a NUL character"};
+    }
+#if ENVGUARD_WINDOWS
+    const long long units = detail::utf16_length(name);
+    if (units < 0) return {errc::invalid_name, "a variable name must be valid UTF-8"};
+    // Longer names are accepted by SetEnvironmentVariableW and then missing from the block that
+    // children get (seen under wine): refuse them rather than lose them.
+    if (units > detail::max_windows_value_units)
+        return {errc::invalid_name, "a variable name must not be longer than 32,766 UTF-16 characters"};
+#endif
+    return {errc::invalid_name, nullptr};
+}
+
+ENVGUARD_DECL RuleViolation check_value(std::string_view value) noexcept {
+    if (value.find('\0') != std::string_view::npos)
+        return {errc::invalid_value, "a value must not contain a NUL character"};
+#if ENVGUARD_WINDOWS
+    const long long units = detail::utf16_length(value);
+    if (units < 0) return {errc::invalid_value, "a value must be valid UTF-8"};
+    if (units > detail::max_windows_value_units)
+        return {errc::value_too_long, "a value must not be longer than 32,766 UTF-16 characters"};
+#endif
+    return {errc::invalid_value, nullptr};
+}
+
+ENVGUARD_DECL RuleViolation check_path_entry(std::string_view dir) noexcept {
+    if (auto bad = check_value(dir)) return bad;
+    if (dir.empty())
+        return {errc::invalid_value, "a directory to add to a path list must not be empty "
+                                     "(an empty entry means the current directory)"};
+    if (dir.find(path_list_separator) != std::string_view::npos) {
+#if ENVGUARD_WINDOWS
+        return {errc::invalid_value, "a directory to add to a path list must not contain ';', the list separator"};
+#else
+        return {errc::invalid_value, "a directory to add to a path list must not contain ':', the list separator"};
+#endif
+    }
+    return {errc::invalid_value, nullptr};
+}
+
+ENVGUARD_DECL bool same_name(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && detail::compare_names(a, b) == 0;
+}
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
+// ---- end envguard/names.hpp ----
+// ---- begin envguard/lock.hpp ----
+//
+// The process-wide lock that every envguard access to the environment takes. setenv/unsetenv are not
+// thread-safe against each other or against getenv, so envguard serializes its own calls. It cannot
+// protect against code that calls getenv/setenv directly: see "Threads" in the README.
+
+
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+#include <new>
+#include <thread>
+
+#if !ENVGUARD_WINDOWS
+#    include <pthread.h> // pthread_atfork
+#endif
+
+ENVGUARD_NAMESPACE_BEGIN
+
+namespace detail {
+
+// The process-wide lock: recursive, because a guard holding the lock for its whole life
+// (envguard::exclusive) still calls envguard functions that take it again. Not std::recursive_mutex,
+// because a child made by fork() must be able to use it (see after_fork_in_child): glibc's recursive
+// mutex records its owner by kernel thread id, which a child does not share with its parent, so a
+// child forked while its parent held the lock (inside ScopedEnv(envguard::exclusive, ...)) could
+// neither release nor take it again and hung. Here the owner is the std::thread::id (pthread_self),
+// which the child's one thread keeps.
+class env_mutex_type {
+public:
+    env_mutex_type() noexcept = default;
+    env_mutex_type(const env_mutex_type&) = delete;
+    env_mutex_type& operator=(const env_mutex_type&) = delete;
+
+    void lock() {
+        const std::thread::id self = std::this_thread::get_id();
+        if (owner_.load(std::memory_order_relaxed) == self) { // only this thread stores SELF
+            ++depth_;
+            return;
+        }
+        mutex_.lock();
+        owner_.store(self, std::memory_order_relaxed);
+        depth_ = 1;
+    }
+    bool try_lock() {
+        const std::thread::id self = std::this_thread::get_id();
+        if (owner_.load(std::memory_order_relaxed) == self) {
+            ++depth_;
+            return true;
+        }
+        if (!mutex_.try_lock()) return false;
+        owner_.store(self, std::memory_order_relaxed);
+        depth_ = 1;
+        return true;
+    }
+    void unlock() noexcept {
+        if (--depth_ != 0) return;
+        owner_.store(std::thread::id(), std::memory_order_relaxed);
+        mutex_.unlock();
+    }
+
+    // Runs in the child of fork(), which has one thread: a copy of the one that called fork. Whatever
+    // other threads held means nothing there, so the lock is free, unless the forking thread held
+    // it: then the child holds it just as deeply, and the guards that took it release it as usual.
+    void after_fork_in_child() noexcept {
+        const bool held_by_forking_thread =
+            owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+        ::new (static_cast<void*>(&mutex_)) std::mutex(); // the inherited state is meaningless here
+        if (held_by_forking_thread) {
+            mutex_.lock(); // free after the line above: cannot block
+        } else {
+            owner_.store(std::thread::id(), std::memory_order_relaxed);
+            depth_ = 0;
+        }
+    }
+
+private:
+    std::mutex mutex_;
+    std::atomic<std::thread::id> owner_{};
+    std::size_t depth_ = 0; // read and written only by the owner
+};
+
+// The one envguard mutex of the program (a function-local static: one object, however many
+// translation units include this header).
+ENVGUARD_DECL env_mutex_type& env_mutex() noexcept;
+
+} // namespace detail
+
+/// Tag: construct a ScopedEnv with `envguard::exclusive` to hold EnvLock from construction until the
+/// guard has restored everything, so that no other thread's envguard calls interleave with its changes.
+struct exclusive_t {
+    explicit exclusive_t() = default;
+};
+inline constexpr exclusive_t exclusive{};
+
+/// Holds the process-wide envguard lock for its lifetime. Hold one to make several envguard calls
+/// atomic with respect to other threads that use envguard. Recursive: a thread may nest them.
+class EnvLock {
+public:
+    EnvLock();
+    EnvLock(const EnvLock&) = delete;
+    EnvLock& operator=(const EnvLock&) = delete;
+
+private:
+    std::unique_lock<detail::env_mutex_type> lock_;
+};
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+#if !ENVGUARD_WINDOWS
+inline void env_mutex_after_fork_in_child() noexcept;
+#endif
+
+ENVGUARD_DECL env_mutex_type& env_mutex() noexcept {
+    static env_mutex_type mutex;
+#if !ENVGUARD_WINDOWS
+    // Registered once, the first time envguard locks: before that no child can inherit it held.
+    static const int registered = ::pthread_atfork(nullptr, nullptr, &env_mutex_after_fork_in_child);
+    (void)registered;
+#endif
+    return mutex;
+}
+
+#if !ENVGUARD_WINDOWS
+inline void env_mutex_after_fork_in_child() noexcept { env_mutex().after_fork_in_child(); }
+#endif
+
+} // namespace detail
+
+ENVGUARD_DECL EnvLock::EnvLock() : lock_(detail::env_mutex()) {}
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
+// ---- end envguard/lock.hpp ----
+// ---- begin envguard/env.hpp ----
+//
+// Checked, locked access to one variable at a time, in three states: std::nullopt is unset, "" is set
+// to the empty string, anything else is a value. Every function validates its input before it touches
+// anything, so a bad name or value changes nothing. Each throwing function has an overload taking
+// std::error_code& that never throws.
+//
+// Both forms share one core that reports every failure as a value (detail::env_failure): the
+// std::error_code overloads hand its code on, the throwing ones build their EnvError from it. Nothing
+// on the error_code path throws or builds an exception, so those overloads, and this header, work
+// without exceptions (-fno-exceptions), where the throwing overloads are left out.
+
+
 #include <new>
 #include <optional>
 #include <string>
@@ -865,97 +1115,20 @@ ENVGUARD_NAMESPACE_END
 #if ENVGUARD_BODIES
 // ---- begin envguard/detail/validate.hpp ----
 //
-// The rules for names and values, in one place so that every entry point (get, set, guards, overlays,
-// snapshots) accepts and refuses exactly the same input with exactly the same words.
+// The library's use of the rules for names and values. The rules themselves and their words are public
+// (names.hpp: check_name, check_value, check_path_entry), so that every entry point (get, set, guards,
+// overlays, snapshots) and every program that checks input ahead of time accepts and refuses exactly
+// the same input with exactly the same words.
 
 
-#include <cstddef>
 #include <string_view>
 
 ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
-// A broken rule: which error value and the sentence that explains it. rule == nullptr means "valid".
-struct rule_violation {
-    errc code;
-    const char* rule;
-    explicit operator bool() const noexcept { return rule != nullptr; }
-};
-
-// The number of UTF-16 code units TEXT becomes, or -1 when TEXT is not valid UTF-8 (overlong forms,
-// surrogates and code points above U+10FFFF are invalid). Windows stores names and values as UTF-16,
-// so this is where "not valid UTF-8" and "too long" are decided, before anything is converted.
-inline long long utf16_length(std::string_view text) noexcept {
-    long long units = 0;
-    for (std::size_t i = 0; i < text.size();) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        std::size_t extra = 0;
-        unsigned long code = 0;
-        if (byte < 0x80) {
-            code = byte;
-        } else if ((byte & 0xE0) == 0xC0) {
-            extra = 1;
-            code = byte & 0x1F;
-        } else if ((byte & 0xF0) == 0xE0) {
-            extra = 2;
-            code = byte & 0x0F;
-        } else if ((byte & 0xF8) == 0xF0) {
-            extra = 3;
-            code = byte & 0x07;
-        } else {
-            return -1;
-        }
-        if (i + extra >= text.size()) return -1; // truncated sequence
-        for (std::size_t k = 1; k <= extra; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0) != 0x80) return -1;
-            code = (code << 6) | (next & 0x3F);
-        }
-        static const unsigned long minimum[] = {0, 0x80, 0x800, 0x10000};
-        if (code < minimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return -1;
-        units += code >= 0x10000 ? 2 : 1;
-        i += extra + 1;
-    }
-    return units;
-}
-
-// The longest value Windows keeps whole, in UTF-16 code units: 32,767 including the terminating NUL
-// (a 32,767-unit value comes back one unit short under wine).
-inline constexpr long long max_windows_value_units = 32766;
-
-inline rule_violation check_name(std::string_view name) noexcept {
-    if (name.empty()) return {errc::invalid_name, "a variable name must not be empty"};
-    // A leading '=' is its own rule: on Windows such names (=C:) are the hidden per-drive current
-    // directories, which a program must pass on but never set.
-    if (name.front() == '=')
-        return {errc::invalid_name, "a variable name must not start with '='"};
-    for (char c : name) {
-        if (c == '=') return {errc::invalid_name, "a variable name must not contain '='"};
-        if (c == '\0')
-            return {errc::invalid_name, "a variable name must not contain a NUL character"};
-    }
-#if ENVGUARD_WINDOWS
-    const long long units = utf16_length(name);
-    if (units < 0) return {errc::invalid_name, "a variable name must be valid UTF-8"};
-    // Longer names are accepted by SetEnvironmentVariableW and then missing from the block that
-    // children get (seen under wine): refuse them rather than lose them.
-    if (units > max_windows_value_units)
-        return {errc::invalid_name, "a variable name must not be longer than 32,766 UTF-16 characters"};
-#endif
-    return {errc::invalid_name, nullptr};
-}
-
-inline rule_violation check_value(std::string_view value) noexcept {
-    if (value.find('\0') != std::string_view::npos)
-        return {errc::invalid_value, "a value must not contain a NUL character"};
-#if ENVGUARD_WINDOWS
-    const long long units = utf16_length(value);
-    if (units < 0) return {errc::invalid_value, "a value must be valid UTF-8"};
-    if (units > max_windows_value_units)
-        return {errc::value_too_long, "a value must not be longer than 32,766 UTF-16 characters"};
-#endif
-    return {errc::invalid_value, nullptr};
-}
+using rule_violation = RuleViolation;
+using envguard::check_name;
+using envguard::check_value;
 
 // A name and, for a change that sets, its value: the first rule they break. Never throws and never
 // allocates: the non-throwing core (env.hpp) reports bad.code, the throwing wrappers build their
@@ -1387,53 +1560,6 @@ private:
 ENVGUARD_NAMESPACE_END
 
 #if ENVGUARD_BODIES
-// ---- begin envguard/detail/names.hpp ----
-//
-// How two variable names compare. POSIX names are byte strings compared exactly; Windows names are
-// case-insensitive (and case-preserving), so Path and PATH are one variable there. Every container
-// and guard in envguard compares names through these two functions and nothing else.
-
-
-#if ENVGUARD_WINDOWS
-#endif
-
-#include <cstddef>
-#include <string_view>
-
-ENVGUARD_NAMESPACE_BEGIN
-namespace detail {
-
-#if ENVGUARD_WINDOWS
-inline int compare_names(std::string_view a, std::string_view b) noexcept {
-    return win32_compare_names(a, b);
-}
-#else
-inline int compare_names(std::string_view a, std::string_view b) noexcept { return a.compare(b); }
-#endif
-
-inline bool same_name(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && compare_names(a, b) == 0;
-}
-
-// An entry of the environment that has no usable name: an empty one (POSIX: an entry "=x", as
-// `env '=x' prog` leaves it) or, on Windows, one starting with '=' (the hidden per-drive current
-// directories "=C:", which cmd.exe always passes on). Such entries are recorded by
-// EnvSnapshot::capture and passed on to children, but never written, unset or diffed: no name rule
-// accepts them, so no envguard operation can change them, and whole-environment operations (clear(),
-// SnapshotGuard, diff) leave them as they are.
-inline bool is_hidden_name(std::string_view name) noexcept {
-    return name.empty() || name.front() == '=';
-}
-
-struct name_less {
-    bool operator()(std::string_view a, std::string_view b) const noexcept {
-        return compare_names(a, b) < 0;
-    }
-};
-
-} // namespace detail
-ENVGUARD_NAMESPACE_END
-// ---- end envguard/detail/names.hpp ----
 ENVGUARD_NAMESPACE_BEGIN
 
 ENVGUARD_DECL NothrowScopedEnv::NothrowScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
@@ -3004,16 +3130,6 @@ ENVGUARD_NAMESPACE_END
 #if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
 ENVGUARD_NAMESPACE_BEGIN
 
-namespace detail {
-
-#if ENVGUARD_WINDOWS
-inline constexpr char path_list_separator = ';';
-#else
-inline constexpr char path_list_separator = ':';
-#endif
-
-} // namespace detail
-
 /// A recipe of environment changes as data: built with set, set_empty, unset, prepend_path,
 /// append_path, clear and keep (each validated when added), printed with to_string(), applied to this
 /// process with apply() (undone by the guard it returns) or rendered for a child with render().
@@ -3100,7 +3216,7 @@ public:
 private:
     EnvOverlay& add(Kind kind, std::string_view name, std::string_view value);
 
-    static void check_path_entry(std::string_view action, std::string_view name,
+    static void require_path_entry(std::string_view action, std::string_view name,
                                  std::string_view dir);
 
     // The process's current state of every name the overlay can touch, and the plan that takes it to
@@ -3161,12 +3277,12 @@ ENVGUARD_DECL EnvOverlay& EnvOverlay::assign(std::string_view name, const std::o
 }
 
 ENVGUARD_DECL EnvOverlay& EnvOverlay::prepend_path(std::string_view name, std::string_view dir) {
-    check_path_entry("prepend to", name, dir);
+    require_path_entry("prepend to", name, dir);
     return add(Kind::prepend_path, name, dir);
 }
 
 ENVGUARD_DECL EnvOverlay& EnvOverlay::append_path(std::string_view name, std::string_view dir) {
-    check_path_entry("append to", name, dir);
+    require_path_entry("append to", name, dir);
     return add(Kind::append_path, name, dir);
 }
 
@@ -3200,8 +3316,8 @@ ENVGUARD_DECL EnvSnapshot EnvOverlay::render(const EnvSnapshot& base) const {
                 result.set(op.name, op.value);
             } else if (!detail::path_list_contains(*current, op.value)) {
                 std::string list = op.kind == Kind::prepend_path
-                                       ? op.value + detail::path_list_separator + *current
-                                       : *current + detail::path_list_separator + op.value;
+                                       ? op.value + path_list_separator + *current
+                                       : *current + path_list_separator + op.value;
                 result.set(op.name, list);
             }
             break;
@@ -3244,18 +3360,10 @@ ENVGUARD_DECL EnvOverlay& EnvOverlay::add(Kind kind, std::string_view name, std:
     return *this;
 }
 
-ENVGUARD_DECL void EnvOverlay::check_path_entry(std::string_view action, std::string_view name,
+ENVGUARD_DECL void EnvOverlay::require_path_entry(std::string_view action, std::string_view name,
                              std::string_view dir) {
-    detail::require_valid(action, name, dir);
-    if (dir.empty())
-        throw detail::make_env_error(errc::invalid_value, action, name,
-                                     "a directory to add to a path list must not be empty "
-                                     "(an empty entry means the current directory)");
-    if (dir.find(detail::path_list_separator) != std::string_view::npos)
-        throw detail::make_env_error(
-            errc::invalid_value, action, name,
-            std::string("a directory to add to a path list must not contain '") +
-                detail::path_list_separator + "', the list separator");
+    detail::require_valid(action, name);
+    if (auto bad = envguard::check_path_entry(dir)) throw detail::make_env_error(bad.code, action, name, bad.rule);
 }
 
 ENVGUARD_DECL std::vector<detail::planned_change> EnvOverlay::plan_against_process() const {
@@ -4036,8 +4144,25 @@ struct Finding {
 ENVGUARD_DECL bool has_errors(const std::vector<Finding>& findings) noexcept;
 
 /// What in ENV will make a cargo coverage build fail or go somewhere unexpected. Knows only the
-/// environment: what cargo's config files add is `envguard check`'s job.
+/// environment: what cargo's config files add is `envguard check`'s job (which words its findings
+/// with the rules below, so both say the same thing about the same setting).
 ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot& env);
+
+/// What sccache prints when it refuses to run because VARIABLE=1 (CARGO_INCREMENTAL or
+/// CARGO_BUILD_INCREMENTAL) is in its environment, in both of its wordings:
+/// `0.5.1-0.10: "sccache: increment compilation is  prohibited."; 0.14 and later: "sccache:
+/// incremental compilation is prohibited: Unset VARIABLE to continue."` (the two spaces are sccache's).
+ENVGUARD_DECL std::string sccache_refusal_text(std::string_view variable);
+
+/// The error for VARIABLE=VALUE when cargo reads VARIABLE as a boolean (CARGO_BUILD_INCREMENTAL,
+/// CARGO_PROFILE_<NAME>_INCREMENTAL) and VALUE is neither "true" nor "false": cargo stops. std::nullopt
+/// when VALUE is null (the variable is unset) or a valid boolean.
+ENVGUARD_DECL std::optional<Finding> cargo_bool_finding(std::string_view variable, const std::string* value);
+
+/// The error for a target directory set to the empty string by VARIABLE (CARGO_TARGET_DIR,
+/// CARGO_BUILD_TARGET_DIR or build.target-dir): cargo stops with "the target directory is set to an
+/// empty string".
+ENVGUARD_DECL Finding empty_target_dir_finding(std::string_view variable);
 
 /// The cargo-llvm-cov recipe: the environment it needs and the commands each mode runs.
 class CoverageProfile {
@@ -4129,90 +4254,125 @@ ENVGUARD_DECL bool operator==(const Finding& a, const Finding& b) {
            a.fix == b.fix;
 }
 
+ENVGUARD_DECL std::string sccache_refusal_text(std::string_view variable) {
+    return "0.5.1-0.10: \"sccache: increment compilation is  prohibited.\"; 0.14 and later: \"sccache: "
+           "incremental compilation is prohibited: Unset " +
+           std::string(variable) + " to continue.\"";
+}
+
+ENVGUARD_DECL std::optional<Finding> cargo_bool_finding(std::string_view variable, const std::string* value) {
+    if (value == nullptr || *value == "true" || *value == "false") return std::nullopt;
+    return Finding{Severity::error, std::string(variable),
+                   std::string(variable) + "=" + envguard::quote_value(*value) +
+                       ": cargo stops with \"provided string was not `true` or `false`\"",
+                   "use true or false, or unset it"};
+}
+
+ENVGUARD_DECL Finding empty_target_dir_finding(std::string_view variable) {
+    const std::string name(variable);
+    return {Severity::error, name,
+            name + " is set to the empty string: cargo stops with \"the target directory is set to an "
+                   "empty string\"",
+            "unset " + name + " (not empty) to use the workspace's target/"};
+}
+
+namespace detail {
+
+// The rules of check_coverage_environment, one function per setting. INCREMENTAL_ON: whether cargo
+// builds incrementally (CARGO_INCREMENTAL=1, or CARGO_BUILD_INCREMENTAL=true without it).
+inline bool coverage_incremental_on(const EnvSnapshot& env) {
+    if (const std::string* incremental = env.find("CARGO_INCREMENTAL")) return *incremental == "1";
+    const std::string* build_incremental = env.find("CARGO_BUILD_INCREMENTAL");
+    return build_incremental && *build_incremental == "true";
+}
+
+inline std::string coverage_sccache_refuses() {
+    return "sccache (0.5.1 and later) refuses to run when CARGO_INCREMENTAL=1 (" +
+           sccache_refusal_text("CARGO_INCREMENTAL") + ")";
+}
+
+// The wrapper cargo will run: RUSTC_WRAPPER, set (even to ""), beats every other source.
+inline void check_coverage_wrapper(const EnvSnapshot& env, bool incremental_on, std::vector<Finding>& out) {
+    const std::string* wrapper = env.find("RUSTC_WRAPPER");
+    if (wrapper && !wrapper->empty()) {
+        if (incremental_on && names_sccache(*wrapper))
+            out.push_back({Severity::error, "RUSTC_WRAPPER",
+                           "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
+                               " together with incremental builds: " + coverage_sccache_refuses(),
+                           "set RUSTC_WRAPPER to the empty string (not unset), or set "
+                           "CARGO_INCREMENTAL=0 to keep the cache"});
+        else if (incremental_on)
+            out.push_back({Severity::warning, "RUSTC_WRAPPER",
+                           "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
+                               " sees CARGO_INCREMENTAL=1; a caching wrapper may refuse it",
+                           "set RUSTC_WRAPPER to the empty string (not unset) for coverage"});
+        return;
+    }
+    if (wrapper) return; // set to "": no wrapper, whatever else says
+    if (const std::string* build_wrapper = env.find("CARGO_BUILD_RUSTC_WRAPPER"); build_wrapper && !build_wrapper->empty()) {
+        const bool fatal = incremental_on && names_sccache(*build_wrapper);
+        out.push_back({fatal ? Severity::error : Severity::warning, "CARGO_BUILD_RUSTC_WRAPPER",
+                       "RUSTC_WRAPPER is unset, so cargo will run CARGO_BUILD_RUSTC_WRAPPER=" +
+                           envguard::quote_value(*build_wrapper) +
+                           (fatal ? ": " + coverage_sccache_refuses() : std::string()),
+                       "set RUSTC_WRAPPER to the empty string (not unset): it overrides every other wrapper "
+                       "setting"});
+    } else if (incremental_on) {
+        out.push_back({Severity::warning, "RUSTC_WRAPPER",
+                       "RUSTC_WRAPPER is unset, so a [build] rustc-wrapper in cargo's config "
+                       "(such as sccache) is still used, and CARGO_INCREMENTAL=1 reaches it",
+                       "set RUSTC_WRAPPER to the empty string (not unset)"});
+    } else {
+        out.push_back({Severity::info, "RUSTC_WRAPPER",
+                       "RUSTC_WRAPPER is unset: cargo uses build.rustc-wrapper from its "
+                       "config files, if they name one",
+                       "set RUSTC_WRAPPER to the empty string to be sure no wrapper runs"});
+    }
+}
+
+inline void check_coverage_workspace_wrapper(const EnvSnapshot& env, bool incremental_on,
+                                             std::vector<Finding>& out) {
+    const std::string* workspace_wrapper = env.find("RUSTC_WORKSPACE_WRAPPER");
+    if (workspace_wrapper && !workspace_wrapper->empty() && incremental_on && names_sccache(*workspace_wrapper))
+        out.push_back({Severity::error, "RUSTC_WORKSPACE_WRAPPER",
+                       "RUSTC_WORKSPACE_WRAPPER=" + envguard::quote_value(*workspace_wrapper) +
+                           " together with incremental builds: " + coverage_sccache_refuses(),
+                       "set RUSTC_WORKSPACE_WRAPPER to the empty string (not unset)"});
+}
+
+inline void check_coverage_incremental(const EnvSnapshot& env, std::vector<Finding>& out) {
+    if (const std::string* incremental = env.find("CARGO_INCREMENTAL"); incremental && *incremental != "0" && *incremental != "1")
+        out.push_back({Severity::info, "CARGO_INCREMENTAL",
+                       "CARGO_INCREMENTAL=" + envguard::quote_value(*incremental) +
+                           ": cargo treats every value but \"1\" as off",
+                       "use 1 (on) or 0 (off)"});
+    if (auto finding = cargo_bool_finding("CARGO_BUILD_INCREMENTAL", env.find("CARGO_BUILD_INCREMENTAL")))
+        out.push_back(std::move(*finding));
+}
+
+inline void check_coverage_target_dir(const EnvSnapshot& env, std::vector<Finding>& out) {
+    if (const std::string* target_dir = env.find("CARGO_TARGET_DIR")) {
+        if (target_dir->empty())
+            out.push_back(empty_target_dir_finding("CARGO_TARGET_DIR"));
+        else
+            out.push_back({Severity::info, "CARGO_TARGET_DIR",
+                           "the build goes to CARGO_TARGET_DIR=" + envguard::quote_value(*target_dir) +
+                               " (cargo-llvm-cov uses its llvm-cov-target/), not the workspace's target/",
+                           "unset CARGO_TARGET_DIR to build in the workspace's target/"});
+    }
+    if (const std::string* build_target_dir = env.find("CARGO_BUILD_TARGET_DIR"); build_target_dir && build_target_dir->empty())
+        out.push_back(empty_target_dir_finding("CARGO_BUILD_TARGET_DIR"));
+}
+
+} // namespace detail
+
 ENVGUARD_DECL std::vector<Finding> check_coverage_environment(const EnvSnapshot& env) {
     std::vector<Finding> findings;
-    const std::string* wrapper = env.find("RUSTC_WRAPPER");
-    const std::string* workspace_wrapper = env.find("RUSTC_WORKSPACE_WRAPPER");
-    const std::string* build_wrapper = env.find("CARGO_BUILD_RUSTC_WRAPPER");
-    const std::string* incremental = env.find("CARGO_INCREMENTAL");
-    const std::string* build_incremental = env.find("CARGO_BUILD_INCREMENTAL");
-    const std::string* target_dir = env.find("CARGO_TARGET_DIR");
-    const std::string* build_target_dir = env.find("CARGO_BUILD_TARGET_DIR");
-    const bool incremental_on = incremental ? *incremental == "1"
-                                            : (build_incremental && *build_incremental == "true");
-    const char* sccache_refuses =
-        "sccache (0.5.1 and later) refuses to run when CARGO_INCREMENTAL=1 (0.5.1-0.10: \"sccache: "
-        "increment compilation is  prohibited.\"; 0.14 and later: \"sccache: incremental compilation "
-        "is prohibited: Unset CARGO_INCREMENTAL to continue.\")";
-
-    // The wrapper cargo will run: RUSTC_WRAPPER, set (even to ""), beats every other source.
-    if (wrapper && !wrapper->empty()) {
-        if (incremental_on && detail::names_sccache(*wrapper))
-            findings.push_back({Severity::error, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
-                                    " together with incremental builds: " + sccache_refuses,
-                                "set RUSTC_WRAPPER to the empty string (not unset), or set "
-                                "CARGO_INCREMENTAL=0 to keep the cache"});
-        else if (incremental_on)
-            findings.push_back({Severity::warning, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER=" + envguard::quote_value(*wrapper) +
-                                    " sees CARGO_INCREMENTAL=1; a caching wrapper may refuse it",
-                                "set RUSTC_WRAPPER to the empty string (not unset) for coverage"});
-    } else if (!wrapper) {
-        if (build_wrapper && !build_wrapper->empty()) {
-            const bool fatal = incremental_on && detail::names_sccache(*build_wrapper);
-            findings.push_back(
-                {fatal ? Severity::error : Severity::warning, "CARGO_BUILD_RUSTC_WRAPPER",
-                 "RUSTC_WRAPPER is unset, so cargo will run CARGO_BUILD_RUSTC_WRAPPER=" +
-                     envguard::quote_value(*build_wrapper) + (fatal ? std::string(": ") + sccache_refuses : ""),
-                 "set RUSTC_WRAPPER to the empty string (not unset): it overrides every other wrapper "
-                 "setting"});
-        } else if (incremental_on) {
-            findings.push_back({Severity::warning, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER is unset, so a [build] rustc-wrapper in cargo's config "
-                                "(such as sccache) is still used, and CARGO_INCREMENTAL=1 reaches it",
-                                "set RUSTC_WRAPPER to the empty string (not unset)"});
-        } else {
-            findings.push_back({Severity::info, "RUSTC_WRAPPER",
-                                "RUSTC_WRAPPER is unset: cargo uses build.rustc-wrapper from its "
-                                "config files, if they name one",
-                                "set RUSTC_WRAPPER to the empty string to be sure no wrapper runs"});
-        }
-    }
-    if (workspace_wrapper && !workspace_wrapper->empty() && incremental_on &&
-        detail::names_sccache(*workspace_wrapper))
-        findings.push_back({Severity::error, "RUSTC_WORKSPACE_WRAPPER",
-                            "RUSTC_WORKSPACE_WRAPPER=" + envguard::quote_value(*workspace_wrapper) +
-                                " together with incremental builds: " + sccache_refuses,
-                            "set RUSTC_WORKSPACE_WRAPPER to the empty string (not unset)"});
-
-    if (incremental && *incremental != "0" && *incremental != "1")
-        findings.push_back({Severity::info, "CARGO_INCREMENTAL",
-                            "CARGO_INCREMENTAL=" + envguard::quote_value(*incremental) +
-                                ": cargo treats every value but \"1\" as off",
-                            "use 1 (on) or 0 (off)"});
-    if (build_incremental && *build_incremental != "true" && *build_incremental != "false")
-        findings.push_back({Severity::error, "CARGO_BUILD_INCREMENTAL",
-                            "CARGO_BUILD_INCREMENTAL=" + envguard::quote_value(*build_incremental) +
-                                ": cargo stops with \"provided string was not `true` or `false`\"",
-                            "use true or false, or unset it"});
-
-    if (target_dir && target_dir->empty())
-        findings.push_back({Severity::error, "CARGO_TARGET_DIR",
-                            "CARGO_TARGET_DIR is set to the empty string: cargo stops with \"the "
-                            "target directory is set to an empty string\"",
-                            "unset CARGO_TARGET_DIR (not empty) to use the workspace's target/"});
-    else if (target_dir)
-        findings.push_back({Severity::info, "CARGO_TARGET_DIR",
-                            "the build goes to CARGO_TARGET_DIR=" + envguard::quote_value(*target_dir) +
-                                " (cargo-llvm-cov uses its llvm-cov-target/), not the workspace's "
-                                "target/",
-                            "unset CARGO_TARGET_DIR to build in the workspace's target/"});
-    if (build_target_dir && build_target_dir->empty())
-        findings.push_back({Severity::error, "CARGO_BUILD_TARGET_DIR",
-                            "CARGO_BUILD_TARGET_DIR is set to the empty string: cargo stops with an "
-                            "error",
-                            "unset CARGO_BUILD_TARGET_DIR"});
+    const bool incremental_on = detail::coverage_incremental_on(env);
+    detail::check_coverage_wrapper(env, incremental_on, findings);
+    detail::check_coverage_workspace_wrapper(env, incremental_on, findings);
+    detail::check_coverage_incremental(env, findings);
+    detail::check_coverage_target_dir(env, findings);
     return findings;
 }
 

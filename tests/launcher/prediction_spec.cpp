@@ -246,3 +246,155 @@ TEST_CASE("the manifest fallback: an inherited dependency renamed in [workspace.
     s.write("crates/c/Cargo.toml", "[package]\nname = \"c\"\nversion = \"0.1.0\"\n");
     CHECK(launcher::crates_depending_on(launcher::load_workspace(s.dir), "pyo3") == std::vector<std::string>{"a", "b"});
 }
+
+// ---- predict()'s parts, one per setting ----
+
+TEST_CASE("predict_incremental: CARGO_INCREMENTAL beats CARGO_BUILD_INCREMENTAL, only \"1\" is on") {
+    const launcher::CargoConfig config;
+    envguard::EnvSnapshot env;
+    env.set("CARGO_INCREMENTAL", "yes");
+    env.set("CARGO_BUILD_INCREMENTAL", "true");
+    auto result = launcher::predict_incremental(config, env, PredictFor::build);
+    CHECK_FALSE(result.on);
+    CHECK(result.rule == "CARGO_INCREMENTAL=\"yes\" in the environment (every value but \"1\" is off)");
+    env.unset("CARGO_INCREMENTAL");
+    result = launcher::predict_incremental(config, env, PredictFor::build);
+    CHECK(result.on);
+    CHECK(result.rule == "CARGO_BUILD_INCREMENTAL=\"true\" in the environment");
+    CHECK(result.source.file.empty());
+}
+
+TEST_CASE("predict_incremental: coverage reads the test profile, which falls back to dev's") {
+    launcher::CargoConfig config;
+    config.dev_incremental = launcher::ConfigBool{false, {"/w/.cargo/config.toml", 3}};
+    const envguard::EnvSnapshot env;
+    auto result = launcher::predict_incremental(config, env, PredictFor::coverage);
+    CHECK_FALSE(result.on);
+    CHECK(result.rule == "profile.dev.incremental = false (cargo llvm-cov runs cargo test, whose test "
+                         "profile inherits dev's setting)");
+    CHECK(result.source.line == 3);
+    config.dev_incremental.reset();
+    result = launcher::predict_incremental(config, env, PredictFor::coverage);
+    CHECK(result.on);
+    CHECK(result.rule == "the test profile's default (it inherits dev's)");
+    CHECK(launcher::predict_incremental(config, env, PredictFor::build).rule == "the dev profile's default");
+}
+
+TEST_CASE("profile_incremental_findings: a value cargo cannot read as a boolean is an error") {
+    envguard::EnvSnapshot env;
+    env.set("CARGO_PROFILE_DEV_INCREMENTAL", "true");
+    CHECK(launcher::profile_incremental_findings(env).empty());
+    env.set("CARGO_PROFILE_RELEASE_INCREMENTAL", "1");
+    const auto findings = launcher::profile_incremental_findings(env);
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0] == *envguard::cargo_bool_finding("CARGO_PROFILE_RELEASE_INCREMENTAL", env.find("CARGO_PROFILE_RELEASE_INCREMENTAL")));
+    CHECK(findings[0].problem ==
+          "CARGO_PROFILE_RELEASE_INCREMENTAL=\"1\": cargo stops with \"provided string was not `true` or `false`\"");
+}
+
+TEST_CASE("seen_by_wrapper: [env] fills in a missing variable, replaces a set one only with force") {
+    launcher::CargoConfig config;
+    config.env.push_back({"CARGO_INCREMENTAL", "1", false, false, {}});
+    envguard::EnvSnapshot env;
+    CHECK(launcher::seen_by_wrapper(config, env, "CARGO_INCREMENTAL") == std::optional<std::string>("1"));
+    env.set("CARGO_INCREMENTAL", "0");
+    CHECK(launcher::seen_by_wrapper(config, env, "CARGO_INCREMENTAL") == std::optional<std::string>("0"));
+    config.env[0].force = true;
+    CHECK(launcher::seen_by_wrapper(config, env, "CARGO_INCREMENTAL") == std::optional<std::string>("1"));
+    CHECK_FALSE(launcher::seen_by_wrapper(config, env, "CARGO_BUILD_INCREMENTAL").has_value());
+}
+
+TEST_CASE("predict_target_dir: variables before the config, an empty one stops cargo") {
+    launcher::CargoConfig config;
+    config.target_dir = launcher::ConfigString{"/elsewhere", {"/w/.cargo/config.toml", 2}};
+    envguard::EnvSnapshot env;
+    auto result = launcher::predict_target_dir(config, env, "/w/sub", "/w");
+    CHECK(result.dir == std::optional<fs::path>("/elsewhere"));
+    CHECK(result.source.line == 2);
+    CHECK_FALSE(result.error);
+    env.set("CARGO_BUILD_TARGET_DIR", "out");
+    result = launcher::predict_target_dir(config, env, "/w/sub", "/w");
+    CHECK(result.dir == std::optional<fs::path>("/w/sub/out")); // relative: from the directory cargo runs in
+    CHECK(result.rule == "CARGO_BUILD_TARGET_DIR is set");
+    env.set("CARGO_TARGET_DIR", "");
+    result = launcher::predict_target_dir(config, env, "/w/sub", "/w");
+    CHECK_FALSE(result.dir);
+    REQUIRE(result.error);
+    CHECK(*result.error == envguard::empty_target_dir_finding("CARGO_TARGET_DIR"));
+    CHECK(launcher::predict_target_dir({}, {}, "/w", "/w").dir == std::optional<fs::path>("/w/target"));
+}
+
+TEST_CASE("wrapper_finding: a missing wrapper, and an sccache that refuses what it sees") {
+    Scratch s;
+    const auto env = s.env();
+    const std::optional<std::string> one("1"), none, version("sccache 0.16.0");
+    launcher::WrapperPrediction missing{std::string("no-such-wrapper"), "RUSTC_WRAPPER is set", {}};
+    auto finding = launcher::wrapper_finding({missing, true, env, s.dir, none, none, none, false});
+    REQUIRE(finding);
+    CHECK(finding->severity == envguard::Severity::error);
+    CHECK(contains(finding->problem, "cargo will try to run the wrapper \"no-such-wrapper\""));
+
+    launcher::WrapperPrediction sccache{std::string("sccache"), "RUSTC_WRAPPER is set", {}};
+    CHECK_FALSE(launcher::wrapper_finding({sccache, true, env, s.dir, none, none, version, false}));
+    finding = launcher::wrapper_finding({sccache, false, env, s.dir, none, one, version, false});
+    REQUIRE(finding);
+    CHECK(finding->variable == "RUSTC_WORKSPACE_WRAPPER");
+    CHECK(contains(finding->problem, envguard::sccache_refusal_text("CARGO_BUILD_INCREMENTAL")));
+    const std::optional<std::string> old("sccache 0.4.2");
+    finding = launcher::wrapper_finding({sccache, true, env, s.dir, one, none, old, false});
+    REQUIRE(finding);
+    CHECK(finding->severity == envguard::Severity::warning);
+    const launcher::WrapperPrediction no_wrapper{std::nullopt, "RUSTC_WRAPPER is set to the empty string", {}};
+    CHECK_FALSE(launcher::wrapper_finding({no_wrapper, true, env, s.dir, one, none, version, true}));
+}
+
+TEST_CASE("wrapper_nesting: only when both wrappers run") {
+    const launcher::WrapperPrediction outer{std::string("/usr/bin/sccache"), "", {}};
+    const launcher::WrapperPrediction inner{std::string("logwrap"), "", {}};
+    const launcher::WrapperPrediction none{std::nullopt, "", {}};
+    CHECK(launcher::wrapper_nesting(outer, inner) ==
+          "workspace members are compiled as `sccache logwrap rustc …` (the two nest), other crates as "
+          "`sccache rustc …`");
+    CHECK(launcher::wrapper_nesting(outer, none).empty());
+    CHECK(launcher::wrapper_nesting(none, inner).empty());
+}
+
+TEST_CASE("env_table_finding: what an [env] entry changes, and whether the environment wins") {
+    const launcher::EnvEntry entry{"RUSTC_WRAPPER", "sccache", false, false, {}};
+    envguard::EnvSnapshot env;
+    auto finding = launcher::env_table_finding(entry, env);
+    CHECK(finding.severity == envguard::Severity::info);
+    CHECK(contains(finding.problem, "cargo never takes its own wrapper from [env]"));
+    CHECK_FALSE(contains(finding.problem, "is not used"));
+    env.set("RUSTC_WRAPPER", "");
+    finding = launcher::env_table_finding(entry, env);
+    CHECK(contains(finding.problem, "; the environment's RUSTC_WRAPPER is set, so it is not used"));
+    CHECK(finding.fix == "set RUSTC_WRAPPER in the environment to change what cargo does");
+}
+
+TEST_CASE("target_dir_finding: says which setting moved the build away from target/") {
+    envguard::EnvSnapshot env;
+    launcher::TargetDirPrediction target;
+    target.dir = fs::path("/w/target");
+    CHECK_FALSE(launcher::target_dir_finding(target, env, "/w"));
+    env.set("CARGO_TARGET_DIR", "/tmp/t");
+    target.dir = fs::path("/tmp/t");
+    target.rule = "CARGO_TARGET_DIR is set";
+    auto finding = launcher::target_dir_finding(target, env, "/w");
+    REQUIRE(finding);
+    CHECK(finding->variable == "CARGO_TARGET_DIR");
+    CHECK(finding->problem == "the build goes to /tmp/t (CARGO_TARGET_DIR is set), not the workspace's target/");
+    CHECK(finding->fix == "unset CARGO_TARGET_DIR to build in the workspace's target/");
+    target.dir.reset(); // cargo stops: nothing to say about where it builds
+    CHECK_FALSE(launcher::target_dir_finding(target, env, "/w"));
+}
+
+TEST_CASE("FileLocation::to_string: FILE:LINE, relative to the current directory when below it") {
+    const fs::path cwd = fs::current_path();
+    CHECK(launcher::FileLocation{}.to_string().empty()); // not from a file
+    CHECK(launcher::FileLocation{cwd / ".cargo" / "config.toml", 2, 0}.to_string() ==
+          (fs::path(".cargo") / "config.toml").string() + ":2");
+    CHECK(launcher::FileLocation{fs::path("envguard.toml"), 7, 3}.to_string() == "envguard.toml:7"); // stored relative
+    const fs::path outside = cwd.root_path() / "envguard-spec-elsewhere" / "Cargo.toml";
+    CHECK(launcher::FileLocation{outside, 1, 0}.to_string() == outside.string() + ":1"); // not below: as stored
+}

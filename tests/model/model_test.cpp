@@ -22,7 +22,7 @@ using State = std::map<std::string, std::optional<std::string>>;
 
 const std::vector<std::string> names{"ENVGUARD_M_A", "ENVGUARD_M_B", "ENVGUARD_M_C", "ENVGUARD_M_D",
                                      "ENVGUARD_M_PATH"};
-const std::string sep(1, envguard::detail::path_list_separator);
+const std::string sep(1, envguard::path_list_separator);
 const std::vector<std::optional<std::string>> values{std::nullopt, std::string(), std::string("a"),
                                                      std::string("value with spaces"),
                                                      "/x" + sep + "/y", std::string("/d1")};

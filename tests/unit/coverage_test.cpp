@@ -203,3 +203,49 @@ TEST_CASE("Profile: the built-ins are coverage, coverage-cached and sccache") {
     CHECK(envguard::find_builtin_profile("sccache")->overlay.to_string() ==
           "RUSTC_WRAPPER=\"sccache\"\nCARGO_INCREMENTAL=\"0\"\n");
 }
+
+TEST_CASE("sccache_refusal_text: both of sccache's wordings, naming the variable it found") {
+    CHECK(envguard::sccache_refusal_text("CARGO_BUILD_INCREMENTAL") ==
+          "0.5.1-0.10: \"sccache: increment compilation is  prohibited.\"; 0.14 and later: \"sccache: "
+          "incremental compilation is prohibited: Unset CARGO_BUILD_INCREMENTAL to continue.\"");
+    // check_coverage_environment words its refusal with it
+    envguard::EnvSnapshot env;
+    env.set("RUSTC_WRAPPER", "sccache");
+    env.set("CARGO_INCREMENTAL", "1");
+    const auto findings = envguard::check_coverage_environment(env);
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].problem.find(envguard::sccache_refusal_text("CARGO_INCREMENTAL")) != std::string::npos);
+}
+
+TEST_CASE("cargo_bool_finding: only true and false are booleans to cargo") {
+    const std::string yes = "yes", truth = "true", falsity = "false";
+    CHECK_FALSE(envguard::cargo_bool_finding("CARGO_BUILD_INCREMENTAL", nullptr));
+    CHECK_FALSE(envguard::cargo_bool_finding("CARGO_BUILD_INCREMENTAL", &truth));
+    CHECK_FALSE(envguard::cargo_bool_finding("CARGO_BUILD_INCREMENTAL", &falsity));
+    const auto finding = envguard::cargo_bool_finding("CARGO_PROFILE_DEV_INCREMENTAL", &yes);
+    REQUIRE(finding);
+    CHECK(finding->severity == envguard::Severity::error);
+    CHECK(finding->variable == "CARGO_PROFILE_DEV_INCREMENTAL");
+    CHECK(finding->problem ==
+          "CARGO_PROFILE_DEV_INCREMENTAL=\"yes\": cargo stops with \"provided string was not `true` or `false`\"");
+    CHECK(finding->fix == "use true or false, or unset it");
+}
+
+TEST_CASE("empty_target_dir_finding: the same error for each of the three settings") {
+    for (const char* variable : {"CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "build.target-dir"}) {
+        CAPTURE(variable);
+        const auto finding = envguard::empty_target_dir_finding(variable);
+        CHECK(finding.severity == envguard::Severity::error);
+        CHECK(finding.variable == variable);
+        CHECK(finding.problem == std::string(variable) +
+                                     " is set to the empty string: cargo stops with \"the target directory is "
+                                     "set to an empty string\"");
+        CHECK(finding.fix == "unset " + std::string(variable) + " (not empty) to use the workspace's target/");
+    }
+    envguard::EnvSnapshot env;
+    env.set("RUSTC_WRAPPER", "");
+    env.set("CARGO_BUILD_TARGET_DIR", "");
+    const auto findings = envguard::check_coverage_environment(env);
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0] == envguard::empty_target_dir_finding("CARGO_BUILD_TARGET_DIR"));
+}

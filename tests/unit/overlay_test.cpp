@@ -18,7 +18,7 @@ std::optional<std::string> value(const std::string& v) { return v; }
 std::string list(std::initializer_list<const char*> entries) {
     std::string out;
     for (const char* entry : entries) {
-        if (!out.empty()) out += envguard::detail::path_list_separator;
+        if (!out.empty()) out += envguard::path_list_separator;
         out += entry;
     }
     return out;
@@ -108,7 +108,7 @@ TEST_CASE("EnvOverlay: path entries that would corrupt the list are refused, nam
     CHECK_THROWS_WITH_AS(overlay.append_path("PATH", list({"/a", "/b"})),
                          (std::string("envguard: cannot append to \"PATH\": a directory to add to a path "
                                       "list must not contain '") +
-                          envguard::detail::path_list_separator + "', the list separator")
+                          envguard::path_list_separator + "', the list separator")
                              .c_str(),
                          envguard::EnvError);
     CHECK(overlay.empty()); // a refused operation is not recorded

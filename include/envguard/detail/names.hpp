@@ -1,16 +1,15 @@
 // envguard — RAII guards for process environment variables.
 // SPDX-License-Identifier: MIT
 //
-// How two variable names compare. POSIX names are byte strings compared exactly; Windows names are
-// case-insensitive (and case-preserving), so Path and PATH are one variable there. Every container
-// and guard in envguard compares names through these two functions and nothing else.
+// How two variable names compare, for the library's containers and guards. POSIX names are byte
+// strings compared exactly; Windows names are case-insensitive (and case-preserving), so Path and PATH
+// are one variable there. Every container and guard in envguard compares names through
+// compare_names and the public same_name (names.hpp, whose body is built on compare_names), and
+// nothing else.
 #pragma once
 
 #include "../config.hpp"
-
-#if ENVGUARD_WINDOWS
-#    include "platform_win32.hpp" // win32_compare_names
-#endif
+#include "platform.hpp" // the backend: win32_compare_names
 
 #include <cstddef>
 #include <string_view>
@@ -18,6 +17,7 @@
 ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
+// Orders names as the platform does: a strict weak order, 0 when they name the same variable.
 #if ENVGUARD_WINDOWS
 inline int compare_names(std::string_view a, std::string_view b) noexcept {
     return win32_compare_names(a, b);
@@ -26,9 +26,16 @@ inline int compare_names(std::string_view a, std::string_view b) noexcept {
 inline int compare_names(std::string_view a, std::string_view b) noexcept { return a.compare(b); }
 #endif
 
-inline bool same_name(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && compare_names(a, b) == 0;
-}
+} // namespace detail
+ENVGUARD_NAMESPACE_END
+
+// After compare_names: names.hpp's bodies (same_name) use it, whichever of the two is included first.
+#include "../names.hpp"
+
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+using envguard::same_name;
 
 // An entry of the environment that has no usable name: an empty one (POSIX: an entry "=x", as
 // `env '=x' prog` leaves it) or, on Windows, one starting with '=' (the hidden per-drive current

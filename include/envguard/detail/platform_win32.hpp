@@ -32,10 +32,10 @@
 #include <string_view>
 
 ENVGUARD_NAMESPACE_BEGIN
-namespace detail {
 
-// UTF-8 (validated by detail::check_name/check_value before it gets here) to UTF-16, and back.
-inline std::wstring to_wide(std::string_view text) {
+// The bodies of the public conversions names.hpp declares (and documents): every name and value goes
+// through them on its way to and from the Win32 API.
+ENVGUARD_DECL std::wstring to_wide(std::string_view text) {
     if (text.empty()) return {};
     const int size = ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()),
                                            nullptr, 0);
@@ -44,7 +44,7 @@ inline std::wstring to_wide(std::string_view text) {
     return out;
 }
 
-inline std::string to_utf8(std::wstring_view text) {
+ENVGUARD_DECL std::string to_utf8(std::wstring_view text) {
     if (text.empty()) return {};
     const int size = ::WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()),
                                            nullptr, 0, nullptr, nullptr);
@@ -53,6 +53,11 @@ inline std::string to_utf8(std::wstring_view text) {
                           nullptr, nullptr);
     return out;
 }
+
+namespace detail {
+
+using envguard::to_utf8;
+using envguard::to_wide;
 
 // Windows compares names case-insensitively, ordinally (CompareStringOrdinal), and sorts a child's
 // block the same way. ASCII, by far the common case, is compared without converting.
