@@ -3482,12 +3482,19 @@ private:
 
 ENVGUARD_NAMESPACE_END
 
+// The operating system's part: how each OS's block is built (each compiles only on its own platform).
 #if ENVGUARD_BODIES
+#    if ENVGUARD_WINDOWS
+// ---- begin envguard/detail/block_win32.hpp ----
+//
+// EnvBlock on Windows: the UTF-16 block of CreateProcessW, SystemRoot added when missing.
+// Part of block.hpp's bodies: it compiles only where bodies are compiled (config.hpp) and only
+// on Windows; block.hpp includes it.
 
-#    include <cstring>
+
+#if ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES && ENVGUARD_WINDOWS
 ENVGUARD_NAMESPACE_BEGIN
 
-#if ENVGUARD_WINDOWS
 ENVGUARD_DECL EnvBlock::EnvBlock() : EnvBlock(EnvSnapshot{}) {}
 
 ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
@@ -3510,7 +3517,23 @@ ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
     block_.push_back(L'\0');
     count_ = source->size();
 }
-#else
+
+ENVGUARD_NAMESPACE_END
+#endif
+// ---- end envguard/detail/block_win32.hpp ----
+#    else
+// ---- begin envguard/detail/block_posix.hpp ----
+//
+// EnvBlock on POSIX: the envp array of execve / posix_spawn, its strings in one buffer.
+// Part of block.hpp's bodies: it compiles only where bodies are compiled (config.hpp) and only
+// on POSIX; block.hpp includes it.
+
+
+#if ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES && !ENVGUARD_WINDOWS
+#    include <cstring>
+#    include <string>
+ENVGUARD_NAMESPACE_BEGIN
+
 ENVGUARD_DECL EnvBlock::EnvBlock() { index(); }
 
 ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
@@ -3551,9 +3574,11 @@ ENVGUARD_DECL void EnvBlock::index() {
     }
     pointers_.push_back(nullptr);
 }
-#endif
 
 ENVGUARD_NAMESPACE_END
+#endif
+// ---- end envguard/detail/block_posix.hpp ----
+#    endif
 #endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/block.hpp ----
