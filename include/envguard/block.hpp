@@ -85,78 +85,12 @@ private:
 
 ENVGUARD_NAMESPACE_END
 
+// The operating system's part: how each OS's block is built (each compiles only on its own platform).
 #if ENVGUARD_BODIES
-#    include "detail/platform.hpp"
-
-#    include <cstring>
-ENVGUARD_NAMESPACE_BEGIN
-
-#if ENVGUARD_WINDOWS
-ENVGUARD_DECL EnvBlock::EnvBlock() : EnvBlock(EnvSnapshot{}) {}
-
-ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
-    const EnvSnapshot* source = &snapshot;
-    EnvSnapshot with_root;
-    if (!snapshot.contains("SystemRoot")) {
-        std::string root;
-        if (detail::platform().read("SystemRoot", root)) {
-            with_root = snapshot;
-            with_root.set("SystemRoot", root);
-            source = &with_root;
-        }
-    }
-    for (const auto& entry : *source) {
-        const std::wstring line = detail::to_wide(entry.first + "=" + entry.second);
-        block_.insert(block_.end(), line.begin(), line.end());
-        block_.push_back(L'\0');
-    }
-    if (source->empty()) block_.push_back(L'\0'); // an empty block is two NULs
-    block_.push_back(L'\0');
-    count_ = source->size();
-}
-#else
-ENVGUARD_DECL EnvBlock::EnvBlock() { index(); }
-
-ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
-    std::size_t bytes = 0;
-    for (const auto& entry : snapshot) bytes += entry.first.size() + entry.second.size() + 2;
-    text_.resize(bytes);
-    char* out = text_.data();
-    for (const auto& entry : snapshot) {
-        if (!entry.first.empty()) std::memcpy(out, entry.first.data(), entry.first.size());
-        out += entry.first.size();
-        *out++ = '=';
-        if (!entry.second.empty()) std::memcpy(out, entry.second.data(), entry.second.size());
-        out += entry.second.size();
-        *out++ = '\0';
-    }
-    count_ = snapshot.size();
-    index();
-}
-
-ENVGUARD_DECL EnvBlock::EnvBlock(const EnvBlock& other) : text_(other.text_), count_(other.count_) { index(); }
-
-ENVGUARD_DECL EnvBlock& EnvBlock::operator=(const EnvBlock& other) {
-    if (this != &other) {
-        text_ = other.text_;
-        count_ = other.count_;
-        index();
-    }
-    return *this;
-}
-
-ENVGUARD_DECL void EnvBlock::index() {
-    pointers_.clear();
-    pointers_.reserve(count_ + 1);
-    char* cursor = text_.data();
-    for (std::size_t i = 0; i < count_; ++i) {
-        pointers_.push_back(cursor);
-        cursor += std::char_traits<char>::length(cursor) + 1;
-    }
-    pointers_.push_back(nullptr);
-}
-#endif
-
-ENVGUARD_NAMESPACE_END
+#    if ENVGUARD_WINDOWS
+#        include "detail/block_win32.hpp"
+#    else
+#        include "detail/block_posix.hpp"
+#    endif
 #endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS

@@ -7,13 +7,13 @@
 #pragma once
 
 #include "config.hpp"
+#include "detail/guard_core.hpp"
 #include "env.hpp"
 #include "error.hpp"
 #include "lock.hpp"
 #include "restore_failure.hpp"
 
 #include <cstddef>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,8 +44,7 @@ public:
     explicit NothrowScopedEnv(exclusive_t);
 
     /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
-    NothrowScopedEnv(NothrowScopedEnv&& other) noexcept
-       ;
+    NothrowScopedEnv(NothrowScopedEnv&& other) noexcept = default;
     // As for ScopedEnv: move-assignment would have to restore first, copying would restore twice.
     NothrowScopedEnv& operator=(NothrowScopedEnv&&) = delete;
     NothrowScopedEnv(const NothrowScopedEnv&) = delete;
@@ -74,37 +73,22 @@ public:
     void restore(std::error_code& ec) noexcept;
 
     /// Keeps the changes: the guard forgets them and restores nothing.
-    void release() noexcept {
-        saved_.clear();
-        if (lock_.owns_lock()) lock_.unlock();
-    }
+    void release() noexcept { core_.release(); }
 
     /// True while the guard has changes it will undo.
-    bool active() const noexcept { return !saved_.empty(); }
+    bool active() const noexcept { return !core_.empty(); }
 
     /// How many names it will restore.
-    std::size_t size() const noexcept { return saved_.size(); }
+    std::size_t size() const noexcept { return core_.saved().size(); }
 
 private:
-    struct saved_variable {
-        std::string name;
-        std::optional<std::string> original;
-    };
-
     // The core of every change: validates first, writes, and remembers the original only after a
     // successful write. Everything that can allocate happens before the write, so that an
     // allocation failure (an error code with exceptions, the end of the program without) never
     // leaves a change the guard does not know about.
     detail::env_failure change(std::string_view name, const std::optional<std::string>& value);
 
-    const saved_variable* find(std::string_view name) const noexcept;
-
-    // Restores in reverse order; every failure goes to the handler, and the first one also to
-    // FIRST_ERROR when given.
-    void restore_all(std::error_code* first_error) noexcept;
-
-    std::vector<saved_variable> saved_;
-    std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
+    detail::guard_core core_; // the names, their originals, the restore (and the exclusive lock)
 };
 
 ENVGUARD_NAMESPACE_END
@@ -115,14 +99,9 @@ ENVGUARD_NAMESPACE_END
 #    include "detail/validate.hpp"
 ENVGUARD_NAMESPACE_BEGIN
 
-ENVGUARD_DECL NothrowScopedEnv::NothrowScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
+ENVGUARD_DECL NothrowScopedEnv::NothrowScopedEnv(exclusive_t) : core_(exclusive) {}
 
-ENVGUARD_DECL NothrowScopedEnv::NothrowScopedEnv(NothrowScopedEnv&& other) noexcept
-    : saved_(std::move(other.saved_)), lock_(std::move(other.lock_)) {
-    other.saved_.clear();
-}
-
-ENVGUARD_DECL NothrowScopedEnv::~NothrowScopedEnv() { restore_all(nullptr); }
+ENVGUARD_DECL NothrowScopedEnv::~NothrowScopedEnv() { core_.restore_reporting(nullptr); }
 
 ENVGUARD_DECL void NothrowScopedEnv::set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
     detail::run_core(ec, [&] {
@@ -141,7 +120,7 @@ ENVGUARD_DECL void NothrowScopedEnv::assign(std::string_view name, const std::op
 
 ENVGUARD_DECL void NothrowScopedEnv::restore(std::error_code& ec) noexcept {
     ec.clear();
-    restore_all(&ec);
+    core_.restore_reporting(&ec);
 }
 
 ENVGUARD_DECL detail::env_failure NothrowScopedEnv::change(std::string_view name, const std::optional<std::string>& value) {
@@ -157,8 +136,8 @@ ENVGUARD_DECL detail::env_failure NothrowScopedEnv::change(std::string_view name
     // A set variable is remembered under the OS's spelling (Windows: "Path", whatever the
     // caller wrote), so that a restore after an unset brings that spelling back.
     if (before) key = detail::platform().spelling(key);
-    const bool first_touch = find(key) == nullptr;
-    if (first_touch) saved_.reserve(saved_.size() + 1); // no allocation after the write
+    const bool first_touch = core_.find(key) == detail::guard_core::npos;
+    if (first_touch) core_.reserve(1); // no allocation after the write
     detail::env_failure failure;
     failure.code = detail::raw_write(key, value, failure.os_error);
     if (failure) {
@@ -168,29 +147,8 @@ ENVGUARD_DECL detail::env_failure NothrowScopedEnv::change(std::string_view name
         }
         return failure;
     }
-    if (first_touch) saved_.push_back({std::move(key), std::move(before)});
+    if (first_touch) core_.remember(std::move(key), std::move(before), nullptr, nullptr);
     return failure;
-}
-
-ENVGUARD_DECL const NothrowScopedEnv::saved_variable* NothrowScopedEnv::find(std::string_view name) const noexcept {
-    for (const auto& entry : saved_)
-        if (detail::same_name(entry.name, name)) return &entry;
-    return nullptr;
-}
-
-ENVGUARD_DECL void NothrowScopedEnv::restore_all(std::error_code* first_error) noexcept {
-    if (!saved_.empty()) {
-        std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
-        for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-            int os_error = 0;
-            const auto ec = detail::raw_write(it->name, it->original, os_error);
-            if (!ec) continue;
-            detail::report_restore_failure(ec, os_error, it->name, it->original);
-            if (first_error != nullptr && !*first_error) *first_error = ec;
-        }
-        saved_.clear();
-    }
-    if (lock_.owns_lock()) lock_.unlock();
 }
 
 ENVGUARD_NAMESPACE_END

@@ -1461,188 +1461,15 @@ ENVGUARD_NAMESPACE_END
 // states, when it ends) for code that reports errors through std::error_code, including code built
 // with -fno-exceptions, where ScopedEnv (whose constructors throw) is not available.
 
+// ---- begin envguard/detail/guard_core.hpp ----
+//
+// The core of both guards: the names a guard touched with the state it found each in, and the finding,
+// remembering, restoring and releasing of them. ScopedEnv (scoped_env.hpp, throws EnvError) and
+// NothrowScopedEnv (nothrow_scoped_env.hpp, std::error_code) are thin faces over it: each validates
+// and writes in its own error style, then hands the original state to the core. With exceptions the
+// core also holds ScopedEnv's MemoryMode strings and its all-or-nothing writer (commit/undo).
 
-#include <cstddef>
-#include <mutex>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <system_error>
-#include <utility>
-#include <vector>
-
-ENVGUARD_NAMESPACE_BEGIN
-
-/// A guard whose changes report through std::error_code and never throw. Starts empty; each
-/// successful set/set_empty/unset/assign remembers the name's original state the first time it
-/// touches it, and the destructor restores all of them in reverse order (failures go to the
-/// restore-failure handler, as for ScopedEnv). A failed call changes nothing and is not remembered:
-///
-///     envguard::NothrowScopedEnv env;
-///     std::error_code ec;
-///     env.set_empty("RUSTC_WRAPPER", ec);            // set to empty, NOT unset
-///     if (!ec) env.unset("CARGO_TARGET_DIR", ec);
-///     if (ec) return ec;                              // RUSTC_WRAPPER comes back here already
-///
-/// Nesting follows ScopedEnv's rule: destroy guards on the same name in reverse order of creation.
-class [[nodiscard]] NothrowScopedEnv {
-public:
-    NothrowScopedEnv() noexcept = default;
-
-    /// Holds EnvLock from now until the guard has restored (or released) its changes, as
-    /// ScopedEnv(envguard::exclusive) does. Destroy it on the thread that created it.
-    explicit NothrowScopedEnv(exclusive_t);
-
-    /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
-    NothrowScopedEnv(NothrowScopedEnv&& other) noexcept
-       ;
-    // As for ScopedEnv: move-assignment would have to restore first, copying would restore twice.
-    NothrowScopedEnv& operator=(NothrowScopedEnv&&) = delete;
-    NothrowScopedEnv(const NothrowScopedEnv&) = delete;
-    NothrowScopedEnv& operator=(const NothrowScopedEnv&) = delete;
-
-    /// Restores every name it changed, in reverse order. A name that cannot be restored goes to the
-    /// restore-failure handler, and every other name is still restored.
-    ~NothrowScopedEnv();
-
-    /// Sets NAME to VALUE ("" sets the empty string, read back to prove it was not deleted).
-    /// On error sets EC (errc::invalid_name, invalid_value, value_too_long, os_error,
-    /// empty_became_unset, or std::errc::not_enough_memory) and changes nothing; EC is cleared
-    /// on success.
-    void set(std::string_view name, std::string_view value, std::error_code& ec) noexcept;
-    /// Sets NAME to the empty string: set, not unset.
-    void set_empty(std::string_view name, std::error_code& ec) noexcept { set(name, {}, ec); }
-    /// Removes NAME.
-    void unset(std::string_view name, std::error_code& ec) noexcept;
-    /// The three-state form: a value sets, std::nullopt unsets.
-    void assign(std::string_view name, const std::optional<std::string>& value,
-                std::error_code& ec) noexcept;
-
-    /// Restores now, in reverse order, and makes the guard inactive. Tries every name; each one
-    /// that could not be restored goes to the restore-failure handler (which names it), and EC is
-    /// the error of the first such name (cleared when all were restored).
-    void restore(std::error_code& ec) noexcept;
-
-    /// Keeps the changes: the guard forgets them and restores nothing.
-    void release() noexcept {
-        saved_.clear();
-        if (lock_.owns_lock()) lock_.unlock();
-    }
-
-    /// True while the guard has changes it will undo.
-    bool active() const noexcept { return !saved_.empty(); }
-
-    /// How many names it will restore.
-    std::size_t size() const noexcept { return saved_.size(); }
-
-private:
-    struct saved_variable {
-        std::string name;
-        std::optional<std::string> original;
-    };
-
-    // The core of every change: validates first, writes, and remembers the original only after a
-    // successful write. Everything that can allocate happens before the write, so that an
-    // allocation failure (an error code with exceptions, the end of the program without) never
-    // leaves a change the guard does not know about.
-    detail::env_failure change(std::string_view name, const std::optional<std::string>& value);
-
-    const saved_variable* find(std::string_view name) const noexcept;
-
-    // Restores in reverse order; every failure goes to the handler, and the first one also to
-    // FIRST_ERROR when given.
-    void restore_all(std::error_code* first_error) noexcept;
-
-    std::vector<saved_variable> saved_;
-    std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
-};
-
-ENVGUARD_NAMESPACE_END
-
-#if ENVGUARD_BODIES
-ENVGUARD_NAMESPACE_BEGIN
-
-ENVGUARD_DECL NothrowScopedEnv::NothrowScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
-
-ENVGUARD_DECL NothrowScopedEnv::NothrowScopedEnv(NothrowScopedEnv&& other) noexcept
-    : saved_(std::move(other.saved_)), lock_(std::move(other.lock_)) {
-    other.saved_.clear();
-}
-
-ENVGUARD_DECL NothrowScopedEnv::~NothrowScopedEnv() { restore_all(nullptr); }
-
-ENVGUARD_DECL void NothrowScopedEnv::set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
-    detail::run_core(ec, [&] {
-        return change(name, std::optional<std::string>(std::in_place, value));
-    });
-}
-
-ENVGUARD_DECL void NothrowScopedEnv::unset(std::string_view name, std::error_code& ec) noexcept {
-    detail::run_core(ec, [&] { return change(name, std::nullopt); });
-}
-
-ENVGUARD_DECL void NothrowScopedEnv::assign(std::string_view name, const std::optional<std::string>& value,
-            std::error_code& ec) noexcept {
-    detail::run_core(ec, [&] { return change(name, value); });
-}
-
-ENVGUARD_DECL void NothrowScopedEnv::restore(std::error_code& ec) noexcept {
-    ec.clear();
-    restore_all(&ec);
-}
-
-ENVGUARD_DECL detail::env_failure NothrowScopedEnv::change(std::string_view name, const std::optional<std::string>& value) {
-    if (auto bad = value ? detail::check_name_and_value(name, *value) : detail::check_name(name))
-        return detail::bad_input(bad);
-    EnvLock lock;
-    std::string key(name);
-    std::optional<std::string> before;
-    {
-        std::string old;
-        if (detail::platform().read(key, old)) before = std::move(old);
-    }
-    // A set variable is remembered under the OS's spelling (Windows: "Path", whatever the
-    // caller wrote), so that a restore after an unset brings that spelling back.
-    if (before) key = detail::platform().spelling(key);
-    const bool first_touch = find(key) == nullptr;
-    if (first_touch) saved_.reserve(saved_.size() + 1); // no allocation after the write
-    detail::env_failure failure;
-    failure.code = detail::raw_write(key, value, failure.os_error);
-    if (failure) {
-        if (failure.code == errc::empty_became_unset) { // put back what was there
-            int ignored = 0;
-            (void)detail::raw_write(key, before, ignored);
-        }
-        return failure;
-    }
-    if (first_touch) saved_.push_back({std::move(key), std::move(before)});
-    return failure;
-}
-
-ENVGUARD_DECL const NothrowScopedEnv::saved_variable* NothrowScopedEnv::find(std::string_view name) const noexcept {
-    for (const auto& entry : saved_)
-        if (detail::same_name(entry.name, name)) return &entry;
-    return nullptr;
-}
-
-ENVGUARD_DECL void NothrowScopedEnv::restore_all(std::error_code* first_error) noexcept {
-    if (!saved_.empty()) {
-        std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
-        for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-            int os_error = 0;
-            const auto ec = detail::raw_write(it->name, it->original, os_error);
-            if (!ec) continue;
-            detail::report_restore_failure(ec, os_error, it->name, it->original);
-            if (first_error != nullptr && !*first_error) *first_error = ec;
-        }
-        saved_.clear();
-    }
-    if (lock_.owns_lock()) lock_.unlock();
-}
-
-ENVGUARD_NAMESPACE_END
-#endif // ENVGUARD_BODIES
-// ---- end envguard/nothrow_scoped_env.hpp ----
+#if ENVGUARD_HAS_EXCEPTIONS
 // ---- begin envguard/memory_mode.hpp ----
 //
 // MemoryMode: who owns the "NAME=VALUE" strings the guards place in the environment, and the
@@ -1718,12 +1545,6 @@ ENVGUARD_NAMESPACE_END
 #endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/memory_mode.hpp ----
-// ---- begin envguard/scoped_env.hpp ----
-//
-// ScopedEnv: change variables now, get every one of them back exactly when the guard ends, also
-// during stack unwinding. "Exactly" means in three states: a variable that was unset is unset again,
-// one that was "" is "" again, a value comes back byte for byte.
-
 // ---- begin envguard/detail/owned_strings.hpp ----
 //
 // The "NAME=VALUE" strings envguard itself places in environ in MemoryMode::reclaim (POSIX), and
@@ -1994,12 +1815,572 @@ ENVGUARD_NAMESPACE_END
 #endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/detail/plan.hpp ----
+#endif
 
-#include <atomic>
 #include <cstddef>
-#include <cstdio>
-#include <initializer_list>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+/// A name a guard touched and the state it found it in before its first change.
+struct SavedVariable {
+    std::string name;                    ///< the variable (on Windows, spelled as the OS had it)
+    std::optional<std::string> original; ///< its state before: a value, "" or std::nullopt (unset)
+};
+
+namespace detail {
+
+// A restore that failed: what the throwing face needs for its EnvError (see guard_core::restore_*).
+struct failed_restore {
+    std::error_code code;
+    int os_error = 0;
+    std::string name;
+    std::optional<std::string> original;
+    explicit operator bool() const noexcept { return static_cast<bool>(code); }
+};
+
+class guard_core {
+public:
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+    guard_core() noexcept = default;
+    // Holds EnvLock from now until restore_*() or release() (envguard::exclusive).
+    explicit guard_core(exclusive_t) : lock_(env_mutex()) {}
+    // Takes over OTHER's names (and lock): OTHER then holds nothing.
+    guard_core(guard_core&& other) noexcept;
+    guard_core& operator=(guard_core&&) = delete;
+    guard_core(const guard_core&) = delete;
+    guard_core& operator=(const guard_core&) = delete;
+    ~guard_core() = default; // the faces restore in their destructors (each reports its own way)
+
+    const std::vector<SavedVariable>& saved() const noexcept { return saved_; }
+    bool empty() const noexcept { return saved_.empty(); }
+
+    // The index of NAME in saved(), or npos (detail::same_name: case-insensitive on Windows).
+    std::size_t find(std::string_view name) const noexcept;
+
+    // Makes room for COUNT more names, so that remember() never allocates after a write.
+    void reserve(std::size_t count);
+
+    // Remembers NAME's ORIGINAL state (its first change, already written). ENTRY is the environ
+    // string that held ORIGINAL, PLACED the string envguard placed for the new value (both
+    // MemoryMode::reclaim bookkeeping, nullptr otherwise); the core holds both until it restores or
+    // releases. Room must have been reserved. The caller holds EnvLock.
+    void remember(std::string&& name, std::optional<std::string>&& original, const char* entry,
+                  const char* placed) noexcept;
+
+    // A later change to the name at AT placed PLACED: the string placed before may go at the next
+    // sweep. The caller holds EnvLock.
+    void replace_placed(std::size_t at, const char* placed) noexcept;
+
+    // Restores every name in reverse order and forgets them; unlocks an exclusive guard. Each failure
+    // goes to the restore-failure handler; the first one's code also to FIRST_CODE when given.
+    void restore_reporting(std::error_code* first_code) noexcept;
+
+    // The same, except that the first failure goes to FIRST instead of the handler (for the face
+    // that throws it once the restore is over).
+    void restore_holding_first(failed_restore& first) noexcept;
+
+    // Forgets every name without restoring; unlocks an exclusive guard.
+    void release() noexcept;
+
+#if ENVGUARD_HAS_EXCEPTIONS
+    // Writes each change's new state, all or nothing: when a write fails (or, in reclaim mode,
+    // allocating its string), the changes already applied are undone in reverse order (failures of
+    // that undo go to the restore-failure handler) and the error is thrown. ENTRIES[i] is the
+    // environ string that held PLAN[i].before, or nullptr; PLACED[i] receives the string envguard
+    // placed for PLAN[i] (MemoryMode::reclaim) or nullptr, for remember(). The caller holds EnvLock.
+    static void commit(const planned_change* plan, const char* const* entries, const char** placed,
+                       std::size_t count);
+
+    // Puts back PLAN[COUNT-1] .. PLAN[0]'s before states (commit's rollback).
+    static void undo(const planned_change* plan, const char* const* entries,
+                     std::size_t count) noexcept;
+
+    // Reads NAME's state into BEFORE with one lookup; returns the environ string holding it (POSIX),
+    // which the restore puts back as it is, or nullptr (unset, or Windows).
+    static const char* read_current(const std::string& name, std::optional<std::string>& before);
+
+    // For a core that holds nothing yet (the faces' constructors): reads each change's before state
+    // (read_current), commits PLAN, whose names are validated and distinct, and remembers every
+    // change. On failure (thrown) nothing stays written; only constructors call it, so the half-built
+    // core is then discarded. The caller holds EnvLock.
+    void commit_new(std::vector<planned_change>& plan);
+    // The same for a plan whose before states came from elsewhere (EnvOverlay::apply): restored by
+    // value, never as an environ string.
+    void commit_new_adopted(std::vector<planned_change>& plan);
+#endif
+
+private:
+#if ENVGUARD_HAS_EXCEPTIONS
+    // commit_new's commit and remembering; entries_ holds one environ string (or nullptr) per change.
+    void commit_and_remember(std::vector<planned_change>& plan);
+#endif
+    void restore_all(failed_restore* hold_first, std::error_code* first_code) noexcept;
+
+    // Large guards (EnvOverlay::apply with clear()) restore every variable at once (POSIX,
+    // detail::bulk_write): true when done. False when it does not apply or cannot allocate (then
+    // one write per variable). The caller holds EnvLock.
+    bool restore_in_bulk() noexcept;
+
+    std::vector<SavedVariable> saved_;
+    // For each entry of saved_: the environ string that held its original (POSIX, set variables the
+    // guard read itself), put back as it is by the restore; nullptr otherwise.
+    std::vector<const char*> entries_;
+    // For each entry of saved_: the string envguard placed for it last (MemoryMode::reclaim), held
+    // until the guard restores or releases, so that no other restore's sweep frees a value this
+    // guard still has in place; nullptr otherwise.
+    std::vector<const char*> placed_;
+    std::unique_lock<env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
+};
+
+} // namespace detail
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+#    include <cstring>
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+// The MemoryMode bookkeeping of the core: owned strings exist only with exceptions (ScopedEnv).
+inline void core_hold(const char* text) noexcept {
+#if ENVGUARD_HAS_EXCEPTIONS
+    hold_entry(text);
+#else
+    (void)text;
+#endif
+}
+
+inline void core_release(const char* text) noexcept {
+#if ENVGUARD_HAS_EXCEPTIONS
+    release_entry(text);
+#else
+    (void)text;
+#endif
+}
+
+inline void core_sweep() noexcept {
+#if ENVGUARD_HAS_EXCEPTIONS
+    sweep_owned_entries();
+#endif
+}
+
+#if ENVGUARD_HAS_EXCEPTIONS
+// NAME's value, or std::nullopt; std::bad_alloc when the read could not allocate.
+inline std::optional<std::string> read_or_throw(const std::string& name) {
+    std::optional<std::string> value;
+    if (raw_read(name, value)) throw std::bad_alloc();
+    return value;
+}
+
+// After NAME was set to "": a platform that deleted it instead must not go unnoticed.
+inline std::error_code read_back_empty(const std::string& name) noexcept {
+    std::optional<std::string> back;
+    if (auto ec = raw_read(name, back)) return ec;
+    if (!back) return make_error_code(errc::empty_became_unset);
+    return {};
+}
+
+// True when ENTRY still reads "NAME=ORIGINAL" (a string the user gave putenv may have been edited).
+inline bool entry_spells(const char* entry, const std::string& name,
+                         const std::string& original) noexcept {
+    // Byte compares within the string's original length: a string can be edited, not shrunk.
+    const std::size_t n = name.size();
+    return std::memcmp(entry, name.data(), n) == 0 && entry[n] == '=' &&
+           std::memcmp(entry + n + 1, original.data(), original.size()) == 0 &&
+           entry[n + 1 + original.size()] == '\0';
+}
+
+// Writes a guard's new VALUE for NAME. In MemoryMode::reclaim (POSIX) the string is envguard's own,
+// returned in PLACED (nullptr otherwise) for the guard to hold; creating it may throw
+// std::bad_alloc, before anything is written.
+inline std::error_code write_variable(const std::string& name, const std::optional<std::string>& value,
+                                      int& os_error, const char*& placed) {
+    placed = nullptr;
+    const auto put_entry = platform().put_entry;
+    if (value && put_entry != nullptr && memory_mode_slot().load(std::memory_order_relaxed) ==
+                                             MemoryMode::reclaim) {
+        char* text = make_owned_entry(name, *value);
+        placed = text;
+        os_error = put_entry(name, text);
+        if (os_error != 0) return make_error_code(errc::os_error); // TEXT is freed at the next sweep
+        return value->empty() ? read_back_empty(name) : std::error_code();
+    }
+    return raw_write(name, value, os_error);
+}
+#endif
+
+// Puts back NAME's ORIGINAL state (the guard's own copy). ENTRY, when not null, is the environ string
+// that held it. It is put back as it is (no copy) only when envguard owns it (MemoryMode::reclaim):
+// the guard's hold keeps such a string alive, so reading it is safe. Any other string may have been
+// freed by its owner since (a library that putenv's its own strings and frees the one it replaced),
+// so it is never read: the saved copy is written with setenv.
+inline std::error_code restore_variable(const std::string& name,
+                                        const std::optional<std::string>& original,
+                                        const char* entry, int& os_error) noexcept {
+#if ENVGUARD_HAS_EXCEPTIONS
+    const auto put_entry = platform().put_entry;
+    if (entry != nullptr && original && put_entry != nullptr && find_owned(entry) != nullptr &&
+        entry_spells(entry, name, *original)) {
+        os_error = put_entry(name, const_cast<char*>(entry));
+        if (os_error != 0) return make_error_code(errc::os_error);
+        return original->empty() ? read_back_empty(name) : std::error_code();
+    }
+#else
+    (void)entry;
+#endif
+    return raw_write(name, original, os_error);
+}
+
+ENVGUARD_DECL guard_core::guard_core(guard_core&& other) noexcept
+    : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
+      placed_(std::move(other.placed_)), lock_(std::move(other.lock_)) {
+    other.saved_.clear();
+    other.entries_.clear();
+    other.placed_.clear();
+}
+
+ENVGUARD_DECL std::size_t guard_core::find(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < saved_.size(); ++i)
+        if (same_name(saved_[i].name, name)) return i;
+    return npos;
+}
+
+ENVGUARD_DECL void guard_core::reserve(std::size_t count) {
+    saved_.reserve(saved_.size() + count);
+    entries_.reserve(entries_.size() + count);
+    placed_.reserve(placed_.size() + count);
+}
+
+ENVGUARD_DECL void guard_core::remember(std::string&& name, std::optional<std::string>&& original,
+                                        const char* entry, const char* placed) noexcept {
+    core_hold(entry);
+    core_hold(placed);
+    saved_.push_back({std::move(name), std::move(original)});
+    entries_.push_back(entry);
+    placed_.push_back(placed);
+}
+
+ENVGUARD_DECL void guard_core::replace_placed(std::size_t at, const char* placed) noexcept {
+    core_hold(placed);
+    core_release(placed_[at]);
+    placed_[at] = placed;
+}
+
+ENVGUARD_DECL void guard_core::restore_reporting(std::error_code* first_code) noexcept {
+    restore_all(nullptr, first_code);
+}
+
+ENVGUARD_DECL void guard_core::restore_holding_first(failed_restore& first) noexcept {
+    restore_all(&first, nullptr);
+}
+
+ENVGUARD_DECL void guard_core::restore_all(failed_restore* hold_first,
+                                           std::error_code* first_code) noexcept {
+    if (!saved_.empty()) {
+        std::unique_lock<env_mutex_type> lock(env_mutex());
+        if (restore_in_bulk()) {
+            for (const char* entry : entries_) core_release(entry);
+            saved_.clear(); // (the loop below has nothing left to do)
+        }
+        bool failed = false;
+        for (std::size_t i = saved_.size(); i-- > 0;) {
+            SavedVariable& variable = saved_[i];
+            int os_error = 0;
+            const auto ec = restore_variable(variable.name, variable.original, entries_[i], os_error);
+            core_release(entries_[i]);
+            if (!ec) continue;
+            if (first_code != nullptr && !failed) *first_code = ec;
+            if (hold_first != nullptr && !failed)
+                *hold_first = {ec, os_error, std::move(variable.name), std::move(variable.original)};
+            else
+                report_restore_failure(ec, os_error, variable.name, variable.original);
+            failed = true;
+        }
+        for (const char* text : placed_) core_release(text);
+        saved_.clear();
+        entries_.clear();
+        placed_.clear();
+        core_sweep();
+    }
+    if (lock_.owns_lock()) lock_.unlock();
+}
+
+ENVGUARD_DECL bool guard_core::restore_in_bulk() noexcept {
+#if ENVGUARD_HAS_EXCEPTIONS && !ENVGUARD_WINDOWS
+    if (!bulk_write_applies(saved_.size())) return false;
+    try {
+        bulk_write(
+            saved_.size(), saved_.data(),
+            [](const void* items, std::size_t i) {
+                return std::string_view(static_cast<const SavedVariable*>(items)[i].name);
+            },
+            [](const void* items, std::size_t i) -> const std::optional<std::string>& {
+                return static_cast<const SavedVariable*>(items)[i].original;
+            });
+        return true;
+    } catch (...) {
+        return false;
+    }
+#else
+    return false;
+#endif
+}
+
+ENVGUARD_DECL void guard_core::release() noexcept {
+    bool holds = false;
+    for (const char* entry : entries_) holds = holds || entry != nullptr;
+    for (const char* text : placed_) holds = holds || text != nullptr;
+    if (holds) {
+        std::lock_guard<env_mutex_type> lock(env_mutex());
+        for (const char* entry : entries_) core_release(entry);
+        for (const char* text : placed_) core_release(text);
+        core_sweep();
+    }
+    saved_.clear();
+    entries_.clear();
+    placed_.clear();
+    if (lock_.owns_lock()) lock_.unlock();
+}
+
+#if ENVGUARD_HAS_EXCEPTIONS
+ENVGUARD_DECL void guard_core::commit(const planned_change* plan, const char* const* entries,
+                                      const char** placed, std::size_t count) {
+#    if !ENVGUARD_WINDOWS
+    if (bulk_write_applies(count) &&
+        memory_mode_slot().load(std::memory_order_relaxed) == MemoryMode::keep) {
+        bulk_write(count, plan, &planned_name, &planned_after);
+        for (std::size_t i = 0; i < count; ++i) placed[i] = nullptr;
+        return;
+    }
+#    endif
+    for (std::size_t i = 0; i < count; ++i) {
+        int os_error = 0;
+        std::error_code ec;
+        try {
+            ec = write_variable(plan[i].name, plan[i].after, os_error, placed[i]);
+        } catch (...) {
+            undo(plan, entries, i);
+            throw;
+        }
+        if (ec) {
+            undo(plan, entries, i + 1); // i too: undoes a deleted empty value
+            throw write_error(ec, os_error, plan[i].name, plan[i].after);
+        }
+    }
+}
+
+ENVGUARD_DECL void guard_core::undo(const planned_change* plan, const char* const* entries,
+                                    std::size_t count) noexcept {
+    for (std::size_t j = count; j-- > 0;) {
+        int os_error = 0;
+        if (auto ec = restore_variable(plan[j].name, plan[j].before, entries[j], os_error))
+            report_restore_failure(ec, os_error, plan[j].name, plan[j].before);
+    }
+    sweep_owned_entries();
+}
+
+ENVGUARD_DECL const char* guard_core::read_current(const std::string& name,
+                                                  std::optional<std::string>& before) {
+    if (const auto find_entry = platform().find_entry) {
+        const char* entry = find_entry(name);
+        if (entry != nullptr)
+            before.emplace(entry + name.size() + 1);
+        else
+            before.reset();
+        return entry;
+    }
+    before = read_or_throw(name);
+    return nullptr;
+}
+
+ENVGUARD_DECL void guard_core::commit_new(std::vector<planned_change>& plan) {
+    entries_.reserve(plan.size());
+    for (auto& change : plan) entries_.push_back(read_current(change.name, change.before));
+    commit_and_remember(plan);
+}
+
+ENVGUARD_DECL void guard_core::commit_new_adopted(std::vector<planned_change>& plan) {
+    entries_.assign(plan.size(), nullptr);
+    commit_and_remember(plan);
+}
+
+ENVGUARD_DECL void guard_core::commit_and_remember(std::vector<planned_change>& plan) {
+#    if ENVGUARD_WINDOWS
+    // Remember each set variable under the OS's own spelling, so that a restore after an unset
+    // brings back "Path", not the "path" a caller happened to write.
+    for (auto& change : plan)
+        if (change.before) change.name = platform().spelling(change.name);
+#    endif
+    saved_.reserve(plan.size());
+    placed_.assign(plan.size(), nullptr);
+    commit(plan.data(), entries_.data(), placed_.data(), plan.size());
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        core_hold(entries_[i]);
+        core_hold(placed_[i]);
+        saved_.push_back({std::move(plan[i].name), std::move(plan[i].before)});
+    }
+}
+#endif
+
+} // namespace detail
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
+// ---- end envguard/detail/guard_core.hpp ----
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+/// A guard whose changes report through std::error_code and never throw. Starts empty; each
+/// successful set/set_empty/unset/assign remembers the name's original state the first time it
+/// touches it, and the destructor restores all of them in reverse order (failures go to the
+/// restore-failure handler, as for ScopedEnv). A failed call changes nothing and is not remembered:
+///
+///     envguard::NothrowScopedEnv env;
+///     std::error_code ec;
+///     env.set_empty("RUSTC_WRAPPER", ec);            // set to empty, NOT unset
+///     if (!ec) env.unset("CARGO_TARGET_DIR", ec);
+///     if (ec) return ec;                              // RUSTC_WRAPPER comes back here already
+///
+/// Nesting follows ScopedEnv's rule: destroy guards on the same name in reverse order of creation.
+class [[nodiscard]] NothrowScopedEnv {
+public:
+    NothrowScopedEnv() noexcept = default;
+
+    /// Holds EnvLock from now until the guard has restored (or released) its changes, as
+    /// ScopedEnv(envguard::exclusive) does. Destroy it on the thread that created it.
+    explicit NothrowScopedEnv(exclusive_t);
+
+    /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
+    NothrowScopedEnv(NothrowScopedEnv&& other) noexcept = default;
+    // As for ScopedEnv: move-assignment would have to restore first, copying would restore twice.
+    NothrowScopedEnv& operator=(NothrowScopedEnv&&) = delete;
+    NothrowScopedEnv(const NothrowScopedEnv&) = delete;
+    NothrowScopedEnv& operator=(const NothrowScopedEnv&) = delete;
+
+    /// Restores every name it changed, in reverse order. A name that cannot be restored goes to the
+    /// restore-failure handler, and every other name is still restored.
+    ~NothrowScopedEnv();
+
+    /// Sets NAME to VALUE ("" sets the empty string, read back to prove it was not deleted).
+    /// On error sets EC (errc::invalid_name, invalid_value, value_too_long, os_error,
+    /// empty_became_unset, or std::errc::not_enough_memory) and changes nothing; EC is cleared
+    /// on success.
+    void set(std::string_view name, std::string_view value, std::error_code& ec) noexcept;
+    /// Sets NAME to the empty string: set, not unset.
+    void set_empty(std::string_view name, std::error_code& ec) noexcept { set(name, {}, ec); }
+    /// Removes NAME.
+    void unset(std::string_view name, std::error_code& ec) noexcept;
+    /// The three-state form: a value sets, std::nullopt unsets.
+    void assign(std::string_view name, const std::optional<std::string>& value,
+                std::error_code& ec) noexcept;
+
+    /// Restores now, in reverse order, and makes the guard inactive. Tries every name; each one
+    /// that could not be restored goes to the restore-failure handler (which names it), and EC is
+    /// the error of the first such name (cleared when all were restored).
+    void restore(std::error_code& ec) noexcept;
+
+    /// Keeps the changes: the guard forgets them and restores nothing.
+    void release() noexcept { core_.release(); }
+
+    /// True while the guard has changes it will undo.
+    bool active() const noexcept { return !core_.empty(); }
+
+    /// How many names it will restore.
+    std::size_t size() const noexcept { return core_.saved().size(); }
+
+private:
+    // The core of every change: validates first, writes, and remembers the original only after a
+    // successful write. Everything that can allocate happens before the write, so that an
+    // allocation failure (an error code with exceptions, the end of the program without) never
+    // leaves a change the guard does not know about.
+    detail::env_failure change(std::string_view name, const std::optional<std::string>& value);
+
+    detail::guard_core core_; // the names, their originals, the restore (and the exclusive lock)
+};
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+ENVGUARD_NAMESPACE_BEGIN
+
+ENVGUARD_DECL NothrowScopedEnv::NothrowScopedEnv(exclusive_t) : core_(exclusive) {}
+
+ENVGUARD_DECL NothrowScopedEnv::~NothrowScopedEnv() { core_.restore_reporting(nullptr); }
+
+ENVGUARD_DECL void NothrowScopedEnv::set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
+    detail::run_core(ec, [&] {
+        return change(name, std::optional<std::string>(std::in_place, value));
+    });
+}
+
+ENVGUARD_DECL void NothrowScopedEnv::unset(std::string_view name, std::error_code& ec) noexcept {
+    detail::run_core(ec, [&] { return change(name, std::nullopt); });
+}
+
+ENVGUARD_DECL void NothrowScopedEnv::assign(std::string_view name, const std::optional<std::string>& value,
+            std::error_code& ec) noexcept {
+    detail::run_core(ec, [&] { return change(name, value); });
+}
+
+ENVGUARD_DECL void NothrowScopedEnv::restore(std::error_code& ec) noexcept {
+    ec.clear();
+    core_.restore_reporting(&ec);
+}
+
+ENVGUARD_DECL detail::env_failure NothrowScopedEnv::change(std::string_view name, const std::optional<std::string>& value) {
+    if (auto bad = value ? detail::check_name_and_value(name, *value) : detail::check_name(name))
+        return detail::bad_input(bad);
+    EnvLock lock;
+    std::string key(name);
+    std::optional<std::string> before;
+    {
+        std::string old;
+        if (detail::platform().read(key, old)) before = std::move(old);
+    }
+    // A set variable is remembered under the OS's spelling (Windows: "Path", whatever the
+    // caller wrote), so that a restore after an unset brings that spelling back.
+    if (before) key = detail::platform().spelling(key);
+    const bool first_touch = core_.find(key) == detail::guard_core::npos;
+    if (first_touch) core_.reserve(1); // no allocation after the write
+    detail::env_failure failure;
+    failure.code = detail::raw_write(key, value, failure.os_error);
+    if (failure) {
+        if (failure.code == errc::empty_became_unset) { // put back what was there
+            int ignored = 0;
+            (void)detail::raw_write(key, before, ignored);
+        }
+        return failure;
+    }
+    if (first_touch) core_.remember(std::move(key), std::move(before), nullptr, nullptr);
+    return failure;
+}
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
+// ---- end envguard/nothrow_scoped_env.hpp ----
+// ---- begin envguard/scoped_env.hpp ----
+//
+// ScopedEnv: change variables now, get every one of them back exactly when the guard ends, also
+// during stack unwinding. "Exactly" means in three states: a variable that was unset is unset again,
+// one that was "" is "" again, a value comes back byte for byte.
+
+
+#include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -2016,15 +2397,9 @@ struct EnvChange {
     std::optional<std::string> value; ///< its new value ("" = set to empty); std::nullopt = unset
 };
 
-/// A name a guard touched and the state it found it in before its first change.
-struct SavedVariable {
-    std::string name;                    ///< the variable (on Windows, spelled as the OS had it)
-    std::optional<std::string> original; ///< its state before: a value, "" or std::nullopt (unset)
-};
-
 namespace detail {
 
-// Tag for the constructor that adopts an already-validated plan (EnvOverlay::apply).
+// Tag of ScopedEnv's private adopting constructors (EnvOverlay::apply).
 struct adopt_plan_t {
     explicit adopt_plan_t() = default;
 };
@@ -2065,15 +2440,8 @@ public:
     /// One variable: `ScopedEnv env("RUSTC_WRAPPER", "")`.
     ScopedEnv(std::string_view name, std::optional<std::string> value);
 
-    /// Applies a plan whose names are validated and distinct (used by EnvOverlay::apply).
-    ScopedEnv(detail::adopt_plan_t, std::vector<detail::planned_change> plan);
-    /// The same, holding EnvLock (used by EnvOverlay::apply(envguard::exclusive)).
-    ScopedEnv(detail::adopt_plan_t, exclusive_t, std::vector<detail::planned_change> plan)
-       ;
-
     /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
-    ScopedEnv(ScopedEnv&& other) noexcept
-       ;
+    ScopedEnv(ScopedEnv&& other) noexcept = default;
     // Move-assignment would have to restore *this first, which can fail in an operator that
     // callers expect not to: not provided. Copying would restore twice: not provided.
     ScopedEnv& operator=(ScopedEnv&&) = delete;
@@ -2101,129 +2469,36 @@ public:
     void release() noexcept;
 
     /// True while the guard has changes it will undo.
-    bool active() const noexcept { return !saved_.empty(); }
+    bool active() const noexcept { return !core_.empty(); }
 
     /// The names it changed, each with its original state, in order of first change.
-    const std::vector<SavedVariable>& saved() const noexcept { return saved_; }
+    const std::vector<SavedVariable>& saved() const noexcept { return core_.saved(); }
 
 private:
+    friend class EnvOverlay; // applies its plans through the adopting constructors below
+
+    // Adopting constructors: apply PLAN, whose names are validated and distinct and whose before
+    // states came from elsewhere (EnvOverlay::apply; restored by value). The tag keeps them apart
+    // from the public list constructors in overload resolution.
+    ScopedEnv(detail::adopt_plan_t, std::vector<detail::planned_change> plan);
+    // The same, holding EnvLock (EnvOverlay::apply(envguard::exclusive)).
+    ScopedEnv(detail::adopt_plan_t, exclusive_t, std::vector<detail::planned_change> plan);
+
     static void validate(std::string_view name, const std::optional<std::string>& value);
-
-    const SavedVariable* find_saved(std::string_view name) const noexcept;
-
-    // Reads NAME's state into BEFORE with one lookup; returns the environ string holding it (POSIX),
-    // which the restore puts back as it is, or nullptr (unset, or Windows).
-    static const char* read_current(const std::string& name, std::optional<std::string>& before);
-
-    // Writes each change's new state, all or nothing: when a write fails (or, in reclaim mode,
-    // allocating its string), the changes already applied are undone in reverse order (failures of
-    // that undo go to the restore-failure handler) and the error is thrown. ENTRIES[i] is the
-    // environ string that held PLAN[i].before, or nullptr; PLACED[i] receives the string envguard
-    // placed for PLAN[i] (MemoryMode::reclaim) or nullptr, for the caller to hold once all succeeded.
-    // The caller holds EnvLock.
-    static void commit(const detail::planned_change* plan, const char* const* entries,
-                       const char** placed, std::size_t count);
-
-    static void undo(const detail::planned_change* plan, const char* const* entries,
-                     std::size_t count) noexcept;
 
     void apply_all(const EnvChange* first, const EnvChange* last);
 
     void adopt(std::vector<detail::planned_change> plan);
 
-    // Applies PLAN, whose originals' environ strings are in entries_ (one each), and remembers them.
-    // Only constructors call it, so on failure the half-built guard is simply discarded.
-    void commit_plan(std::vector<detail::planned_change>& plan);
-
-    void restore_each(bool report_to_handler);
-
-    // Large guards (EnvOverlay::apply with clear()) restore every variable at once (POSIX,
-    // detail::bulk_write): true when done. Falls back to one write per variable when the bulk write
-    // cannot allocate. The caller holds EnvLock.
-    bool restore_in_bulk() noexcept;
-
-    std::vector<SavedVariable> saved_;
-    // For each entry of saved_: the environ string that held its original (POSIX, set variables
-    // this guard read itself), put back as it is by the restore; nullptr otherwise.
-    std::vector<const char*> entries_;
-    // For each entry of saved_: the string envguard placed for it last (MemoryMode::reclaim), held
-    // until this guard restores or releases, so that no other restore's sweep frees a value this
-    // guard still has in place (issue #16 item 4); nullptr otherwise.
-    std::vector<const char*> placed_;
-    std::unique_lock<detail::env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
+    detail::guard_core core_; // the names, their originals, the restore (and the exclusive lock)
 };
 
 ENVGUARD_NAMESPACE_END
 
 #if ENVGUARD_BODIES
-#    include <cstring>
 ENVGUARD_NAMESPACE_BEGIN
 
-namespace detail {
-
-// After NAME was set to "": a platform that deleted it instead must not go unnoticed.
-inline std::error_code read_back_empty(const std::string& name) noexcept {
-    std::optional<std::string> back;
-    if (auto ec = raw_read(name, back)) return ec;
-    if (!back) return make_error_code(errc::empty_became_unset);
-    return {};
-}
-
-// True when ENTRY still reads "NAME=ORIGINAL" (a string the user gave putenv may have been edited).
-inline bool entry_spells(const char* entry, const std::string& name,
-                         const std::string& original) noexcept {
-    // Byte compares within the string's original length: a string can be edited, not shrunk.
-    const std::size_t n = name.size();
-    return std::memcmp(entry, name.data(), n) == 0 && entry[n] == '=' &&
-           std::memcmp(entry + n + 1, original.data(), original.size()) == 0 &&
-           entry[n + 1 + original.size()] == '\0';
-}
-
-// Puts back NAME's ORIGINAL state (the guard's own copy). ENTRY, when not null, is the environ string
-// that held it. It is put back as it is (no copy) only when envguard owns it (MemoryMode::reclaim):
-// the guard's hold keeps such a string alive, so reading it is safe. Any other string may have been
-// freed by its owner since (a library that putenv's its own strings and frees the one it replaced),
-// so it is never read: the saved copy is written with setenv. (Issue #16 item 5.)
-inline std::error_code restore_variable(const std::string& name,
-                                        const std::optional<std::string>& original,
-                                        const char* entry, int& os_error) noexcept {
-    const auto put_entry = platform().put_entry;
-    if (entry != nullptr && original && put_entry != nullptr && find_owned(entry) != nullptr &&
-        entry_spells(entry, name, *original)) {
-        os_error = put_entry(name, const_cast<char*>(entry));
-        if (os_error != 0) return make_error_code(errc::os_error);
-        return original->empty() ? read_back_empty(name) : std::error_code();
-    }
-    return raw_write(name, original, os_error);
-}
-
-// Writes a guard's new VALUE for NAME. In MemoryMode::reclaim (POSIX) the string is envguard's own,
-// returned in PLACED (nullptr otherwise) for the guard to hold; creating it may throw
-// std::bad_alloc, before anything is written.
-inline std::error_code write_variable(const std::string& name, const std::optional<std::string>& value,
-                                      int& os_error, const char*& placed) {
-    placed = nullptr;
-    const auto put_entry = platform().put_entry;
-    if (value && put_entry != nullptr && memory_mode_slot().load(std::memory_order_relaxed) ==
-                                             MemoryMode::reclaim) {
-        char* text = make_owned_entry(name, *value);
-        placed = text;
-        os_error = put_entry(name, text);
-        if (os_error != 0) return make_error_code(errc::os_error); // TEXT is freed at the next sweep
-        return value->empty() ? read_back_empty(name) : std::error_code();
-    }
-    return raw_write(name, value, os_error);
-}
-
-inline std::optional<std::string> read_or_throw(const std::string& name) {
-    std::optional<std::string> value;
-    if (raw_read(name, value)) throw std::bad_alloc();
-    return value;
-}
-
-} // namespace detail
-
-ENVGUARD_DECL ScopedEnv::ScopedEnv(exclusive_t) : lock_(detail::env_mutex()) {}
+ENVGUARD_DECL ScopedEnv::ScopedEnv(exclusive_t) : core_(exclusive) {}
 
 ENVGUARD_DECL ScopedEnv::ScopedEnv(std::initializer_list<EnvChange> changes) {
     apply_all(changes.begin(), changes.end());
@@ -2233,11 +2508,11 @@ ENVGUARD_DECL ScopedEnv::ScopedEnv(const std::vector<EnvChange>& changes) {
     apply_all(changes.data(), changes.data() + changes.size());
 }
 
-ENVGUARD_DECL ScopedEnv::ScopedEnv(exclusive_t, std::initializer_list<EnvChange> changes) : lock_(detail::env_mutex()) {
+ENVGUARD_DECL ScopedEnv::ScopedEnv(exclusive_t, std::initializer_list<EnvChange> changes) : core_(exclusive) {
     apply_all(changes.begin(), changes.end());
 }
 
-ENVGUARD_DECL ScopedEnv::ScopedEnv(exclusive_t, const std::vector<EnvChange>& changes) : lock_(detail::env_mutex()) {
+ENVGUARD_DECL ScopedEnv::ScopedEnv(exclusive_t, const std::vector<EnvChange>& changes) : core_(exclusive) {
     apply_all(changes.data(), changes.data() + changes.size());
 }
 
@@ -2250,20 +2525,12 @@ ENVGUARD_DECL ScopedEnv::ScopedEnv(detail::adopt_plan_t, std::vector<detail::pla
 }
 
 ENVGUARD_DECL ScopedEnv::ScopedEnv(detail::adopt_plan_t, exclusive_t, std::vector<detail::planned_change> plan)
-    : lock_(detail::env_mutex()) {
+    : core_(exclusive) {
     adopt(std::move(plan));
 }
 
-ENVGUARD_DECL ScopedEnv::ScopedEnv(ScopedEnv&& other) noexcept
-    : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
-      placed_(std::move(other.placed_)), lock_(std::move(other.lock_)) {
-    other.saved_.clear();
-    other.entries_.clear();
-    other.placed_.clear();
-}
-
 ENVGUARD_DECL ScopedEnv::~ScopedEnv() {
-    if (!saved_.empty()) restore_each(/*report_to_handler=*/true);
+    if (!core_.empty()) core_.restore_reporting(nullptr);
 }
 
 ENVGUARD_DECL ScopedEnv& ScopedEnv::set(std::string_view name, std::string_view value) {
@@ -2278,51 +2545,29 @@ ENVGUARD_DECL ScopedEnv& ScopedEnv::assign(std::string_view name, std::optional<
     validate(name, value);
     detail::prepare_out_of_memory_report();
     EnvLock lock;
-    const SavedVariable* saved = find_saved(name);
-    const bool first_touch = saved == nullptr;
-    if (first_touch) { // no allocation after the write
-        saved_.reserve(saved_.size() + 1);
-        entries_.reserve(entries_.size() + 1);
-        placed_.reserve(placed_.size() + 1);
-    }
+    const std::size_t at = core_.find(name);
+    if (at == detail::guard_core::npos) core_.reserve(1); // no allocation after the write
     detail::planned_change change{std::string(name), std::nullopt, std::move(value)};
-    const char* entry = read_current(change.name, change.before);
+    const char* entry = detail::guard_core::read_current(change.name, change.before);
 #if ENVGUARD_WINDOWS
-    if (change.before) change.name = detail::platform().spelling(change.name); // see commit_plan
+    if (change.before) change.name = detail::platform().spelling(change.name); // see commit_new
 #endif
     const char* placed = nullptr;
-    commit(&change, &entry, &placed, 1);
-    detail::hold_entry(placed);
-    if (first_touch) {
-        detail::hold_entry(entry);
-        saved_.push_back({std::move(change.name), std::move(change.before)});
-        entries_.push_back(entry);
-        placed_.push_back(placed);
-    } else { // this guard's previous string for NAME, now replaced, may go at the next sweep
-        const auto at = static_cast<std::size_t>(saved - saved_.data());
-        detail::release_entry(placed_[at]);
-        placed_[at] = placed;
-    }
+    detail::guard_core::commit(&change, &entry, &placed, 1);
+    if (at == detail::guard_core::npos)
+        core_.remember(std::move(change.name), std::move(change.before), entry, placed);
+    else // this guard's previous string for NAME, now replaced, may go at the next sweep
+        core_.replace_placed(at, placed);
     return *this;
 }
 
-ENVGUARD_DECL void ScopedEnv::restore() { restore_each(/*report_to_handler=*/false); }
-
-ENVGUARD_DECL void ScopedEnv::release() noexcept {
-    bool holds = false;
-    for (const char* entry : entries_) holds = holds || entry != nullptr;
-    for (const char* text : placed_) holds = holds || text != nullptr;
-    if (holds) {
-        std::lock_guard<detail::env_mutex_type> lock(detail::env_mutex());
-        for (const char* entry : entries_) detail::release_entry(entry);
-        for (const char* text : placed_) detail::release_entry(text);
-        detail::sweep_owned_entries();
-    }
-    saved_.clear();
-    entries_.clear();
-    placed_.clear();
-    if (lock_.owns_lock()) lock_.unlock();
+ENVGUARD_DECL void ScopedEnv::restore() {
+    detail::failed_restore first;
+    core_.restore_holding_first(first);
+    if (first) throw detail::write_error(first.code, first.os_error, first.name, first.original);
 }
+
+ENVGUARD_DECL void ScopedEnv::release() noexcept { core_.release(); }
 
 ENVGUARD_DECL void ScopedEnv::validate(std::string_view name, const std::optional<std::string>& value) {
     if (value)
@@ -2331,68 +2576,12 @@ ENVGUARD_DECL void ScopedEnv::validate(std::string_view name, const std::optiona
         detail::require_valid("unset", name);
 }
 
-ENVGUARD_DECL const SavedVariable* ScopedEnv::find_saved(std::string_view name) const noexcept {
-    for (const auto& entry : saved_)
-        if (detail::same_name(entry.name, name)) return &entry;
-    return nullptr;
-}
-
-ENVGUARD_DECL const char* ScopedEnv::read_current(const std::string& name, std::optional<std::string>& before) {
-    if (const auto find_entry = detail::platform().find_entry) {
-        const char* entry = find_entry(name);
-        if (entry != nullptr)
-            before.emplace(entry + name.size() + 1);
-        else
-            before.reset();
-        return entry;
-    }
-    before = detail::read_or_throw(name);
-    return nullptr;
-}
-
-ENVGUARD_DECL void ScopedEnv::commit(const detail::planned_change* plan, const char* const* entries,
-                   const char** placed, std::size_t count) {
-#if !ENVGUARD_WINDOWS
-    if (detail::bulk_write_applies(count) &&
-        detail::memory_mode_slot().load(std::memory_order_relaxed) == MemoryMode::keep) {
-        detail::bulk_write(count, plan, &detail::planned_name, &detail::planned_after);
-        for (std::size_t i = 0; i < count; ++i) placed[i] = nullptr;
-        return;
-    }
-#endif
-    for (std::size_t i = 0; i < count; ++i) {
-        int os_error = 0;
-        std::error_code ec;
-        try {
-            ec = detail::write_variable(plan[i].name, plan[i].after, os_error, placed[i]);
-        } catch (...) {
-            undo(plan, entries, i);
-            throw;
-        }
-        if (ec) {
-            undo(plan, entries, i + 1); // i too: undoes a deleted empty value
-            throw detail::write_error(ec, os_error, plan[i].name, plan[i].after);
-        }
-    }
-}
-
-ENVGUARD_DECL void ScopedEnv::undo(const detail::planned_change* plan, const char* const* entries,
-                 std::size_t count) noexcept {
-    for (std::size_t j = count; j-- > 0;) {
-        int os_error = 0;
-        if (auto ec = detail::restore_variable(plan[j].name, plan[j].before, entries[j], os_error))
-            detail::report_restore_failure(ec, os_error, plan[j].name, plan[j].before);
-    }
-    detail::sweep_owned_entries();
-}
-
 ENVGUARD_DECL void ScopedEnv::apply_all(const EnvChange* first, const EnvChange* last) {
     for (auto it = first; it != last; ++it) validate(it->name, it->value);
     detail::prepare_out_of_memory_report();
     EnvLock lock;
     std::vector<detail::planned_change> plan;
     plan.reserve(static_cast<std::size_t>(last - first));
-    entries_.reserve(plan.capacity());
     for (auto it = first; it != last; ++it) {
         detail::planned_change* same = nullptr;
         for (auto& planned : plan)
@@ -2401,86 +2590,15 @@ ENVGUARD_DECL void ScopedEnv::apply_all(const EnvChange* first, const EnvChange*
             same->after = it->value; // a later change to the same name wins
         } else {
             plan.push_back({it->name, std::nullopt, it->value});
-            entries_.push_back(read_current(plan.back().name, plan.back().before));
         }
     }
-    commit_plan(plan);
+    core_.commit_new(plan);
 }
 
 ENVGUARD_DECL void ScopedEnv::adopt(std::vector<detail::planned_change> plan) {
     detail::prepare_out_of_memory_report();
     EnvLock lock;
-    entries_.assign(plan.size(), nullptr); // BEFORE came from elsewhere: restored by value
-    commit_plan(plan);
-}
-
-ENVGUARD_DECL void ScopedEnv::commit_plan(std::vector<detail::planned_change>& plan) {
-#if ENVGUARD_WINDOWS
-    // Remember each set variable under the OS's own spelling, so that a restore after an unset
-    // brings back "Path", not the "path" a caller happened to write.
-    for (auto& change : plan)
-        if (change.before) change.name = detail::platform().spelling(change.name);
-#endif
-    saved_.reserve(plan.size());
-    placed_.assign(plan.size(), nullptr);
-    commit(plan.data(), entries_.data(), placed_.data(), plan.size());
-    for (std::size_t i = 0; i < plan.size(); ++i) {
-        detail::hold_entry(entries_[i]);
-        detail::hold_entry(placed_[i]);
-        saved_.push_back({std::move(plan[i].name), std::move(plan[i].before)});
-    }
-}
-
-ENVGUARD_DECL void ScopedEnv::restore_each(bool report_to_handler) {
-    std::optional<EnvError> first_error;
-    {
-        std::unique_lock<detail::env_mutex_type> lock(detail::env_mutex());
-        if (restore_in_bulk()) {
-            for (std::size_t i = 0; i < saved_.size(); ++i) detail::release_entry(entries_[i]);
-            saved_.clear(); // (the loop below has nothing left to do)
-        }
-        for (std::size_t i = saved_.size(); i-- > 0;) {
-            const SavedVariable& variable = saved_[i];
-            int os_error = 0;
-            auto ec = detail::restore_variable(variable.name, variable.original, entries_[i],
-                                               os_error);
-            detail::release_entry(entries_[i]);
-            if (!ec) continue;
-            if (report_to_handler || first_error)
-                detail::report_restore_failure(ec, os_error, variable.name, variable.original);
-            else
-                first_error.emplace(
-                    detail::write_error(ec, os_error, variable.name, variable.original));
-        }
-        for (const char* text : placed_) detail::release_entry(text);
-        saved_.clear();
-        entries_.clear();
-        placed_.clear();
-        detail::sweep_owned_entries();
-    }
-    if (lock_.owns_lock()) lock_.unlock();
-    if (first_error) throw *first_error;
-}
-
-ENVGUARD_DECL bool ScopedEnv::restore_in_bulk() noexcept {
-#if !ENVGUARD_WINDOWS
-    if (!detail::bulk_write_applies(saved_.size())) return false;
-    try {
-        detail::bulk_write(
-            saved_.size(), saved_.data(),
-            [](const void* items, std::size_t i) {
-                return std::string_view(static_cast<const SavedVariable*>(items)[i].name);
-            },
-            [](const void* items, std::size_t i) -> const std::optional<std::string>& {
-                return static_cast<const SavedVariable*>(items)[i].original;
-            });
-        return true;
-    } catch (...) {
-        return false;
-    }
-#else
-    return false;
-#endif
+    core_.commit_new_adopted(plan);
 }
 
 ENVGUARD_NAMESPACE_END
@@ -3472,12 +3590,19 @@ private:
 
 ENVGUARD_NAMESPACE_END
 
+// The operating system's part: how each OS's block is built (each compiles only on its own platform).
 #if ENVGUARD_BODIES
+#    if ENVGUARD_WINDOWS
+// ---- begin envguard/detail/block_win32.hpp ----
+//
+// EnvBlock on Windows: the UTF-16 block of CreateProcessW, SystemRoot added when missing.
+// Part of block.hpp's bodies: it compiles only where bodies are compiled (config.hpp) and only
+// on Windows; block.hpp includes it.
 
-#    include <cstring>
+
+#if ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES && ENVGUARD_WINDOWS
 ENVGUARD_NAMESPACE_BEGIN
 
-#if ENVGUARD_WINDOWS
 ENVGUARD_DECL EnvBlock::EnvBlock() : EnvBlock(EnvSnapshot{}) {}
 
 ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
@@ -3500,7 +3625,23 @@ ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
     block_.push_back(L'\0');
     count_ = source->size();
 }
-#else
+
+ENVGUARD_NAMESPACE_END
+#endif
+// ---- end envguard/detail/block_win32.hpp ----
+#    else
+// ---- begin envguard/detail/block_posix.hpp ----
+//
+// EnvBlock on POSIX: the envp array of execve / posix_spawn, its strings in one buffer.
+// Part of block.hpp's bodies: it compiles only where bodies are compiled (config.hpp) and only
+// on POSIX; block.hpp includes it.
+
+
+#if ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES && !ENVGUARD_WINDOWS
+#    include <cstring>
+#    include <string>
+ENVGUARD_NAMESPACE_BEGIN
+
 ENVGUARD_DECL EnvBlock::EnvBlock() { index(); }
 
 ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
@@ -3541,9 +3682,11 @@ ENVGUARD_DECL void EnvBlock::index() {
     }
     pointers_.push_back(nullptr);
 }
-#endif
 
 ENVGUARD_NAMESPACE_END
+#endif
+// ---- end envguard/detail/block_posix.hpp ----
+#    endif
 #endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/block.hpp ----

@@ -27,6 +27,20 @@ static_assert(std::is_nothrow_move_constructible<envguard::ScopedEnv>::value, ""
 static_assert(!std::is_copy_constructible<envguard::ScopedEnv>::value, "");
 static_assert(!std::is_copy_assignable<envguard::ScopedEnv>::value, "");
 static_assert(!std::is_move_assignable<envguard::ScopedEnv>::value, "");
+// The adopting constructors (EnvOverlay::apply's) are private: only the overlay, a friend, reaches them.
+static_assert(!std::is_constructible<envguard::ScopedEnv, envguard::detail::adopt_plan_t,
+                                     std::vector<envguard::detail::planned_change>>::value,
+              "adopting a plan is not public");
+static_assert(!std::is_constructible<envguard::ScopedEnv, envguard::detail::adopt_plan_t,
+                                     envguard::exclusive_t,
+                                     std::vector<envguard::detail::planned_change>>::value,
+              "adopting a plan is not public");
+// The public ways in stay.
+static_assert(std::is_constructible<envguard::ScopedEnv, std::vector<envguard::EnvChange>>::value, "");
+static_assert(std::is_constructible<envguard::ScopedEnv, envguard::exclusive_t,
+                                    std::vector<envguard::EnvChange>>::value,
+              "");
+static_assert(std::is_constructible<envguard::ScopedEnv, const char*, const char*>::value, "");
 
 TEST_CASE("ScopedEnv: the coverage recipe is applied, then all three states come back exactly") {
     // Each starting state for each target state: unset, empty and a value must all survive.
