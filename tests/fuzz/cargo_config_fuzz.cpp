@@ -32,7 +32,7 @@ void put(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
 }
 
-void check_source(const launcher::Source& source, const launcher::CargoConfig& config, const char* what) {
+void check_source(const launcher::FileLocation& source, const launcher::CargoConfig& config, const char* what) {
     if (source.file.empty()) return;
     const bool known = std::find(config.files.begin(), config.files.end(), source.file) != config.files.end() ||
                        source.file.filename() == "Cargo.toml";
