@@ -13,7 +13,7 @@
 #   - builds every release artifact with tools/release.sh and tests each as a user gets it, the Conan
 #     recipe and the CI snippets of docs/command.md (tests/release/run.sh).
 # Needs Rust's cargo (rustup, found in ~/.cargo/bin) for the launcher's end-to-end tests.
-# Usage: tools/run_tests.sh            (about 58 minutes on 2 cores with ~/.cache/envguard warm)
+# Usage: tools/run_tests.sh            (about 45 minutes on 2 cores with ~/.cache/envguard warm)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
