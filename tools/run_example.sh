@@ -33,6 +33,8 @@ echo "== The project's .cargo/config.toml sends builds through sccache; the shel
 echo
 echo "== 1. Plain \`cargo build\`"
 before=$(requests)
+# CARGO_INCREMENTAL=0: a debug build is incremental by default, and sccache refuses to cache incremental
+# builds; the plain build is meant to show sccache at work (its compile requests grow).
 CARGO_INCREMENTAL=0 cargo build 2>&1 | sed 's/^/   /'
 plain=$(requests)
 echo "   sccache compile requests: $before -> $plain (the build went through sccache)"

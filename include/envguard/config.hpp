@@ -27,7 +27,7 @@
 
 // Whether C++ exceptions are enabled. 0 under -fno-exceptions (GCC, Clang) or without /EHsc (MSVC):
 // then only the headers that never throw are available (config, version, error, lock, env and
-// nothrow_scoped_env; see "Without exceptions" in the README), and every other envguard header stops
+// nothrow_scoped_env; see docs/no-exceptions.md), and every other envguard header stops
 // the build with #error (split headers) or is left out (the single header). Define it to 0 to get the
 // same subset with exceptions on; defining it to 1 when the compiler has exceptions off is an error.
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)

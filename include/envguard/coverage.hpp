@@ -128,8 +128,7 @@ public:
     static std::vector<std::vector<std::string>> commands(const CoverageOptions& options);
 
 private:
-    CoverageProfile(std::string name, EnvOverlay overlay)
-       ;
+    CoverageProfile(std::string name, EnvOverlay overlay);
 
     static bool extra_output_path(const std::vector<std::string>& extra);
 

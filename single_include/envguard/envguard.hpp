@@ -60,7 +60,7 @@
 
 // Whether C++ exceptions are enabled. 0 under -fno-exceptions (GCC, Clang) or without /EHsc (MSVC):
 // then only the headers that never throw are available (config, version, error, lock, env and
-// nothrow_scoped_env; see "Without exceptions" in the README), and every other envguard header stops
+// nothrow_scoped_env; see docs/no-exceptions.md), and every other envguard header stops
 // the build with #error (split headers) or is left out (the single header). Define it to 0 to get the
 // same subset with exceptions on; defining it to 1 when the compiler has exceptions off is an error.
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
@@ -1483,7 +1483,7 @@ ENVGUARD_NAMESPACE_END
 
 
 #if !ENVGUARD_HAS_EXCEPTIONS && !ENVGUARD_SINGLE_HEADER
-#    error "envguard: this header needs C++ exceptions, which are off (-fno-exceptions or ENVGUARD_HAS_EXCEPTIONS=0). Without exceptions use envguard/env.hpp (get, set, unset, is_set, assign with std::error_code&) and envguard/nothrow_scoped_env.hpp (NothrowScopedEnv); see \"Without exceptions\" in envguard's README."
+#    error "envguard: this header needs C++ exceptions, which are off (-fno-exceptions or ENVGUARD_HAS_EXCEPTIONS=0). Without exceptions use envguard/env.hpp (get, set, unset, is_set, assign with std::error_code&) and envguard/nothrow_scoped_env.hpp (NothrowScopedEnv); see docs/no-exceptions.md in envguard's repository."
 #endif
 // ---- end envguard/detail/needs_exceptions.hpp ----
 
@@ -4333,8 +4333,7 @@ public:
     static std::vector<std::vector<std::string>> commands(const CoverageOptions& options);
 
 private:
-    CoverageProfile(std::string name, EnvOverlay overlay)
-       ;
+    CoverageProfile(std::string name, EnvOverlay overlay);
 
     static bool extra_output_path(const std::vector<std::string>& extra);
 

@@ -9,5 +9,5 @@
 #include "../config.hpp"
 
 #if !ENVGUARD_HAS_EXCEPTIONS && !ENVGUARD_SINGLE_HEADER
-#    error "envguard: this header needs C++ exceptions, which are off (-fno-exceptions or ENVGUARD_HAS_EXCEPTIONS=0). Without exceptions use envguard/env.hpp (get, set, unset, is_set, assign with std::error_code&) and envguard/nothrow_scoped_env.hpp (NothrowScopedEnv); see \"Without exceptions\" in envguard's README."
+#    error "envguard: this header needs C++ exceptions, which are off (-fno-exceptions or ENVGUARD_HAS_EXCEPTIONS=0). Without exceptions use envguard/env.hpp (get, set, unset, is_set, assign with std::error_code&) and envguard/nothrow_scoped_env.hpp (NothrowScopedEnv); see docs/no-exceptions.md in envguard's repository."
 #endif
