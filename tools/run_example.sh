@@ -39,6 +39,10 @@ CARGO_INCREMENTAL=0 cargo build 2>&1 | sed 's/^/   /'
 plain=$(requests)
 echo "   sccache compile requests: $before -> $plain (the build went through sccache)"
 echo "   built in: $(ls -d "$shared"/debug 2>/dev/null || echo '?')"
+# Every file of the shared target directory with its size and modification time: the builds under
+# envguard below must leave it exactly as the plain build left it.
+fingerprint() { find "$shared" -printf '%P %s %T@\n' | sort | md5sum; }
+shared_before=$(fingerprint)
 echo
 echo "== 2. What \`envguard run --profile coverage\` changes (--dry-run)"
 "$envguard" run --profile coverage --dry-run -- cargo build | sed 's/^/   /'
@@ -62,6 +66,33 @@ echo
 echo "== 7. \`envguard check --profile coverage\` with CARGO_INCREMENTAL=1: the fix"
 CARGO_INCREMENTAL=1 "$envguard" check --profile coverage | sed 's/^/   /'
 echo
-echo "== 8. The shell's own environment afterwards"
-echo "   RUSTC_WRAPPER=${RUSTC_WRAPPER-(unset)} CARGO_TARGET_DIR=${CARGO_TARGET_DIR-(unset)} CARGO_INCREMENTAL=${CARGO_INCREMENTAL-(unset)}"
-[ "$after" = "$plain" ] && [ -d target/debug ]
+echo "== 8. What the child got, and the shell's own environment afterwards"
+child_env=$("$envguard" run --profile coverage -- env)
+child_value() { grep -m1 "^$1=" <<<"$child_env" | cut -d= -f2- || true; }
+child_has() { grep -q "^$1=" <<<"$child_env"; }
+echo "   child: RUSTC_WRAPPER=$(child_has RUSTC_WRAPPER && echo "\"$(child_value RUSTC_WRAPPER)\"" || echo '(unset)')" \
+     "CARGO_TARGET_DIR=$(child_has CARGO_TARGET_DIR && echo "\"$(child_value CARGO_TARGET_DIR)\"" || echo '(unset)')" \
+     "CARGO_INCREMENTAL=$(child_has CARGO_INCREMENTAL && echo "\"$(child_value CARGO_INCREMENTAL)\"" || echo '(unset)')"
+echo "   shell: RUSTC_WRAPPER=${RUSTC_WRAPPER-(unset)} CARGO_TARGET_DIR=${CARGO_TARGET_DIR-(unset)} CARGO_INCREMENTAL=${CARGO_INCREMENTAL-(unset)}"
+shared_after=$(fingerprint)
+echo "   the shared target directory: $([ "$shared_after" = "$shared_before" ] && echo 'untouched since the plain build' || echo 'CHANGED')"
+
+# The README's promises for this run, each checked: a failure names the one that broke.
+failures=()
+[ "$plain" != "$before" ] || failures+=("the plain build did not go through sccache (compile requests $before -> $plain)")
+[ -d "$shared/debug" ] || failures+=("the plain build did not build in the shared target directory $shared")
+[ "$after" = "$plain" ] || failures+=("the build under envguard went through sccache (compile requests $plain -> $after)")
+[ -d target/debug ] || failures+=("the build under envguard did not build in the project's own target/")
+[ "$shared_after" = "$shared_before" ] || failures+=("the builds under envguard changed the shared target directory $shared")
+{ child_has RUSTC_WRAPPER && [ -z "$(child_value RUSTC_WRAPPER)" ]; } ||
+    failures+=("the child did not get RUSTC_WRAPPER set to the empty string")
+! child_has CARGO_TARGET_DIR || failures+=("the child got CARGO_TARGET_DIR (the profile unsets it)")
+[ "$(child_value CARGO_INCREMENTAL)" = 1 ] || failures+=("the child did not get CARGO_INCREMENTAL=1")
+[ "${CARGO_TARGET_DIR-}" = "$shared" ] && [ -z "${RUSTC_WRAPPER+set}" ] && [ -z "${CARGO_INCREMENTAL+set}" ] ||
+    failures+=("the shell's own environment changed")
+if [ ${#failures[@]} -gt 0 ]; then
+    printf 'run_example: FAILED: %s\n' "${failures[@]}" >&2
+    exit 1
+fi
+echo
+echo "run_example: every promise above held"
