@@ -13,13 +13,10 @@
 #ifdef _WIN32
 #    include <windows.h>
 #else
+#    include "../support/scratch_bin.hpp"
 #    include <csignal>
-#    include <cstdio>
-#    include <fstream>
 #    include <pthread.h>
 #    include <signal.h>
-#    include <sys/stat.h>
-#    include <unistd.h>
 #endif
 
 namespace {
@@ -38,7 +35,7 @@ std::vector<std::string> long_running() {
 #ifdef _WIN32
     return {"ping", "-n", "30", "127.0.0.1"};
 #else
-    return {"/bin/sh", "-c", "sleep 30"};
+    return {"/bin/sh", "-c", "exec sleep 30"}; // exec: the pid is sleep's, so nothing outlives a kill
 #endif
 }
 
@@ -191,23 +188,10 @@ TEST_CASE("ChildProcess: start errors are run()'s, word for word") {
 
 namespace {
 // A scratch directory with a non-executable file and a script without "#!".
-struct Scratch {
-    std::string dir;
+struct Scratch : test::ScratchBin {
     Scratch() {
-        char pattern[] = "/tmp/envguard-child-test-XXXXXX";
-        dir = ::mkdtemp(pattern);
         write("plain", "not a program\n", 0644);
         write("nobang", "exit $(( $1 + 3 ))\n", 0755);
-    }
-    ~Scratch() {
-        std::remove((dir + "/plain").c_str());
-        std::remove((dir + "/nobang").c_str());
-        ::rmdir(dir.c_str());
-    }
-    void write(const char* name, const char* text, mode_t mode) const {
-        const std::string path = dir + "/" + name;
-        std::ofstream(path) << text;
-        ::chmod(path.c_str(), mode);
     }
 };
 
