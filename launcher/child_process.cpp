@@ -2,17 +2,13 @@
 
 
 #include <csignal>
-#include <stdexcept>
 
 #ifdef _WIN32
 // <windows.h> comes with envguard's Windows backend
 #else
 #    include <cerrno>
-#    include <cstring>
-#    include <spawn.h>
-#    include <sys/types.h>
-#    include <sys/wait.h>
-#    include <unistd.h>
+#    include <pthread.h>
+#    include <signal.h>
 #endif
 
 namespace launcher {
@@ -59,22 +55,6 @@ sigset_t stop_set() {
     sigemptyset(&set);
     for (int s : stop_signals) sigaddset(&set, s);
     return set;
-}
-
-[[noreturn]] void throw_spawn_error(int error, const std::string& program) {
-    const std::error_code os(error, std::system_category());
-    envguard::errc code = envguard::errc::os_error;
-    std::string why = "the operating system refused: " + os.message();
-    if (error == ENOENT) {
-        code = envguard::errc::command_not_found;
-        why = "no such file";
-    } else if (error == EACCES || error == ENOEXEC || error == EISDIR) {
-        code = envguard::errc::command_not_executable;
-        why = "it cannot be executed: " + os.message();
-    }
-    throw envguard::EnvError(envguard::make_error_code(code), program,
-                             "envguard: cannot run " + envguard::quote_value(program) + ": " + why,
-                             os);
 }
 
 #endif
@@ -135,46 +115,31 @@ int run_forwarding_stop_signals(const std::vector<std::string>& argv, const envg
 #else
 
 int run_forwarding_stop_signals(const std::vector<std::string>& argv, const envguard::EnvSnapshot& env) {
-    if (argv.empty() || argv.front().empty())
-        throw std::invalid_argument("envguard: cannot run an empty command");
-    const std::string path = envguard::find_program(argv.front(), env);
-    const envguard::EnvBlock block(env);
-    std::vector<char*> args;
-    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-
     // The stop signals are blocked from before the spawn until the handler knows the child's pid, so
     // that none arrives in between and is lost; the child starts with the mask we had before.
     const sigset_t stop = stop_set();
     sigset_t original;
     ::pthread_sigmask(SIG_BLOCK, &stop, &original);
-    posix_spawnattr_t attributes;
-    ::posix_spawnattr_init(&attributes);
-    ::posix_spawnattr_setsigmask(&attributes, &original);
-    ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
-    pid_t pid = 0;
-    const int error = ::posix_spawn(&pid, path.c_str(), nullptr, &attributes, args.data(), block.envp());
-    ::posix_spawnattr_destroy(&attributes);
-    if (error == 0) g_child = pid;
+    envguard::ChildProcess child;
+    try {
+        child = envguard::ChildProcess(argv, env, original);
+    } catch (...) {
+        ::pthread_sigmask(SIG_SETMASK, &original, nullptr);
+        throw;
+    }
+    g_child = static_cast<std::sig_atomic_t>(child.id());
     ::pthread_sigmask(SIG_SETMASK, &original, nullptr); // one that came meanwhile is handled now
-    if (error != 0) throw_spawn_error(error, argv.front());
 
     // Wait for the end without reaping: until the child is reaped its pid cannot be reused, so the
     // handler never signals a stranger.
-    siginfo_t info{};
-    while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0)
-        if (errno != EINTR) {
-            const int wait_error = errno;
-            g_child = 0;
-            throw_spawn_error(wait_error, argv.front());
-        }
+    try {
+        child.wait_until_exited();
+    } catch (...) {
+        g_child = 0;
+        throw;
+    }
     g_child = 0;
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) throw_spawn_error(errno, argv.front());
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return 125;
+    return child.wait().shell_code();
 }
 
 #endif

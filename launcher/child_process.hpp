@@ -26,8 +26,8 @@ public:
     int received() const noexcept;
 };
 
-// Runs ARGV with exactly ENV (the program looked up on ENV's PATH, as envguard::run does), waits, and
-// returns its exit status (128 + N when signal N killed it). POSIX: a stop signal the launcher gets
+// Runs ARGV with exactly ENV (an envguard::ChildProcess: started as envguard::run starts it), waits,
+// and returns its exit status (128 + N when signal N killed it). POSIX: a stop signal the launcher gets
 // while it runs is sent on to it, unless it came from the terminal, which sends it to the whole
 // foreground process group, child included, already. Windows: envguard::run (the console sends
 // Ctrl+C to the child itself).

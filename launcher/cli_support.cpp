@@ -126,6 +126,11 @@ const CLI::Validator not_an_option(
     },
     "", "not an option");
 
+CLI::Option* add_repeated_option(CLI::App& app, const std::string& names, std::vector<std::string>& values,
+                                 const std::string& help, const std::string& type_name) {
+    return app.add_option(names, values, help)->type_name(type_name)->allow_extra_args(false)->check(not_an_option);
+}
+
 CLI::Validator one_of(std::vector<std::string> known, std::string (*message)(const std::string& value),
                       bool allow_empty) {
     return CLI::Validator(

@@ -70,6 +70,11 @@ std::string suggestion(const std::string& word, const std::vector<std::string>& 
 // user asked for is never taken as a value and a command run instead.
 extern const CLI::Validator not_an_option;
 
+// A repeatable option of APP that collects into VALUES: one value per occurrence (`-u A -u B`; never
+// the following words) that is not an option (not_an_option), shown as TYPE_NAME in the help.
+CLI::Option* add_repeated_option(CLI::App& app, const std::string& names, std::vector<std::string>& values,
+                                 const std::string& help, const std::string& type_name);
+
 // A value from KNOWN (the empty string too when ALLOW_EMPTY): any other value throws UsageError with
 // MESSAGE(value), so that the user sees the launcher's own sentence, not CLI11's.
 CLI::Validator one_of(std::vector<std::string> known, std::string (*message)(const std::string& value),

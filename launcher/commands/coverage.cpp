@@ -225,20 +225,13 @@ void add_coverage(CLI::App& app, CommandTable& commands) {
         coverage->add_flag_callback("--" + name, [options, name] { options->mode_flags.push_back(name); },
                                     "Same as --mode " + name);
     }
-    coverage->add_option("-p,--package,--packages", options->packages, "Only these packages (a,b or repeated)")
-        ->type_name("PKG,...")
-        ->allow_extra_args(false)
-        ->check(not_an_option);
+    add_repeated_option(*coverage, "-p,--package,--packages", options->packages,
+                        "Only these packages (a,b or repeated)", "PKG,...");
     coverage->add_flag("--workspace", options->workspace, "The whole workspace (the default without -p)");
-    coverage->add_option("--exclude", options->exclude,
-                         "Leave these workspace packages out (fast mode: instead of the pyo3 crates)")
-        ->type_name("PKG,...")
-        ->allow_extra_args(false)
-        ->check(not_an_option);
-    coverage->add_option("-F,--features", options->features, "Build with these features (instead of --all-features)")
-        ->type_name("FEATURES")
-        ->allow_extra_args(false)
-        ->check(not_an_option);
+    add_repeated_option(*coverage, "--exclude", options->exclude,
+                        "Leave these workspace packages out (fast mode: instead of the pyo3 crates)", "PKG,...");
+    add_repeated_option(*coverage, "-F,--features", options->features,
+                        "Build with these features (instead of --all-features)", "FEATURES");
     coverage->add_flag("--all-features", options->all_features, "Build with every feature (the default)");
     coverage->add_flag("--no-default-features", options->no_default_features,
                        "Build without the default features (instead of --all-features)");

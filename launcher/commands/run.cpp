@@ -90,10 +90,7 @@ void add_run(CLI::App& app, CommandTable& commands) {
     CLI::App* run = app.add_subcommand("run", "Run COMMAND with a changed environment (like env)");
     run->prefix_command(); // the first NAME=VALUE or command word ends the options
     run->add_flag("-i,--ignore-environment", options->ignore_environment, "Start from an empty environment");
-    run->add_option("-u,--unset", options->unset, "Remove NAME from the environment")
-        ->type_name("NAME")
-        ->allow_extra_args(false)
-        ->check(not_an_option);
+    add_repeated_option(*run, "-u,--unset", options->unset, "Remove NAME from the environment", "NAME");
     run->add_option("--profile", options->profile, "Apply a profile first (see `envguard profiles`)")
         ->type_name("P")
         ->check(not_an_option);
@@ -101,14 +98,10 @@ void add_run(CLI::App& app, CommandTable& commands) {
                                                        "here and upwards, then the user's)")
         ->type_name("FILE")
         ->check(not_an_option);
-    run->add_option("--prepend-path", options->prepend_path, "Put DIR first in the path list NAME")
-        ->type_name("NAME=DIR")
-        ->allow_extra_args(false)
-        ->check(not_an_option);
-    run->add_option("--append-path", options->append_path, "Put DIR last in the path list NAME")
-        ->type_name("NAME=DIR")
-        ->allow_extra_args(false)
-        ->check(not_an_option);
+    add_repeated_option(*run, "--prepend-path", options->prepend_path, "Put DIR first in the path list NAME",
+                        "NAME=DIR");
+    add_repeated_option(*run, "--append-path", options->append_path, "Put DIR last in the path list NAME",
+                        "NAME=DIR");
     run->add_flag("--dry-run", options->dry_run, "Print each variable before -> after and the command; run nothing");
     run->add_flag("--no-preflight", options->no_preflight,
                   "With --profile and a cargo command: run it even when check predicts a failure");

@@ -3704,6 +3704,9 @@ ENVGUARD_NAMESPACE_END
 #include <string>
 #include <string_view>
 #include <vector>
+#if !ENVGUARD_WINDOWS
+#    include <signal.h> // sigset_t, for ChildProcess's signal mask
+#endif
 
 
 #if ENVGUARD_HAS_EXCEPTIONS // else: not available (detail/needs_exceptions.hpp)
@@ -3719,9 +3722,121 @@ ENVGUARD_NAMESPACE_BEGIN
 /// empty name.
 ENVGUARD_DECL std::string find_program(std::string_view program, const EnvSnapshot& env);
 
+/// How a child process ended: it exited with a code, or (POSIX) a signal killed it. A value type;
+/// ChildProcess::wait returns it.
+class ExitStatus {
+public:
+    /// A child that exited with CODE (its `exit` or `main`'s return; Windows: GetExitCodeProcess, where
+    /// an NTSTATUS such as 0xC0000005 comes back as a negative int).
+    static constexpr ExitStatus exited_with(int code) noexcept { return ExitStatus(code, 0); }
+    /// POSIX: a child that signal SIGNAL (> 0) killed.
+    static constexpr ExitStatus killed_by(int signal) noexcept { return ExitStatus(0, signal); }
+
+    /// True when the child exited with an exit code (code()); false when a signal killed it.
+    constexpr bool exited() const noexcept { return signal_ == 0; }
+    /// The exit code when exited(), else 0.
+    constexpr int code() const noexcept { return code_; }
+    /// The signal that killed the child, or 0 when it exited().
+    constexpr int signal() const noexcept { return signal_; }
+    /// The status as shells report it, and as run() returns it: code() when the child exited, 128 +
+    /// signal() when a signal killed it.
+    constexpr int shell_code() const noexcept { return signal_ == 0 ? code_ : 128 + signal_; }
+
+    /// Equal when both exited with the same code, or both were killed by the same signal.
+    friend constexpr bool operator==(const ExitStatus& a, const ExitStatus& b) noexcept {
+        return a.code_ == b.code_ && a.signal_ == b.signal_;
+    }
+    /// Not equal().
+    friend constexpr bool operator!=(const ExitStatus& a, const ExitStatus& b) noexcept { return !(a == b); }
+
+private:
+    constexpr ExitStatus(int code, int signal) noexcept : code_(code), signal_(signal) {}
+    int code_;
+    int signal_;
+};
+
+/// A running child process: ARGV started with exactly the environment ENV, as run() starts it (the
+/// same lookup on ENV's PATH, the same /bin/sh fallback, the same errors), and owned until it is
+/// reaped. Move-only, like a guard; one thread at a time uses one object. run() is this constructor
+/// followed by wait().
+///
+/// Lifetime: wait() reaps the child and keeps its status (a second wait() returns it again). The
+/// destructor of a child that was never waited for ends it (POSIX: SIGKILL; Windows:
+/// TerminateProcess) and reaps it, so that no zombie is left and no child outlives its owner
+/// unnoticed; waiting instead could hang an exception's unwinding for as long as the child runs. To
+/// let a child finish, wait() for it.
+///
+/// POSIX: while SIGCHLD is ignored the kernel reaps children itself and wait() cannot get a status
+/// (it throws, ECHILD); run() sets SIGCHLD's default disposition while it runs, this type does not.
+class ChildProcess {
+public:
+    /// No child: what a moved-from object is too. valid() is false.
+    ChildProcess() noexcept = default;
+
+    /// Starts ARGV (ARGV[0] looked up with find_program on ENV's PATH) with exactly the environment
+    /// ENV and returns without waiting. Throws what run() throws for a command it cannot start:
+    /// EnvError (not found, not executable, "Argument list too long" with the size and the largest
+    /// variable, an argument with a NUL byte; Windows: an argument a batch file would reinterpret),
+    /// std::invalid_argument for an empty command.
+    ChildProcess(const std::vector<std::string>& argv, const EnvSnapshot& env)
+        : ChildProcess(argv, env, nullptr) {}
+
+#if !ENVGUARD_WINDOWS
+    /// POSIX: as above, and the child starts with the signal mask SIGNAL_MASK
+    /// (posix_spawnattr_setsigmask) instead of the calling thread's. For a parent that forwards
+    /// signals to the child: it blocks them, starts the child with the mask it had before, publishes
+    /// id() to its handler, and unblocks them, so that no signal arrives while the handler does not
+    /// yet know the child, and the child does not inherit the blocking.
+    ChildProcess(const std::vector<std::string>& argv, const EnvSnapshot& env, const sigset_t& signal_mask)
+        : ChildProcess(argv, env, &signal_mask) {}
+#endif
+
+    /// Takes OTHER's child; OTHER is left without one.
+    ChildProcess(ChildProcess&& other) noexcept;
+    /// Ends this object's own unwaited child as the destructor does, then takes OTHER's.
+    ChildProcess& operator=(ChildProcess&& other) noexcept;
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+    /// A child not waited for is killed and reaped (see the class comment); a waited one is left alone.
+    ~ChildProcess();
+
+    /// True when this object holds a child (started here or moved in), waited for or not.
+    bool valid() const noexcept { return id_ != 0; }
+    /// The child's process id (POSIX: its pid; Windows: its process id), 0 without a child. It stays
+    /// the child's until wait() (POSIX: the kernel does not reuse an unreaped pid; Windows: this object
+    /// holds the process handle until then).
+    long long id() const noexcept { return id_; }
+    /// True once wait() has returned the child's status.
+    bool waited() const noexcept { return waited_; }
+
+    /// Blocks until the child has ended, without reaping it: id() is still the child's afterwards, so a
+    /// signal sent to it by a concurrent handler cannot reach another process that got the id. Then
+    /// call wait(). Returns at once after wait(). Throws EnvError when the operating system cannot
+    /// wait (POSIX: ECHILD while SIGCHLD is ignored); std::logic_error without a child.
+    void wait_until_exited();
+
+    /// Waits for the child to end (if it has not), reaps it, and returns how it ended; again the same
+    /// status on a later call. Throws EnvError when the operating system cannot wait (POSIX: ECHILD
+    /// while SIGCHLD is ignored; the child is then no longer this object's); std::logic_error without
+    /// a child.
+    ExitStatus wait();
+
+private:
+    // SIGNAL_MASK: POSIX a const sigset_t*, or null for the calling thread's mask (void: no sigset_t on Windows).
+    ChildProcess(const std::vector<std::string>& argv, const EnvSnapshot& env, const void* signal_mask);
+    void end() noexcept; // kills and reaps an unwaited child; closes the handle
+
+    std::string program_; // ARGV[0], for error messages
+    long long id_ = 0;
+    void* handle_ = nullptr; // Windows: the process handle
+    bool waited_ = false;
+    bool lost_ = false; // POSIX: waiting failed; the pid is no longer ours to signal
+    ExitStatus status_ = ExitStatus::exited_with(0);
+};
+
 /// Runs ARGV (ARGV[0] looked up with find_program on ENV's PATH) with exactly the environment ENV
 /// (Windows: plus SystemRoot, see EnvBlock), waits for it, and returns its exit code (POSIX: 128 + N
-/// when signal N killed it, as shells report it). The parent's environment is never written. POSIX: a
+/// when signal N killed it, as shells report it): ChildProcess(ARGV, ENV).wait().shell_code(). The parent's environment is never written. POSIX: a
 /// file the kernel cannot execute (a script without "#!") is run by /bin/sh, as execvp and GNU env
 /// do; SIGCHLD has its default disposition while it waits. Windows: the command line is quoted so
 /// that the child's CommandLineToArgvW gets ARGV back exactly. Throws EnvError when the program
@@ -3765,16 +3880,43 @@ inline void require_command(const std::vector<std::string>& argv) {
                                  "it cut there)");
 }
 
+inline void require_child(long long id) {
+    if (id == 0) throw std::logic_error("envguard: ChildProcess: no child to wait for (moved from, or never started)");
+}
+
 } // namespace detail
 
+ENVGUARD_DECL ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : program_(static_cast<std::string&&>(other.program_)), id_(other.id_), handle_(other.handle_),
+      waited_(other.waited_), lost_(other.lost_), status_(other.status_) {
+    other.id_ = 0;
+    other.handle_ = nullptr;
+}
+
+ENVGUARD_DECL ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
+    if (this != &other) {
+        end();
+        program_ = static_cast<std::string&&>(other.program_);
+        id_ = other.id_;
+        handle_ = other.handle_;
+        waited_ = other.waited_;
+        lost_ = other.lost_;
+        status_ = other.status_;
+        other.id_ = 0;
+        other.handle_ = nullptr;
+    }
+    return *this;
+}
+
+ENVGUARD_DECL ChildProcess::~ChildProcess() { end(); }
 
 ENVGUARD_NAMESPACE_END
 
-// The operating system's part: spawning, waiting, exec (each compiles only on its own platform).
+// The operating system's part: spawning, waiting, ending, exec (each compiles only on its own platform).
 #    if ENVGUARD_WINDOWS
 // ---- begin envguard/detail/process_win32.hpp ----
 //
-// run, exec and find_program on Windows: CreateProcessW with a UTF-16 environment block, the
+// ChildProcess, run, exec and find_program on Windows: CreateProcessW with a UTF-16 environment block, the
 // command line quoted for the C runtime, .bat/.cmd through cmd.exe, the console's Ctrl+C ignored while
 // the child runs.
 // Part of process.hpp's bodies: it compiles only where bodies are compiled (config.hpp) and only
@@ -3903,10 +4045,8 @@ ENVGUARD_DECL std::string find_program(std::string_view program, const EnvSnapsh
                                 name, "on the child's PATH (" + (path ? *path : std::string()) + ")");
 }
 
-/// Runs ARGV with exactly the environment ENV (plus SystemRoot, see EnvBlock), waits for it and
-/// returns its exit code. The command line is quoted so that the child's CommandLineToArgvW gets
-/// ARGV back exactly. The parent's environment is never written.
-ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+ENVGUARD_DECL ChildProcess::ChildProcess(const std::vector<std::string>& argv, const EnvSnapshot& env,
+                                        const void* /* signal_mask: POSIX only */) {
     detail::require_command(argv);
     for (const auto& arg : argv)
         if (auto bad = detail::check_value(arg))
@@ -3940,13 +4080,56 @@ ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& e
                           &startup, &process))
         detail::throw_spawn_error(::GetLastError(), argv.front());
     ::CloseHandle(process.hThread);
+    program_ = argv.front();
+    handle_ = process.hProcess; // kept until wait(): while it is open, the process id is not reused
+    id_ = static_cast<long long>(process.dwProcessId);
+}
+
+/// WaitForSingleObject on the process handle, which stays open (the id stays the child's).
+ENVGUARD_DECL void ChildProcess::wait_until_exited() {
+    detail::require_child(id_);
+    if (waited_) return;
+    if (::WaitForSingleObject(handle_, INFINITE) != WAIT_OBJECT_0) {
+        const DWORD error = ::GetLastError();
+        detail::throw_spawn_error(error == 0 ? ERROR_GEN_FAILURE : error, program_);
+    }
+}
+
+/// Waits, reads the exit code with GetExitCodeProcess and closes the handle.
+ENVGUARD_DECL ExitStatus ChildProcess::wait() {
+    detail::require_child(id_);
+    if (waited_) return status_;
     DWORD code = 0;
-    const bool waited = ::WaitForSingleObject(process.hProcess, INFINITE) == WAIT_OBJECT_0 &&
-                        ::GetExitCodeProcess(process.hProcess, &code);
-    const DWORD error = waited ? 0 : ::GetLastError();
-    ::CloseHandle(process.hProcess);
-    if (!waited) detail::throw_spawn_error(error == 0 ? ERROR_GEN_FAILURE : error, argv.front());
-    return static_cast<int>(code); // NTSTATUS codes (0xC000...) come back as negative ints
+    const bool ended = ::WaitForSingleObject(handle_, INFINITE) == WAIT_OBJECT_0 &&
+                       ::GetExitCodeProcess(handle_, &code);
+    if (!ended) {
+        const DWORD error = ::GetLastError();
+        detail::throw_spawn_error(error == 0 ? ERROR_GEN_FAILURE : error, program_);
+    }
+    ::CloseHandle(handle_);
+    handle_ = nullptr;
+    waited_ = true;
+    status_ = ExitStatus::exited_with(static_cast<int>(code)); // NTSTATUS codes (0xC000...): negative
+    return status_;
+}
+
+ENVGUARD_DECL void ChildProcess::end() noexcept {
+    if (handle_ == nullptr) return;
+    if (!waited_) {
+        ::TerminateProcess(handle_, 1);
+        ::WaitForSingleObject(handle_, INFINITE);
+        waited_ = true;
+    }
+    ::CloseHandle(handle_);
+    handle_ = nullptr;
+}
+
+/// Runs ARGV with exactly the environment ENV (plus SystemRoot, see EnvBlock), waits for it and
+/// returns its exit code: ChildProcess(ARGV, ENV).wait().code(). The command line is quoted so that
+/// the child's CommandLineToArgvW gets ARGV back exactly. The parent's environment is never written.
+ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+    ChildProcess child(argv, env);
+    return child.wait().code();
 }
 
 namespace detail {
@@ -3970,8 +4153,8 @@ ENVGUARD_NAMESPACE_END
 #    else
 // ---- begin envguard/detail/process_posix.hpp ----
 //
-// run, exec and find_program on POSIX: posix_spawn and execve with an EnvBlock, the search along
-// the child's PATH, and the child's exit status.
+// ChildProcess, run, exec and find_program on POSIX: posix_spawn and execve with an EnvBlock, the
+// search along the child's PATH, waiting (waitid without reaping, waitpid) and the child's exit status.
 // Part of process.hpp's bodies: it compiles only where bodies are compiled (config.hpp) and only
 // on POSIX; process.hpp includes it.
 
@@ -4154,34 +4337,86 @@ private:
 
 } // namespace detail
 
-/// Runs ARGV (ARGV[0] looked up with find_program on ENV's PATH) with exactly the environment ENV,
-/// waits for it, and returns its exit status, or 128 + N when signal N killed it (as shells report
-/// it). The parent's environment is never written. A file the kernel cannot execute (a script
-/// without "#!") is run by /bin/sh, as execvp and GNU env do. Throws EnvError when the program cannot
-/// be found or started (for "Argument list too long": with the size and the largest variable), or
-/// for an argument containing a NUL byte; std::invalid_argument for an empty command. Works with
-/// SIGCHLD ignored: while it waits, SIGCHLD has its default disposition (see the README).
-ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+ENVGUARD_DECL ChildProcess::ChildProcess(const std::vector<std::string>& argv, const EnvSnapshot& env,
+                                        const void* signal_mask) {
     detail::require_command(argv);
     const std::string path = find_program(argv.front(), env);
     const EnvBlock block(env);
     auto args = detail::argv_pointers(argv);
-    detail::sigchld_default_while_running reapable;
+    program_ = argv.front();
+    posix_spawnattr_t attributes;
+    posix_spawnattr_t* use_attributes = nullptr;
+    if (signal_mask != nullptr) {
+        if (const int error = ::posix_spawnattr_init(&attributes)) detail::throw_exec_error(error, program_);
+        ::posix_spawnattr_setsigmask(&attributes, static_cast<const sigset_t*>(signal_mask));
+        ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+        use_attributes = &attributes;
+    }
     pid_t pid = 0;
-    int error = ::posix_spawn(&pid, path.c_str(), nullptr, nullptr, args.data(), block.envp());
+    int error = ::posix_spawn(&pid, path.c_str(), nullptr, use_attributes, args.data(), block.envp());
     if (error == ENOEXEC) {
         auto shell = detail::shell_arguments(path, args);
-        error = ::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, shell.data(), block.envp());
+        error = ::posix_spawn(&pid, "/bin/sh", nullptr, use_attributes, shell.data(), block.envp());
     }
-    if (error == E2BIG) detail::throw_exec_error(error, argv.front(), detail::argument_list_size_note(args.data(), block.envp()));
-    if (error != 0) detail::throw_exec_error(error, argv.front());
+    if (use_attributes != nullptr) ::posix_spawnattr_destroy(&attributes);
+    if (error == E2BIG) detail::throw_exec_error(error, program_, detail::argument_list_size_note(args.data(), block.envp()));
+    if (error != 0) detail::throw_exec_error(error, program_);
+    id_ = pid;
+}
+
+/// Waits without reaping (waitid with WNOWAIT): the pid stays the child's until wait().
+ENVGUARD_DECL void ChildProcess::wait_until_exited() {
+    detail::require_child(id_);
+    if (waited_) return; // reaped already
+    if (lost_) detail::throw_exec_error(ECHILD, program_);
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(id_), &info, WEXITED | WNOWAIT) != 0)
+        if (errno != EINTR) {
+            lost_ = true;
+            detail::throw_exec_error(errno, program_);
+        }
+}
+
+/// Reaps the child with waitpid and keeps its status.
+ENVGUARD_DECL ExitStatus ChildProcess::wait() {
+    detail::require_child(id_);
+    if (waited_) return status_;
+    if (lost_) detail::throw_exec_error(ECHILD, program_);
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) detail::throw_exec_error(errno, argv.front());
+    while (::waitpid(static_cast<pid_t>(id_), &status, 0) < 0)
+        if (errno != EINTR) {
+            lost_ = true;
+            detail::throw_exec_error(errno, program_);
+        }
+    waited_ = true;
+    if (WIFEXITED(status)) status_ = ExitStatus::exited_with(WEXITSTATUS(status));
+    else if (WIFSIGNALED(status)) status_ = ExitStatus::killed_by(WTERMSIG(status));
+    else status_ = ExitStatus::exited_with(125); // stopped/continued: not reported without WUNTRACED
+    return status_;
+}
+
+ENVGUARD_DECL void ChildProcess::end() noexcept {
+    if (id_ == 0 || waited_ || lost_) return;
+    const auto pid = static_cast<pid_t>(id_);
+    ::kill(pid, SIGKILL); // not reaped yet, so the pid is still the child's
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return 125; // stopped/continued are not reported without WUNTRACED; never expected here
+    waited_ = true;
+}
+
+/// Runs ARGV (ARGV[0] looked up with find_program on ENV's PATH) with exactly the environment ENV,
+/// waits for it, and returns its exit status, or 128 + N when signal N killed it (as shells report
+/// it): ChildProcess(ARGV, ENV).wait().shell_code(). The parent's environment is never written. A
+/// file the kernel cannot execute (a script without "#!") is run by /bin/sh, as execvp and GNU env
+/// do. Throws EnvError when the program cannot be found or started (for "Argument list too long":
+/// with the size and the largest variable), or for an argument containing a NUL byte;
+/// std::invalid_argument for an empty command. Works with SIGCHLD ignored: while it waits, SIGCHLD
+/// has its default disposition (see the README).
+ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+    detail::sigchld_default_while_running reapable;
+    ChildProcess child(argv, env);
+    return child.wait().shell_code();
 }
 
 /// Replaces this process with ARGV, given exactly the environment ENV (execve, as GNU env does).

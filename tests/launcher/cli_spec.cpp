@@ -107,6 +107,26 @@ TEST_CASE("not_an_option: a value that looks like an option is refused") {
     CHECK(launcher::not_an_option(plain).empty());
 }
 
+TEST_CASE("add_repeated_option: one value per occurrence, repeatable, never an option-looking word") {
+    std::vector<std::string> names;
+    bool dry_run = false;
+    CLI::App app;
+    launcher::add_repeated_option(app, "-u,--unset", names, "Remove NAME", "NAME");
+    app.add_flag("--dry-run", dry_run);
+    app.allow_extras();
+    app.parse(std::string("-u A --unset B C"), false);
+    CHECK(names == Words{"A", "B"});
+    CHECK(app.remaining() == Words{"C"}); // the word after a value is not taken as a second value
+    CHECK(app.get_option("--unset")->get_type_name() == "NAME");
+
+    names.clear();
+    CLI::App strict;
+    launcher::add_repeated_option(strict, "-u,--unset", names, "Remove NAME", "NAME");
+    strict.add_flag("--dry-run", dry_run);
+    CHECK_THROWS_AS(strict.parse(std::string("--unset=--dry-run"), false), CLI::ValidationError);
+    CHECK(names.empty());
+}
+
 TEST_CASE("run_words: options after the first NAME=VALUE or command word are refused") {
     const Words known{"--unset", "-u", "--dry-run"};
     CHECK(usage_error_of([&] { (void)launcher::run_words({"X=1", "--dry-run", "true"}, {}, false, known); }) ==

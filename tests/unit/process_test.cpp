@@ -1,4 +1,5 @@
 // process.hpp: find_program, run, exec
+#include "../support/scratch_bin.hpp"
 #include "../support/test_env.hpp"
 
 #include <doctest/doctest.h>
@@ -13,23 +14,10 @@
 
 namespace {
 // A scratch directory with one executable script and one non-executable file in it.
-struct ScratchBin {
-    std::string dir;
+struct ScratchBin : test::ScratchBin {
     ScratchBin() {
-        char pattern[] = "/tmp/envguard-process-test-XXXXXX";
-        dir = ::mkdtemp(pattern);
         write("tool", "#!/bin/sh\necho \"tool ran: $*\"\nexit 7\n", 0755);
         write("plain", "not a program\n", 0644);
-    }
-    ~ScratchBin() {
-        std::remove((dir + "/tool").c_str());
-        std::remove((dir + "/plain").c_str());
-        ::rmdir(dir.c_str());
-    }
-    void write(const char* name, const char* text, mode_t mode) const {
-        const std::string path = dir + "/" + name;
-        std::ofstream(path) << text;
-        ::chmod(path.c_str(), mode);
     }
 };
 

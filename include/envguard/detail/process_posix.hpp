@@ -1,8 +1,8 @@
 // envguard — RAII guards for process environment variables.
 // SPDX-License-Identifier: MIT
 //
-// run, exec and find_program on POSIX: posix_spawn and execve with an EnvBlock, the search along
-// the child's PATH, and the child's exit status.
+// ChildProcess, run, exec and find_program on POSIX: posix_spawn and execve with an EnvBlock, the
+// search along the child's PATH, waiting (waitid without reaping, waitpid) and the child's exit status.
 // Part of process.hpp's bodies: it compiles only where bodies are compiled (config.hpp) and only
 // on POSIX; process.hpp includes it.
 #pragma once
@@ -188,34 +188,86 @@ private:
 
 } // namespace detail
 
-/// Runs ARGV (ARGV[0] looked up with find_program on ENV's PATH) with exactly the environment ENV,
-/// waits for it, and returns its exit status, or 128 + N when signal N killed it (as shells report
-/// it). The parent's environment is never written. A file the kernel cannot execute (a script
-/// without "#!") is run by /bin/sh, as execvp and GNU env do. Throws EnvError when the program cannot
-/// be found or started (for "Argument list too long": with the size and the largest variable), or
-/// for an argument containing a NUL byte; std::invalid_argument for an empty command. Works with
-/// SIGCHLD ignored: while it waits, SIGCHLD has its default disposition (see the README).
-ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+ENVGUARD_DECL ChildProcess::ChildProcess(const std::vector<std::string>& argv, const EnvSnapshot& env,
+                                        const void* signal_mask) {
     detail::require_command(argv);
     const std::string path = find_program(argv.front(), env);
     const EnvBlock block(env);
     auto args = detail::argv_pointers(argv);
-    detail::sigchld_default_while_running reapable;
+    program_ = argv.front();
+    posix_spawnattr_t attributes;
+    posix_spawnattr_t* use_attributes = nullptr;
+    if (signal_mask != nullptr) {
+        if (const int error = ::posix_spawnattr_init(&attributes)) detail::throw_exec_error(error, program_);
+        ::posix_spawnattr_setsigmask(&attributes, static_cast<const sigset_t*>(signal_mask));
+        ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+        use_attributes = &attributes;
+    }
     pid_t pid = 0;
-    int error = ::posix_spawn(&pid, path.c_str(), nullptr, nullptr, args.data(), block.envp());
+    int error = ::posix_spawn(&pid, path.c_str(), nullptr, use_attributes, args.data(), block.envp());
     if (error == ENOEXEC) {
         auto shell = detail::shell_arguments(path, args);
-        error = ::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, shell.data(), block.envp());
+        error = ::posix_spawn(&pid, "/bin/sh", nullptr, use_attributes, shell.data(), block.envp());
     }
-    if (error == E2BIG) detail::throw_exec_error(error, argv.front(), detail::argument_list_size_note(args.data(), block.envp()));
-    if (error != 0) detail::throw_exec_error(error, argv.front());
+    if (use_attributes != nullptr) ::posix_spawnattr_destroy(&attributes);
+    if (error == E2BIG) detail::throw_exec_error(error, program_, detail::argument_list_size_note(args.data(), block.envp()));
+    if (error != 0) detail::throw_exec_error(error, program_);
+    id_ = pid;
+}
+
+/// Waits without reaping (waitid with WNOWAIT): the pid stays the child's until wait().
+ENVGUARD_DECL void ChildProcess::wait_until_exited() {
+    detail::require_child(id_);
+    if (waited_) return; // reaped already
+    if (lost_) detail::throw_exec_error(ECHILD, program_);
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(id_), &info, WEXITED | WNOWAIT) != 0)
+        if (errno != EINTR) {
+            lost_ = true;
+            detail::throw_exec_error(errno, program_);
+        }
+}
+
+/// Reaps the child with waitpid and keeps its status.
+ENVGUARD_DECL ExitStatus ChildProcess::wait() {
+    detail::require_child(id_);
+    if (waited_) return status_;
+    if (lost_) detail::throw_exec_error(ECHILD, program_);
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) detail::throw_exec_error(errno, argv.front());
+    while (::waitpid(static_cast<pid_t>(id_), &status, 0) < 0)
+        if (errno != EINTR) {
+            lost_ = true;
+            detail::throw_exec_error(errno, program_);
+        }
+    waited_ = true;
+    if (WIFEXITED(status)) status_ = ExitStatus::exited_with(WEXITSTATUS(status));
+    else if (WIFSIGNALED(status)) status_ = ExitStatus::killed_by(WTERMSIG(status));
+    else status_ = ExitStatus::exited_with(125); // stopped/continued: not reported without WUNTRACED
+    return status_;
+}
+
+ENVGUARD_DECL void ChildProcess::end() noexcept {
+    if (id_ == 0 || waited_ || lost_) return;
+    const auto pid = static_cast<pid_t>(id_);
+    ::kill(pid, SIGKILL); // not reaped yet, so the pid is still the child's
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return 125; // stopped/continued are not reported without WUNTRACED; never expected here
+    waited_ = true;
+}
+
+/// Runs ARGV (ARGV[0] looked up with find_program on ENV's PATH) with exactly the environment ENV,
+/// waits for it, and returns its exit status, or 128 + N when signal N killed it (as shells report
+/// it): ChildProcess(ARGV, ENV).wait().shell_code(). The parent's environment is never written. A
+/// file the kernel cannot execute (a script without "#!") is run by /bin/sh, as execvp and GNU env
+/// do. Throws EnvError when the program cannot be found or started (for "Argument list too long":
+/// with the size and the largest variable), or for an argument containing a NUL byte;
+/// std::invalid_argument for an empty command. Works with SIGCHLD ignored: while it waits, SIGCHLD
+/// has its default disposition (see the README).
+ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+    detail::sigchld_default_while_running reapable;
+    ChildProcess child(argv, env);
+    return child.wait().shell_code();
 }
 
 /// Replaces this process with ARGV, given exactly the environment ENV (execve, as GNU env does).

@@ -1,7 +1,7 @@
 // envguard — RAII guards for process environment variables.
 // SPDX-License-Identifier: MIT
 //
-// run, exec and find_program on Windows: CreateProcessW with a UTF-16 environment block, the
+// ChildProcess, run, exec and find_program on Windows: CreateProcessW with a UTF-16 environment block, the
 // command line quoted for the C runtime, .bat/.cmd through cmd.exe, the console's Ctrl+C ignored while
 // the child runs.
 // Part of process.hpp's bodies: it compiles only where bodies are compiled (config.hpp) and only
@@ -134,10 +134,8 @@ ENVGUARD_DECL std::string find_program(std::string_view program, const EnvSnapsh
                                 name, "on the child's PATH (" + (path ? *path : std::string()) + ")");
 }
 
-/// Runs ARGV with exactly the environment ENV (plus SystemRoot, see EnvBlock), waits for it and
-/// returns its exit code. The command line is quoted so that the child's CommandLineToArgvW gets
-/// ARGV back exactly. The parent's environment is never written.
-ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+ENVGUARD_DECL ChildProcess::ChildProcess(const std::vector<std::string>& argv, const EnvSnapshot& env,
+                                        const void* /* signal_mask: POSIX only */) {
     detail::require_command(argv);
     for (const auto& arg : argv)
         if (auto bad = detail::check_value(arg))
@@ -171,13 +169,56 @@ ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& e
                           &startup, &process))
         detail::throw_spawn_error(::GetLastError(), argv.front());
     ::CloseHandle(process.hThread);
+    program_ = argv.front();
+    handle_ = process.hProcess; // kept until wait(): while it is open, the process id is not reused
+    id_ = static_cast<long long>(process.dwProcessId);
+}
+
+/// WaitForSingleObject on the process handle, which stays open (the id stays the child's).
+ENVGUARD_DECL void ChildProcess::wait_until_exited() {
+    detail::require_child(id_);
+    if (waited_) return;
+    if (::WaitForSingleObject(handle_, INFINITE) != WAIT_OBJECT_0) {
+        const DWORD error = ::GetLastError();
+        detail::throw_spawn_error(error == 0 ? ERROR_GEN_FAILURE : error, program_);
+    }
+}
+
+/// Waits, reads the exit code with GetExitCodeProcess and closes the handle.
+ENVGUARD_DECL ExitStatus ChildProcess::wait() {
+    detail::require_child(id_);
+    if (waited_) return status_;
     DWORD code = 0;
-    const bool waited = ::WaitForSingleObject(process.hProcess, INFINITE) == WAIT_OBJECT_0 &&
-                        ::GetExitCodeProcess(process.hProcess, &code);
-    const DWORD error = waited ? 0 : ::GetLastError();
-    ::CloseHandle(process.hProcess);
-    if (!waited) detail::throw_spawn_error(error == 0 ? ERROR_GEN_FAILURE : error, argv.front());
-    return static_cast<int>(code); // NTSTATUS codes (0xC000...) come back as negative ints
+    const bool ended = ::WaitForSingleObject(handle_, INFINITE) == WAIT_OBJECT_0 &&
+                       ::GetExitCodeProcess(handle_, &code);
+    if (!ended) {
+        const DWORD error = ::GetLastError();
+        detail::throw_spawn_error(error == 0 ? ERROR_GEN_FAILURE : error, program_);
+    }
+    ::CloseHandle(handle_);
+    handle_ = nullptr;
+    waited_ = true;
+    status_ = ExitStatus::exited_with(static_cast<int>(code)); // NTSTATUS codes (0xC000...): negative
+    return status_;
+}
+
+ENVGUARD_DECL void ChildProcess::end() noexcept {
+    if (handle_ == nullptr) return;
+    if (!waited_) {
+        ::TerminateProcess(handle_, 1);
+        ::WaitForSingleObject(handle_, INFINITE);
+        waited_ = true;
+    }
+    ::CloseHandle(handle_);
+    handle_ = nullptr;
+}
+
+/// Runs ARGV with exactly the environment ENV (plus SystemRoot, see EnvBlock), waits for it and
+/// returns its exit code: ChildProcess(ARGV, ENV).wait().code(). The command line is quoted so that
+/// the child's CommandLineToArgvW gets ARGV back exactly. The parent's environment is never written.
+ENVGUARD_DECL int run(const std::vector<std::string>& argv, const EnvSnapshot& env) {
+    ChildProcess child(argv, env);
+    return child.wait().code();
 }
 
 namespace detail {
