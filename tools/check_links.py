@@ -9,7 +9,8 @@ For each [text](target) and ![alt](target) outside code (fenced blocks and `inli
     GitHub computes it (lower case, punctuation other than '-' and '_' dropped, spaces to '-', a
     repeated heading gets -1, -2, ...).
 
-    python3 tools/check_links.py [ROOT]      exit 0: every link resolves; 1: each broken one is listed
+    python3 tools/check_links.py [ROOT]      exit 0: every link resolves; 1: each broken one is listed;
+                                             2: ROOT is not a directory
 """
 import pathlib
 import re
@@ -88,6 +89,13 @@ def check(root):
 
 def main(argv):
     root = pathlib.Path(argv[1] if len(argv) > 1 else pathlib.Path(__file__).resolve().parent.parent).resolve()
+    if argv[1:] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
+    if len(argv) > 2 or argv[1:2] and argv[1].startswith("-") or not root.is_dir():
+        print(f"check_links: {' '.join(argv[1:])!r} is not a directory to check (usage: check_links.py [ROOT])",
+              file=sys.stderr)
+        return 2
     broken = check(root)
     for problem in broken:
         print(f"check_links: {problem}", file=sys.stderr)

@@ -77,9 +77,11 @@ private:
 ///
 /// Lifetime: wait() reaps the child and keeps its status (a second wait() returns it again). The
 /// destructor of a child that was never waited for ends it (POSIX: SIGKILL; Windows:
-/// TerminateProcess) and reaps it, so that no zombie is left and no child outlives its owner
-/// unnoticed; waiting instead could hang an exception's unwinding for as long as the child runs. To
-/// let a child finish, wait() for it.
+/// TerminateProcess) and reaps it, so that no zombie is left and the child does not outlive its owner;
+/// waiting instead could hang an exception's unwinding for as long as the child runs. Only the child
+/// itself is ended: processes it started (a shell's commands, cargo's rustc) are not, and keep
+/// running as orphans until they end; a child that must not leave any should be waited for. To let a
+/// child finish, wait() for it.
 ///
 /// POSIX: while SIGCHLD is ignored the kernel reaps children itself and wait() cannot get a status
 /// (it throws, ECHILD); run() sets SIGCHLD's default disposition while it runs, this type does not.
@@ -106,7 +108,7 @@ public:
         : ChildProcess(argv, env, &signal_mask) {}
 #endif
 
-    /// Takes OTHER's child; OTHER is left without one.
+    /// Takes OTHER's child; OTHER is left as a default-constructed object (no child, not waited).
     ChildProcess(ChildProcess&& other) noexcept;
     /// Ends this object's own unwaited child as the destructor does, then takes OTHER's.
     ChildProcess& operator=(ChildProcess&& other) noexcept;
@@ -139,7 +141,8 @@ public:
 private:
     // SIGNAL_MASK: POSIX a const sigset_t*, or null for the calling thread's mask (void: no sigset_t on Windows).
     ChildProcess(const std::vector<std::string>& argv, const EnvSnapshot& env, const void* signal_mask);
-    void end() noexcept; // kills and reaps an unwaited child; closes the handle
+    void end() noexcept;    // kills and reaps an unwaited child; closes the handle
+    void forget() noexcept; // after a move: this object holds no child
 
     std::string program_; // ARGV[0], for error messages
     long long id_ = 0;
@@ -205,8 +208,7 @@ inline void require_child(long long id) {
 ENVGUARD_DECL ChildProcess::ChildProcess(ChildProcess&& other) noexcept
     : program_(static_cast<std::string&&>(other.program_)), id_(other.id_), handle_(other.handle_),
       waited_(other.waited_), lost_(other.lost_), status_(other.status_) {
-    other.id_ = 0;
-    other.handle_ = nullptr;
+    other.forget();
 }
 
 ENVGUARD_DECL ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
@@ -218,13 +220,21 @@ ENVGUARD_DECL ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexce
         waited_ = other.waited_;
         lost_ = other.lost_;
         status_ = other.status_;
-        other.id_ = 0;
-        other.handle_ = nullptr;
+        other.forget();
     }
     return *this;
 }
 
 ENVGUARD_DECL ChildProcess::~ChildProcess() { end(); }
+
+// A moved-from object is a default-constructed one: no child, not waited, nothing lost.
+ENVGUARD_DECL void ChildProcess::forget() noexcept {
+    id_ = 0;
+    handle_ = nullptr;
+    waited_ = false;
+    lost_ = false;
+    status_ = ExitStatus::exited_with(0);
+}
 
 ENVGUARD_NAMESPACE_END
 

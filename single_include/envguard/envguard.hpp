@@ -3762,9 +3762,11 @@ private:
 ///
 /// Lifetime: wait() reaps the child and keeps its status (a second wait() returns it again). The
 /// destructor of a child that was never waited for ends it (POSIX: SIGKILL; Windows:
-/// TerminateProcess) and reaps it, so that no zombie is left and no child outlives its owner
-/// unnoticed; waiting instead could hang an exception's unwinding for as long as the child runs. To
-/// let a child finish, wait() for it.
+/// TerminateProcess) and reaps it, so that no zombie is left and the child does not outlive its owner;
+/// waiting instead could hang an exception's unwinding for as long as the child runs. Only the child
+/// itself is ended: processes it started (a shell's commands, cargo's rustc) are not, and keep
+/// running as orphans until they end; a child that must not leave any should be waited for. To let a
+/// child finish, wait() for it.
 ///
 /// POSIX: while SIGCHLD is ignored the kernel reaps children itself and wait() cannot get a status
 /// (it throws, ECHILD); run() sets SIGCHLD's default disposition while it runs, this type does not.
@@ -3791,7 +3793,7 @@ public:
         : ChildProcess(argv, env, &signal_mask) {}
 #endif
 
-    /// Takes OTHER's child; OTHER is left without one.
+    /// Takes OTHER's child; OTHER is left as a default-constructed object (no child, not waited).
     ChildProcess(ChildProcess&& other) noexcept;
     /// Ends this object's own unwaited child as the destructor does, then takes OTHER's.
     ChildProcess& operator=(ChildProcess&& other) noexcept;
@@ -3824,7 +3826,8 @@ public:
 private:
     // SIGNAL_MASK: POSIX a const sigset_t*, or null for the calling thread's mask (void: no sigset_t on Windows).
     ChildProcess(const std::vector<std::string>& argv, const EnvSnapshot& env, const void* signal_mask);
-    void end() noexcept; // kills and reaps an unwaited child; closes the handle
+    void end() noexcept;    // kills and reaps an unwaited child; closes the handle
+    void forget() noexcept; // after a move: this object holds no child
 
     std::string program_; // ARGV[0], for error messages
     long long id_ = 0;
@@ -3889,8 +3892,7 @@ inline void require_child(long long id) {
 ENVGUARD_DECL ChildProcess::ChildProcess(ChildProcess&& other) noexcept
     : program_(static_cast<std::string&&>(other.program_)), id_(other.id_), handle_(other.handle_),
       waited_(other.waited_), lost_(other.lost_), status_(other.status_) {
-    other.id_ = 0;
-    other.handle_ = nullptr;
+    other.forget();
 }
 
 ENVGUARD_DECL ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
@@ -3902,13 +3904,21 @@ ENVGUARD_DECL ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexce
         waited_ = other.waited_;
         lost_ = other.lost_;
         status_ = other.status_;
-        other.id_ = 0;
-        other.handle_ = nullptr;
+        other.forget();
     }
     return *this;
 }
 
 ENVGUARD_DECL ChildProcess::~ChildProcess() { end(); }
+
+// A moved-from object is a default-constructed one: no child, not waited, nothing lost.
+ENVGUARD_DECL void ChildProcess::forget() noexcept {
+    id_ = 0;
+    handle_ = nullptr;
+    waited_ = false;
+    lost_ = false;
+    status_ = ExitStatus::exited_with(0);
+}
 
 ENVGUARD_NAMESPACE_END
 
@@ -4014,6 +4024,14 @@ inline std::wstring quote_argument(const std::wstring& arg) {
                          code);
 }
 
+// Waiting for a child that did start: "cannot wait for", with its process id.
+[[noreturn]] inline void throw_wait_error(DWORD error, const std::string& program, long long id) {
+    const std::error_code code(static_cast<int>(error == 0 ? ERROR_GEN_FAILURE : error), std::system_category());
+    throw make_env_error(errc::os_error, "wait for", program,
+                         "the operating system refused (process id " + std::to_string(id) + "): " + code.message(),
+                         code);
+}
+
 } // namespace detail
 
 /// The file PROGRAM would run as, for a child whose environment is ENV. A name with '/', '\\' or a
@@ -4091,7 +4109,7 @@ ENVGUARD_DECL void ChildProcess::wait_until_exited() {
     if (waited_) return;
     if (::WaitForSingleObject(handle_, INFINITE) != WAIT_OBJECT_0) {
         const DWORD error = ::GetLastError();
-        detail::throw_spawn_error(error == 0 ? ERROR_GEN_FAILURE : error, program_);
+        detail::throw_wait_error(error, program_, id_);
     }
 }
 
@@ -4104,7 +4122,7 @@ ENVGUARD_DECL ExitStatus ChildProcess::wait() {
                        ::GetExitCodeProcess(handle_, &code);
     if (!ended) {
         const DWORD error = ::GetLastError();
-        detail::throw_spawn_error(error == 0 ? ERROR_GEN_FAILURE : error, program_);
+        detail::throw_wait_error(error, program_, id_);
     }
     ::CloseHandle(handle_);
     handle_ = nullptr;
@@ -4248,6 +4266,17 @@ inline std::string argument_list_size_note(char* const* argv, char* const* envp)
                          std::error_code(error, std::system_category()));
 }
 
+// Waiting for a child that did start: "cannot wait for", with its pid. ECHILD means that something
+// else reaped it: the kernel, while SIGCHLD is ignored, or another waitpid.
+[[noreturn]] inline void throw_wait_error(int error, const std::string& program, long long id) {
+    const std::error_code os(error, std::system_category());
+    std::string why = "the operating system refused (pid " + std::to_string(id) + "): " + os.message();
+    if (error == ECHILD)
+        why += " (it was reaped elsewhere: SIGCHLD is ignored, or another waitpid took it; only run() "
+               "sets SIGCHLD's default disposition while it waits)";
+    throw make_env_error(errc::os_error, "wait for", program, why, os);
+}
+
 } // namespace detail
 
 /// The file PROGRAM would run as, for a child whose environment is ENV. A name containing '/' is
@@ -4368,12 +4397,12 @@ ENVGUARD_DECL ChildProcess::ChildProcess(const std::vector<std::string>& argv, c
 ENVGUARD_DECL void ChildProcess::wait_until_exited() {
     detail::require_child(id_);
     if (waited_) return; // reaped already
-    if (lost_) detail::throw_exec_error(ECHILD, program_);
+    if (lost_) detail::throw_wait_error(ECHILD, program_, id_);
     siginfo_t info{};
     while (::waitid(P_PID, static_cast<id_t>(id_), &info, WEXITED | WNOWAIT) != 0)
         if (errno != EINTR) {
             lost_ = true;
-            detail::throw_exec_error(errno, program_);
+            detail::throw_wait_error(errno, program_, id_);
         }
 }
 
@@ -4381,12 +4410,12 @@ ENVGUARD_DECL void ChildProcess::wait_until_exited() {
 ENVGUARD_DECL ExitStatus ChildProcess::wait() {
     detail::require_child(id_);
     if (waited_) return status_;
-    if (lost_) detail::throw_exec_error(ECHILD, program_);
+    if (lost_) detail::throw_wait_error(ECHILD, program_, id_);
     int status = 0;
     while (::waitpid(static_cast<pid_t>(id_), &status, 0) < 0)
         if (errno != EINTR) {
             lost_ = true;
-            detail::throw_exec_error(errno, program_);
+            detail::throw_wait_error(errno, program_, id_);
         }
     waited_ = true;
     if (WIFEXITED(status)) status_ = ExitStatus::exited_with(WEXITSTATUS(status));

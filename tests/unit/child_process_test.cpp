@@ -147,6 +147,12 @@ TEST_CASE("ChildProcess: moving hands the child over; the moved-from object has 
     CHECK(third.id() == id);
     CHECK(third.wait().code() == 5);
     CHECK_THROWS_AS((void)second.wait(), std::logic_error); // NOLINT(bugprone-use-after-move)
+    // Moving from a waited child leaves a default-constructed object, not a stale "waited" one.
+    envguard::ChildProcess fourth(std::move(third));
+    CHECK_FALSE(third.valid()); // NOLINT(bugprone-use-after-move)
+    CHECK_FALSE(third.waited());
+    CHECK(fourth.waited());
+    CHECK(fourth.wait().code() == 5);
 }
 
 TEST_CASE("ChildProcess: the destructor of an unwaited child ends and reaps it") {
@@ -283,7 +289,9 @@ TEST_CASE("ChildProcess: with SIGCHLD ignored (the kernel reaps), wait() throws 
         CHECK_THROWS_AS((void)child.wait(), envguard::EnvError); // still no status to give
     }
     ::sigaction(SIGCHLD, &previous, nullptr);
-    CHECK(error.find("the operating system refused") != std::string::npos);
+    CHECK(error.find("cannot wait for") != std::string::npos); // it did run: not "cannot run"
+    CHECK(error.find("the operating system refused (pid ") != std::string::npos);
+    CHECK(error.find("SIGCHLD is ignored") != std::string::npos);
 }
 
 #else

@@ -99,6 +99,17 @@ inline std::string argument_list_size_note(char* const* argv, char* const* envp)
                          std::error_code(error, std::system_category()));
 }
 
+// Waiting for a child that did start: "cannot wait for", with its pid. ECHILD means that something
+// else reaped it: the kernel, while SIGCHLD is ignored, or another waitpid.
+[[noreturn]] inline void throw_wait_error(int error, const std::string& program, long long id) {
+    const std::error_code os(error, std::system_category());
+    std::string why = "the operating system refused (pid " + std::to_string(id) + "): " + os.message();
+    if (error == ECHILD)
+        why += " (it was reaped elsewhere: SIGCHLD is ignored, or another waitpid took it; only run() "
+               "sets SIGCHLD's default disposition while it waits)";
+    throw make_env_error(errc::os_error, "wait for", program, why, os);
+}
+
 } // namespace detail
 
 /// The file PROGRAM would run as, for a child whose environment is ENV. A name containing '/' is
@@ -219,12 +230,12 @@ ENVGUARD_DECL ChildProcess::ChildProcess(const std::vector<std::string>& argv, c
 ENVGUARD_DECL void ChildProcess::wait_until_exited() {
     detail::require_child(id_);
     if (waited_) return; // reaped already
-    if (lost_) detail::throw_exec_error(ECHILD, program_);
+    if (lost_) detail::throw_wait_error(ECHILD, program_, id_);
     siginfo_t info{};
     while (::waitid(P_PID, static_cast<id_t>(id_), &info, WEXITED | WNOWAIT) != 0)
         if (errno != EINTR) {
             lost_ = true;
-            detail::throw_exec_error(errno, program_);
+            detail::throw_wait_error(errno, program_, id_);
         }
 }
 
@@ -232,12 +243,12 @@ ENVGUARD_DECL void ChildProcess::wait_until_exited() {
 ENVGUARD_DECL ExitStatus ChildProcess::wait() {
     detail::require_child(id_);
     if (waited_) return status_;
-    if (lost_) detail::throw_exec_error(ECHILD, program_);
+    if (lost_) detail::throw_wait_error(ECHILD, program_, id_);
     int status = 0;
     while (::waitpid(static_cast<pid_t>(id_), &status, 0) < 0)
         if (errno != EINTR) {
             lost_ = true;
-            detail::throw_exec_error(errno, program_);
+            detail::throw_wait_error(errno, program_, id_);
         }
     waited_ = true;
     if (WIFEXITED(status)) status_ = ExitStatus::exited_with(WEXITSTATUS(status));

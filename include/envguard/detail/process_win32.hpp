@@ -103,6 +103,14 @@ inline std::wstring quote_argument(const std::wstring& arg) {
                          code);
 }
 
+// Waiting for a child that did start: "cannot wait for", with its process id.
+[[noreturn]] inline void throw_wait_error(DWORD error, const std::string& program, long long id) {
+    const std::error_code code(static_cast<int>(error == 0 ? ERROR_GEN_FAILURE : error), std::system_category());
+    throw make_env_error(errc::os_error, "wait for", program,
+                         "the operating system refused (process id " + std::to_string(id) + "): " + code.message(),
+                         code);
+}
+
 } // namespace detail
 
 /// The file PROGRAM would run as, for a child whose environment is ENV. A name with '/', '\\' or a
@@ -180,7 +188,7 @@ ENVGUARD_DECL void ChildProcess::wait_until_exited() {
     if (waited_) return;
     if (::WaitForSingleObject(handle_, INFINITE) != WAIT_OBJECT_0) {
         const DWORD error = ::GetLastError();
-        detail::throw_spawn_error(error == 0 ? ERROR_GEN_FAILURE : error, program_);
+        detail::throw_wait_error(error, program_, id_);
     }
 }
 
@@ -193,7 +201,7 @@ ENVGUARD_DECL ExitStatus ChildProcess::wait() {
                        ::GetExitCodeProcess(handle_, &code);
     if (!ended) {
         const DWORD error = ::GetLastError();
-        detail::throw_spawn_error(error == 0 ? ERROR_GEN_FAILURE : error, program_);
+        detail::throw_wait_error(error, program_, id_);
     }
     ::CloseHandle(handle_);
     handle_ = nullptr;
