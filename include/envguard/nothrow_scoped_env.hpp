@@ -73,7 +73,7 @@ public:
     void restore(std::error_code& ec) noexcept;
 
     /// Keeps the changes: the guard forgets them and restores nothing.
-    void release() noexcept { core_.release(); }
+    void release() noexcept;
 
     /// True while the guard has changes it will undo.
     bool active() const noexcept { return !core_.empty(); }
@@ -101,7 +101,7 @@ ENVGUARD_NAMESPACE_BEGIN
 
 ENVGUARD_DECL NothrowScopedEnv::NothrowScopedEnv(exclusive_t) : core_(exclusive) {}
 
-ENVGUARD_DECL NothrowScopedEnv::~NothrowScopedEnv() { core_.restore_reporting(nullptr); }
+ENVGUARD_DECL NothrowScopedEnv::~NothrowScopedEnv() { core_.restore_reporting<detail::plain_strings>(nullptr); }
 
 ENVGUARD_DECL void NothrowScopedEnv::set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
     detail::run_core(ec, [&] {
@@ -118,9 +118,11 @@ ENVGUARD_DECL void NothrowScopedEnv::assign(std::string_view name, const std::op
     detail::run_core(ec, [&] { return change(name, value); });
 }
 
+ENVGUARD_DECL void NothrowScopedEnv::release() noexcept { core_.release<detail::plain_strings>(); }
+
 ENVGUARD_DECL void NothrowScopedEnv::restore(std::error_code& ec) noexcept {
     ec.clear();
-    core_.restore_reporting(&ec);
+    core_.restore_reporting<detail::plain_strings>(&ec);
 }
 
 ENVGUARD_DECL detail::env_failure NothrowScopedEnv::change(std::string_view name, const std::optional<std::string>& value) {
@@ -147,7 +149,7 @@ ENVGUARD_DECL detail::env_failure NothrowScopedEnv::change(std::string_view name
         }
         return failure;
     }
-    if (first_touch) core_.remember(std::move(key), std::move(before), nullptr, nullptr);
+    if (first_touch) core_.remember(std::move(key), std::move(before));
     return failure;
 }
 

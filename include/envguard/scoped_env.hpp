@@ -9,6 +9,7 @@
 #include "config.hpp"
 #include "detail/needs_exceptions.hpp"
 #include "detail/guard_core.hpp"
+#include "detail/guard_commit.hpp"
 #include "detail/plan.hpp"
 #include "env.hpp"
 #include "error.hpp"
@@ -170,7 +171,7 @@ ENVGUARD_DECL ScopedEnv::ScopedEnv(detail::adopt_plan_t, exclusive_t, std::vecto
 }
 
 ENVGUARD_DECL ScopedEnv::~ScopedEnv() {
-    if (!core_.empty()) core_.restore_reporting(nullptr);
+    if (!core_.empty()) core_.restore_reporting<detail::held_strings>(nullptr);
 }
 
 ENVGUARD_DECL ScopedEnv& ScopedEnv::set(std::string_view name, std::string_view value) {
@@ -186,7 +187,7 @@ ENVGUARD_DECL ScopedEnv& ScopedEnv::assign(std::string_view name, std::optional<
     detail::prepare_out_of_memory_report();
     EnvLock lock;
     const std::size_t at = core_.find(name);
-    if (at == detail::guard_core::npos) core_.reserve(1); // no allocation after the write
+    if (at == detail::guard_core::npos) core_.reserve_held(1); // no allocation after the write
     detail::planned_change change{std::string(name), std::nullopt, std::move(value)};
     const char* entry = detail::guard_core::read_current(change.name, change.before);
 #if ENVGUARD_WINDOWS
@@ -195,7 +196,7 @@ ENVGUARD_DECL ScopedEnv& ScopedEnv::assign(std::string_view name, std::optional<
     const char* placed = nullptr;
     detail::guard_core::commit(&change, &entry, &placed, 1);
     if (at == detail::guard_core::npos)
-        core_.remember(std::move(change.name), std::move(change.before), entry, placed);
+        core_.remember_held(std::move(change.name), std::move(change.before), entry, placed);
     else // this guard's previous string for NAME, now replaced, may go at the next sweep
         core_.replace_placed(at, placed);
     return *this;
@@ -203,11 +204,11 @@ ENVGUARD_DECL ScopedEnv& ScopedEnv::assign(std::string_view name, std::optional<
 
 ENVGUARD_DECL void ScopedEnv::restore() {
     detail::failed_restore first;
-    core_.restore_holding_first(first);
+    core_.restore_holding_first<detail::held_strings>(first);
     if (first) throw detail::write_error(first.code, first.os_error, first.name, first.original);
 }
 
-ENVGUARD_DECL void ScopedEnv::release() noexcept { core_.release(); }
+ENVGUARD_DECL void ScopedEnv::release() noexcept { core_.release<detail::held_strings>(); }
 
 ENVGUARD_DECL void ScopedEnv::validate(std::string_view name, const std::optional<std::string>& value) {
     if (value)

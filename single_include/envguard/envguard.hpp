@@ -1466,10 +1466,399 @@ ENVGUARD_NAMESPACE_END
 // The core of both guards: the names a guard touched with the state it found each in, and the finding,
 // remembering, restoring and releasing of them. ScopedEnv (scoped_env.hpp, throws EnvError) and
 // NothrowScopedEnv (nothrow_scoped_env.hpp, std::error_code) are thin faces over it: each validates
-// and writes in its own error style, then hands the original state to the core. With exceptions the
-// core also holds ScopedEnv's MemoryMode strings and its all-or-nothing writer (commit/undo).
+// and writes in its own error style, then hands the original state to the core.
+//
+// What only ScopedEnv uses is in detail/guard_commit.hpp, which only scoped_env.hpp includes: its
+// all-or-nothing writer (commit/undo), the environ strings its core holds (the originals it read, and
+// MemoryMode::reclaim's own strings) and whole-environment restores. The restore and the release are
+// templates on that choice, the strings a core holds (plain_strings here, NothrowScopedEnv's: none;
+// held_strings there, ScopedEnv's), each face naming its own, so the nothrow header compiles none of
+// ScopedEnv's machinery (issue #19: with it, that header alone cost 1.22x the baseline, not 0.88x).
+
+
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+/// A name a guard touched and the state it found it in before its first change.
+struct SavedVariable {
+    std::string name;                    ///< the variable (on Windows, spelled as the OS had it)
+    std::optional<std::string> original; ///< its state before: a value, "" or std::nullopt (unset)
+};
+
+namespace detail {
 
 #if ENVGUARD_HAS_EXCEPTIONS
+struct planned_change; // detail/plan.hpp: ScopedEnv's writer takes plans (detail/guard_commit.hpp)
+#endif
+
+// A restore that failed: what the throwing face needs for its EnvError (see guard_core::restore_*).
+struct failed_restore {
+    std::error_code code;
+    int os_error = 0;
+    std::string name;
+    std::optional<std::string> original;
+    explicit operator bool() const noexcept { return static_cast<bool>(code); }
+};
+
+class guard_core {
+public:
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+    guard_core() noexcept = default;
+    // Holds EnvLock from now until restore_*() or release() (envguard::exclusive).
+    explicit guard_core(exclusive_t) : lock_(env_mutex()) {}
+    // Takes over OTHER's names (and lock): OTHER then holds nothing.
+    guard_core(guard_core&& other) noexcept;
+    guard_core& operator=(guard_core&&) = delete;
+    guard_core(const guard_core&) = delete;
+    guard_core& operator=(const guard_core&) = delete;
+    ~guard_core() = default; // the faces restore in their destructors (each reports its own way)
+
+    const std::vector<SavedVariable>& saved() const noexcept { return saved_; }
+    bool empty() const noexcept { return saved_.empty(); }
+
+    // The index of NAME in saved(), or npos (detail::same_name: case-insensitive on Windows).
+    std::size_t find(std::string_view name) const noexcept;
+
+    // Makes room for COUNT more names, so that remember() never allocates after a write.
+    void reserve(std::size_t count);
+
+    // Remembers NAME's ORIGINAL state (its first change, already written), restored by value. Room
+    // must have been reserved. The caller holds EnvLock. (ScopedEnv's writer uses reserve_held and
+    // remember_held instead: a core uses one pair or the other, never both.)
+    void remember(std::string&& name, std::optional<std::string>&& original) noexcept;
+
+    // Restores every name in reverse order and forgets them; unlocks an exclusive guard. Each failure
+    // goes to the restore-failure handler; the first one's code also to FIRST_CODE when given.
+    // STRINGS: the strings the core holds, its face's choice (plain_strings: NothrowScopedEnv's,
+    // below; held_strings: ScopedEnv's, detail/guard_commit.hpp). Templates whose bodies are compiled
+    // only where bodies are (config.hpp), and only for the face that calls them.
+    template <class Strings>
+    void restore_reporting(std::error_code* first_code) noexcept {
+        restore_all<Strings>(nullptr, first_code);
+    }
+
+    // The same, except that the first failure goes to FIRST instead of the handler (for the face
+    // that throws it once the restore is over).
+    template <class Strings>
+    void restore_holding_first(failed_restore& first) noexcept {
+        restore_all<Strings>(&first, nullptr);
+    }
+
+    // Forgets every name without restoring; unlocks an exclusive guard.
+    template <class Strings>
+    void release() noexcept;
+
+#if ENVGUARD_HAS_EXCEPTIONS
+    // ScopedEnv's writer: defined in detail/guard_commit.hpp (ENVGUARD_DECL here: inline in every
+    // file of a header-only program, including those that never see the bodies).
+
+    // As reserve(), with room for the strings remember_held() keeps.
+    ENVGUARD_DECL void reserve_held(std::size_t count);
+
+    // Remembers NAME's ORIGINAL state as remember() does, with ENTRY, the environ string that held
+    // ORIGINAL, and PLACED, the string envguard placed for the new value (both MemoryMode::reclaim
+    // bookkeeping, nullptr otherwise); the core holds both until it restores or releases.
+    ENVGUARD_DECL void remember_held(std::string&& name, std::optional<std::string>&& original,
+                                     const char* entry, const char* placed) noexcept;
+
+    // A later change to the name at AT placed PLACED: the string placed before may go at the next
+    // sweep. The caller holds EnvLock.
+    ENVGUARD_DECL void replace_placed(std::size_t at, const char* placed) noexcept;
+
+    // Writes each change's new state, all or nothing: when a write fails (or, in reclaim mode,
+    // allocating its string), the changes already applied are undone in reverse order (failures of
+    // that undo go to the restore-failure handler) and the error is thrown. ENTRIES[i] is the
+    // environ string that held PLAN[i].before, or nullptr; PLACED[i] receives the string envguard
+    // placed for PLAN[i] (MemoryMode::reclaim) or nullptr, for remember_held(). The caller holds
+    // EnvLock.
+    static ENVGUARD_DECL void commit(const planned_change* plan, const char* const* entries,
+                                     const char** placed, std::size_t count);
+
+    // Puts back PLAN[COUNT-1] .. PLAN[0]'s before states (commit's rollback).
+    static ENVGUARD_DECL void undo(const planned_change* plan, const char* const* entries,
+                                   std::size_t count) noexcept;
+
+    // Reads NAME's state into BEFORE with one lookup; returns the environ string holding it (POSIX),
+    // which the restore puts back as it is, or nullptr (unset, or Windows).
+    static ENVGUARD_DECL const char* read_current(const std::string& name,
+                                                  std::optional<std::string>& before);
+
+    // For a core that holds nothing yet (the faces' constructors): reads each change's before state
+    // (read_current), commits PLAN, whose names are validated and distinct, and remembers every
+    // change. On failure (thrown) nothing stays written; only constructors call it, so the half-built
+    // core is then discarded. The caller holds EnvLock.
+    ENVGUARD_DECL void commit_new(std::vector<planned_change>& plan);
+    // The same for a plan whose before states came from elsewhere (EnvOverlay::apply): restored by
+    // value, never as an environ string.
+    ENVGUARD_DECL void commit_new_adopted(std::vector<planned_change>& plan);
+#endif
+
+private:
+    template <class Strings>
+    void restore_all(failed_restore* hold_first, std::error_code* first_code) noexcept;
+
+#if ENVGUARD_HAS_EXCEPTIONS
+    // commit_new's commit and remembering; entries_ holds one environ string (or nullptr) per change.
+    ENVGUARD_DECL void commit_and_remember(std::vector<planned_change>& plan);
+#endif
+
+    std::vector<SavedVariable> saved_;
+    // Only in a core that ScopedEnv's writer filled (empty in any other), for each entry of saved_:
+    // the environ string that held its original (POSIX, set variables the guard read itself), put
+    // back as it is by the restore; nullptr otherwise.
+    std::vector<const char*> entries_;
+    // Likewise: the string envguard placed for it last (MemoryMode::reclaim), held until the guard
+    // restores or releases, so that no other restore's sweep frees a value this guard still has in
+    // place; nullptr otherwise.
+    std::vector<const char*> placed_;
+    std::unique_lock<env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
+};
+
+} // namespace detail
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+ENVGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+// The strings of a core that holds none (NothrowScopedEnv's): each original is written back by value,
+// one variable at a time.
+struct plain_strings {
+    static const char* entry(const std::vector<const char*>&, std::size_t) noexcept { return nullptr; }
+    static bool restore_in_bulk(const SavedVariable*, std::size_t) noexcept { return false; }
+    static std::error_code restore(const std::string& name, const std::optional<std::string>& original,
+                                   const char*, int& os_error) noexcept {
+        return raw_write(name, original, os_error);
+    }
+    static void release(const char*) noexcept {}
+    static bool holds(const char*) noexcept { return false; }
+    static void sweep() noexcept {}
+};
+
+ENVGUARD_DECL guard_core::guard_core(guard_core&& other) noexcept
+    : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
+      placed_(std::move(other.placed_)), lock_(std::move(other.lock_)) {
+    other.saved_.clear();
+    other.entries_.clear();
+    other.placed_.clear();
+}
+
+ENVGUARD_DECL std::size_t guard_core::find(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < saved_.size(); ++i)
+        if (same_name(saved_[i].name, name)) return i;
+    return npos;
+}
+
+ENVGUARD_DECL void guard_core::reserve(std::size_t count) { saved_.reserve(saved_.size() + count); }
+
+ENVGUARD_DECL void guard_core::remember(std::string&& name, std::optional<std::string>&& original) noexcept {
+    saved_.push_back({std::move(name), std::move(original)});
+}
+
+template <class Strings>
+void guard_core::restore_all(failed_restore* hold_first, std::error_code* first_code) noexcept {
+    if (!saved_.empty()) {
+        std::unique_lock<env_mutex_type> lock(env_mutex());
+        // Large guards (EnvOverlay::apply with clear()) may restore every variable at once.
+        if (Strings::restore_in_bulk(saved_.data(), saved_.size())) {
+            for (const char* entry : entries_) Strings::release(entry);
+            saved_.clear(); // (the loop below has nothing left to do)
+        }
+        bool failed = false;
+        for (std::size_t i = saved_.size(); i-- > 0;) {
+            SavedVariable& variable = saved_[i];
+            const char* entry = Strings::entry(entries_, i);
+            int os_error = 0;
+            const auto ec = Strings::restore(variable.name, variable.original, entry, os_error);
+            Strings::release(entry);
+            if (!ec) continue;
+            if (first_code != nullptr && !failed) *first_code = ec;
+            if (hold_first != nullptr && !failed)
+                *hold_first = {ec, os_error, std::move(variable.name), std::move(variable.original)};
+            else
+                report_restore_failure(ec, os_error, variable.name, variable.original);
+            failed = true;
+        }
+        for (const char* text : placed_) Strings::release(text);
+        saved_.clear();
+        entries_.clear();
+        placed_.clear();
+        Strings::sweep();
+    }
+    if (lock_.owns_lock()) lock_.unlock();
+}
+
+template <class Strings>
+void guard_core::release() noexcept {
+    bool holds = false;
+    for (const char* entry : entries_) holds = holds || Strings::holds(entry);
+    for (const char* text : placed_) holds = holds || Strings::holds(text);
+    if (holds) {
+        std::lock_guard<env_mutex_type> lock(env_mutex());
+        for (const char* entry : entries_) Strings::release(entry);
+        for (const char* text : placed_) Strings::release(text);
+        Strings::sweep();
+    }
+    saved_.clear();
+    entries_.clear();
+    placed_.clear();
+    if (lock_.owns_lock()) lock_.unlock();
+}
+
+} // namespace detail
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
+// ---- end envguard/detail/guard_core.hpp ----
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+ENVGUARD_NAMESPACE_BEGIN
+
+/// A guard whose changes report through std::error_code and never throw. Starts empty; each
+/// successful set/set_empty/unset/assign remembers the name's original state the first time it
+/// touches it, and the destructor restores all of them in reverse order (failures go to the
+/// restore-failure handler, as for ScopedEnv). A failed call changes nothing and is not remembered:
+///
+///     envguard::NothrowScopedEnv env;
+///     std::error_code ec;
+///     env.set_empty("RUSTC_WRAPPER", ec);            // set to empty, NOT unset
+///     if (!ec) env.unset("CARGO_TARGET_DIR", ec);
+///     if (ec) return ec;                              // RUSTC_WRAPPER comes back here already
+///
+/// Nesting follows ScopedEnv's rule: destroy guards on the same name in reverse order of creation.
+class [[nodiscard]] NothrowScopedEnv {
+public:
+    NothrowScopedEnv() noexcept = default;
+
+    /// Holds EnvLock from now until the guard has restored (or released) its changes, as
+    /// ScopedEnv(envguard::exclusive) does. Destroy it on the thread that created it.
+    explicit NothrowScopedEnv(exclusive_t);
+
+    /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
+    NothrowScopedEnv(NothrowScopedEnv&& other) noexcept = default;
+    // As for ScopedEnv: move-assignment would have to restore first, copying would restore twice.
+    NothrowScopedEnv& operator=(NothrowScopedEnv&&) = delete;
+    NothrowScopedEnv(const NothrowScopedEnv&) = delete;
+    NothrowScopedEnv& operator=(const NothrowScopedEnv&) = delete;
+
+    /// Restores every name it changed, in reverse order. A name that cannot be restored goes to the
+    /// restore-failure handler, and every other name is still restored.
+    ~NothrowScopedEnv();
+
+    /// Sets NAME to VALUE ("" sets the empty string, read back to prove it was not deleted).
+    /// On error sets EC (errc::invalid_name, invalid_value, value_too_long, os_error,
+    /// empty_became_unset, or std::errc::not_enough_memory) and changes nothing; EC is cleared
+    /// on success.
+    void set(std::string_view name, std::string_view value, std::error_code& ec) noexcept;
+    /// Sets NAME to the empty string: set, not unset.
+    void set_empty(std::string_view name, std::error_code& ec) noexcept { set(name, {}, ec); }
+    /// Removes NAME.
+    void unset(std::string_view name, std::error_code& ec) noexcept;
+    /// The three-state form: a value sets, std::nullopt unsets.
+    void assign(std::string_view name, const std::optional<std::string>& value,
+                std::error_code& ec) noexcept;
+
+    /// Restores now, in reverse order, and makes the guard inactive. Tries every name; each one
+    /// that could not be restored goes to the restore-failure handler (which names it), and EC is
+    /// the error of the first such name (cleared when all were restored).
+    void restore(std::error_code& ec) noexcept;
+
+    /// Keeps the changes: the guard forgets them and restores nothing.
+    void release() noexcept;
+
+    /// True while the guard has changes it will undo.
+    bool active() const noexcept { return !core_.empty(); }
+
+    /// How many names it will restore.
+    std::size_t size() const noexcept { return core_.saved().size(); }
+
+private:
+    // The core of every change: validates first, writes, and remembers the original only after a
+    // successful write. Everything that can allocate happens before the write, so that an
+    // allocation failure (an error code with exceptions, the end of the program without) never
+    // leaves a change the guard does not know about.
+    detail::env_failure change(std::string_view name, const std::optional<std::string>& value);
+
+    detail::guard_core core_; // the names, their originals, the restore (and the exclusive lock)
+};
+
+ENVGUARD_NAMESPACE_END
+
+#if ENVGUARD_BODIES
+ENVGUARD_NAMESPACE_BEGIN
+
+ENVGUARD_DECL NothrowScopedEnv::NothrowScopedEnv(exclusive_t) : core_(exclusive) {}
+
+ENVGUARD_DECL NothrowScopedEnv::~NothrowScopedEnv() { core_.restore_reporting<detail::plain_strings>(nullptr); }
+
+ENVGUARD_DECL void NothrowScopedEnv::set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
+    detail::run_core(ec, [&] {
+        return change(name, std::optional<std::string>(std::in_place, value));
+    });
+}
+
+ENVGUARD_DECL void NothrowScopedEnv::unset(std::string_view name, std::error_code& ec) noexcept {
+    detail::run_core(ec, [&] { return change(name, std::nullopt); });
+}
+
+ENVGUARD_DECL void NothrowScopedEnv::assign(std::string_view name, const std::optional<std::string>& value,
+            std::error_code& ec) noexcept {
+    detail::run_core(ec, [&] { return change(name, value); });
+}
+
+ENVGUARD_DECL void NothrowScopedEnv::release() noexcept { core_.release<detail::plain_strings>(); }
+
+ENVGUARD_DECL void NothrowScopedEnv::restore(std::error_code& ec) noexcept {
+    ec.clear();
+    core_.restore_reporting<detail::plain_strings>(&ec);
+}
+
+ENVGUARD_DECL detail::env_failure NothrowScopedEnv::change(std::string_view name, const std::optional<std::string>& value) {
+    if (auto bad = value ? detail::check_name_and_value(name, *value) : detail::check_name(name))
+        return detail::bad_input(bad);
+    EnvLock lock;
+    std::string key(name);
+    std::optional<std::string> before;
+    {
+        std::string old;
+        if (detail::platform().read(key, old)) before = std::move(old);
+    }
+    // A set variable is remembered under the OS's spelling (Windows: "Path", whatever the
+    // caller wrote), so that a restore after an unset brings that spelling back.
+    if (before) key = detail::platform().spelling(key);
+    const bool first_touch = core_.find(key) == detail::guard_core::npos;
+    if (first_touch) core_.reserve(1); // no allocation after the write
+    detail::env_failure failure;
+    failure.code = detail::raw_write(key, value, failure.os_error);
+    if (failure) {
+        if (failure.code == errc::empty_became_unset) { // put back what was there
+            int ignored = 0;
+            (void)detail::raw_write(key, before, ignored);
+        }
+        return failure;
+    }
+    if (first_touch) core_.remember(std::move(key), std::move(before));
+    return failure;
+}
+
+ENVGUARD_NAMESPACE_END
+#endif // ENVGUARD_BODIES
+// ---- end envguard/nothrow_scoped_env.hpp ----
 // ---- begin envguard/memory_mode.hpp ----
 //
 // MemoryMode: who owns the "NAME=VALUE" strings the guards place in the environment, and the
@@ -1545,6 +1934,22 @@ ENVGUARD_NAMESPACE_END
 #endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/memory_mode.hpp ----
+// ---- begin envguard/scoped_env.hpp ----
+//
+// ScopedEnv: change variables now, get every one of them back exactly when the guard ends, also
+// during stack unwinding. "Exactly" means in three states: a variable that was unset is unset again,
+// one that was "" is "" again, a value comes back byte for byte.
+
+// ---- begin envguard/detail/guard_commit.hpp ----
+//
+// ScopedEnv's part of the guard core (detail/guard_core.hpp): its all-or-nothing writer (commit and
+// undo, reading each before state with one lookup), the environ strings a ScopedEnv's core holds (the
+// originals it read, put back as they are when envguard owns them, and MemoryMode::reclaim's strings
+// it placed: held_strings) and the restore of many variables at once. Only scoped_env.hpp includes
+// it, so NothrowScopedEnv's header compiles none of it (issue #19).
+
+
+#if ENVGUARD_HAS_EXCEPTIONS // only ScopedEnv, which needs exceptions, uses it
 // ---- begin envguard/detail/owned_strings.hpp ----
 //
 // The "NAME=VALUE" strings envguard itself places in environ in MemoryMode::reclaim (POSIX), and
@@ -1696,7 +2101,6 @@ ENVGUARD_NAMESPACE_END
 #if ENVGUARD_BODIES // the rest only where bodies are compiled (config.hpp)
 #    include <cstring>
 #    include <string_view>
-#    include <unordered_set>
 ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
@@ -1714,14 +2118,81 @@ namespace detail {
 // and never frees ours (envguard frees its previous one when it makes the next, once environ no
 // longer points to it). Only with the native backend: tests that swap the seam see every write.
 
+// A set of strings by hash (open addressing, linear probing, a power-of-two table of pointers; a
+// null slot is free). Bulk writes keep their names and their strings in these instead of
+// std::unordered_set, whose instantiations cost every file that includes scoped_env.hpp or
+// snapshot.hpp about 0.4 G compiler instructions (issue #19); plain code, compiled once per file.
+inline std::size_t bulk_table_size(std::size_t count) noexcept {
+    std::size_t size = 16;
+    while (size < count * 2) size *= 2;
+    return size;
+}
+
+inline std::size_t bulk_hash(std::string_view text) noexcept {
+    return std::hash<std::string_view>{}(text);
+}
+
+// The names one bulk write touches (views into its changes).
+class bulk_name_set {
+public:
+    explicit bulk_name_set(std::size_t count) : slots_(bulk_table_size(count)) {}
+    void insert(std::string_view name) noexcept {
+        std::string_view& slot = slots_[locate(name)];
+        if (slot.data() == nullptr) slot = name;
+    }
+    bool contains(std::string_view name) const noexcept { return slots_[locate(name)].data() != nullptr; }
+
+private:
+    std::size_t locate(std::string_view name) const noexcept {
+        const std::size_t mask = slots_.size() - 1;
+        std::size_t i = bulk_hash(name) & mask;
+        while (slots_[i].data() != nullptr && slots_[i] != name) i = (i + 1) & mask;
+        return i;
+    }
+    std::vector<std::string_view> slots_; // never full: at least twice the names
+};
+
 struct bulk_write_state {
-    std::unordered_set<std::string> strings; // every NAME=VALUE a bulk write placed (node-stable)
-    std::vector<char*> array;                 // the environ array the last bulk write made
+    std::vector<char*> strings;  // every NAME=VALUE a bulk write placed, by hash (null: free slot)
+    std::size_t string_count = 0;
+    std::vector<char*> array;    // the environ array the last bulk write made
 };
 
 inline bulk_write_state& bulk_state() {
     static bulk_write_state* state = new bulk_write_state; // never destroyed: static guards at exit
     return *state;
+}
+
+// The slot of TEXT in TABLE (a power of two in size, never full): the string equal to it, or the
+// free slot where it goes.
+inline std::size_t bulk_string_slot(const std::vector<char*>& table, std::string_view text) noexcept {
+    const std::size_t mask = table.size() - 1;
+    std::size_t i = bulk_hash(text) & mask;
+    // (strncmp stops at the stored string's end; a NAME=VALUE has no NUL byte before it.)
+    while (table[i] != nullptr &&
+           !(std::strncmp(table[i], text.data(), text.size()) == 0 && table[i][text.size()] == '\0'))
+        i = (i + 1) & mask;
+    return i;
+}
+
+// The string envguard keeps for TEXT ("NAME=VALUE"), made the first time TEXT is met and never
+// freed. Throws std::bad_alloc before anything is changed.
+inline char* bulk_intern(bulk_write_state& state, std::string_view text) {
+    if ((state.string_count + 1) * 2 > state.strings.size()) {
+        std::vector<char*> grown(bulk_table_size(state.string_count + 1));
+        for (char* stored : state.strings)
+            if (stored != nullptr) grown[bulk_string_slot(grown, stored)] = stored;
+        state.strings.swap(grown);
+    }
+    char*& slot = state.strings[bulk_string_slot(state.strings, text)];
+    if (slot == nullptr) {
+        char* copy = new char[text.size() + 1];
+        std::memcpy(copy, text.data(), text.size());
+        copy[text.size()] = '\0';
+        slot = copy;
+        ++state.string_count;
+    }
+    return slot;
 }
 
 inline bool bulk_write_applies(std::size_t count) noexcept {
@@ -1746,7 +2217,7 @@ inline const std::optional<std::string>& planned_after(const void* items, std::s
 
 inline void bulk_write(std::size_t count, const void* items, bulk_name_fn name_of, bulk_value_fn value_of) {
     bulk_write_state& state = bulk_state();
-    std::unordered_set<std::string_view> touched(count * 2);
+    bulk_name_set touched(count);
     std::vector<char*> added;
     added.reserve(count);
     std::string text;
@@ -1756,7 +2227,7 @@ inline void bulk_write(std::size_t count, const void* items, bulk_name_fn name_o
         const std::optional<std::string>& value = value_of(items, i);
         if (!value) continue;
         text.assign(name.data(), name.size()).append(1, '=').append(*value);
-        added.push_back(const_cast<char*>(state.strings.insert(text).first->c_str()));
+        added.push_back(bulk_intern(state, text));
     }
     char** entries = posix_environ();
     std::size_t size = 0;
@@ -1766,7 +2237,7 @@ inline void bulk_write(std::size_t count, const void* items, bulk_name_fn name_o
     for (std::size_t i = 0; i < size; ++i) {
         const char* equals = std::strchr(entries[i], '=');
         if (equals != nullptr &&
-            touched.count(std::string_view(entries[i], static_cast<std::size_t>(equals - entries[i]))) != 0)
+            touched.contains(std::string_view(entries[i], static_cast<std::size_t>(equals - entries[i]))))
             continue; // replaced or removed (every entry of the name, as unsetenv removes them all)
         next.push_back(entries[i]);
     }
@@ -1808,170 +2279,27 @@ inline void apply_plan(const std::vector<planned_change>& plan) {
 } // namespace detail
 
 #if !ENVGUARD_WINDOWS
-ENVGUARD_DECL std::size_t detail::bulk_strings_placed() { return bulk_state().strings.size(); }
+ENVGUARD_DECL std::size_t detail::bulk_strings_placed() { return bulk_state().string_count; }
 #endif
 
 ENVGUARD_NAMESPACE_END
 #endif // ENVGUARD_BODIES
 #endif // ENVGUARD_HAS_EXCEPTIONS
 // ---- end envguard/detail/plan.hpp ----
-#endif
 
-#include <cstddef>
-#include <mutex>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <system_error>
-#include <utility>
-#include <vector>
+#    include <cstddef>
+#    include <optional>
+#    include <string>
+#    include <system_error>
+#    include <vector>
 
-ENVGUARD_NAMESPACE_BEGIN
-
-/// A name a guard touched and the state it found it in before its first change.
-struct SavedVariable {
-    std::string name;                    ///< the variable (on Windows, spelled as the OS had it)
-    std::optional<std::string> original; ///< its state before: a value, "" or std::nullopt (unset)
-};
-
-namespace detail {
-
-// A restore that failed: what the throwing face needs for its EnvError (see guard_core::restore_*).
-struct failed_restore {
-    std::error_code code;
-    int os_error = 0;
-    std::string name;
-    std::optional<std::string> original;
-    explicit operator bool() const noexcept { return static_cast<bool>(code); }
-};
-
-class guard_core {
-public:
-    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
-
-    guard_core() noexcept = default;
-    // Holds EnvLock from now until restore_*() or release() (envguard::exclusive).
-    explicit guard_core(exclusive_t) : lock_(env_mutex()) {}
-    // Takes over OTHER's names (and lock): OTHER then holds nothing.
-    guard_core(guard_core&& other) noexcept;
-    guard_core& operator=(guard_core&&) = delete;
-    guard_core(const guard_core&) = delete;
-    guard_core& operator=(const guard_core&) = delete;
-    ~guard_core() = default; // the faces restore in their destructors (each reports its own way)
-
-    const std::vector<SavedVariable>& saved() const noexcept { return saved_; }
-    bool empty() const noexcept { return saved_.empty(); }
-
-    // The index of NAME in saved(), or npos (detail::same_name: case-insensitive on Windows).
-    std::size_t find(std::string_view name) const noexcept;
-
-    // Makes room for COUNT more names, so that remember() never allocates after a write.
-    void reserve(std::size_t count);
-
-    // Remembers NAME's ORIGINAL state (its first change, already written). ENTRY is the environ
-    // string that held ORIGINAL, PLACED the string envguard placed for the new value (both
-    // MemoryMode::reclaim bookkeeping, nullptr otherwise); the core holds both until it restores or
-    // releases. Room must have been reserved. The caller holds EnvLock.
-    void remember(std::string&& name, std::optional<std::string>&& original, const char* entry,
-                  const char* placed) noexcept;
-
-    // A later change to the name at AT placed PLACED: the string placed before may go at the next
-    // sweep. The caller holds EnvLock.
-    void replace_placed(std::size_t at, const char* placed) noexcept;
-
-    // Restores every name in reverse order and forgets them; unlocks an exclusive guard. Each failure
-    // goes to the restore-failure handler; the first one's code also to FIRST_CODE when given.
-    void restore_reporting(std::error_code* first_code) noexcept;
-
-    // The same, except that the first failure goes to FIRST instead of the handler (for the face
-    // that throws it once the restore is over).
-    void restore_holding_first(failed_restore& first) noexcept;
-
-    // Forgets every name without restoring; unlocks an exclusive guard.
-    void release() noexcept;
-
-#if ENVGUARD_HAS_EXCEPTIONS
-    // Writes each change's new state, all or nothing: when a write fails (or, in reclaim mode,
-    // allocating its string), the changes already applied are undone in reverse order (failures of
-    // that undo go to the restore-failure handler) and the error is thrown. ENTRIES[i] is the
-    // environ string that held PLAN[i].before, or nullptr; PLACED[i] receives the string envguard
-    // placed for PLAN[i] (MemoryMode::reclaim) or nullptr, for remember(). The caller holds EnvLock.
-    static void commit(const planned_change* plan, const char* const* entries, const char** placed,
-                       std::size_t count);
-
-    // Puts back PLAN[COUNT-1] .. PLAN[0]'s before states (commit's rollback).
-    static void undo(const planned_change* plan, const char* const* entries,
-                     std::size_t count) noexcept;
-
-    // Reads NAME's state into BEFORE with one lookup; returns the environ string holding it (POSIX),
-    // which the restore puts back as it is, or nullptr (unset, or Windows).
-    static const char* read_current(const std::string& name, std::optional<std::string>& before);
-
-    // For a core that holds nothing yet (the faces' constructors): reads each change's before state
-    // (read_current), commits PLAN, whose names are validated and distinct, and remembers every
-    // change. On failure (thrown) nothing stays written; only constructors call it, so the half-built
-    // core is then discarded. The caller holds EnvLock.
-    void commit_new(std::vector<planned_change>& plan);
-    // The same for a plan whose before states came from elsewhere (EnvOverlay::apply): restored by
-    // value, never as an environ string.
-    void commit_new_adopted(std::vector<planned_change>& plan);
-#endif
-
-private:
-#if ENVGUARD_HAS_EXCEPTIONS
-    // commit_new's commit and remembering; entries_ holds one environ string (or nullptr) per change.
-    void commit_and_remember(std::vector<planned_change>& plan);
-#endif
-    void restore_all(failed_restore* hold_first, std::error_code* first_code) noexcept;
-
-    // Large guards (EnvOverlay::apply with clear()) restore every variable at once (POSIX,
-    // detail::bulk_write): true when done. False when it does not apply or cannot allocate (then
-    // one write per variable). The caller holds EnvLock.
-    bool restore_in_bulk() noexcept;
-
-    std::vector<SavedVariable> saved_;
-    // For each entry of saved_: the environ string that held its original (POSIX, set variables the
-    // guard read itself), put back as it is by the restore; nullptr otherwise.
-    std::vector<const char*> entries_;
-    // For each entry of saved_: the string envguard placed for it last (MemoryMode::reclaim), held
-    // until the guard restores or releases, so that no other restore's sweep frees a value this
-    // guard still has in place; nullptr otherwise.
-    std::vector<const char*> placed_;
-    std::unique_lock<env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
-};
-
-} // namespace detail
-ENVGUARD_NAMESPACE_END
-
-#if ENVGUARD_BODIES
-#    include <cstring>
+#    if ENVGUARD_BODIES
+#        include <cstring>
+#        include <new>
+#        include <string_view>
 ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
-// The MemoryMode bookkeeping of the core: owned strings exist only with exceptions (ScopedEnv).
-inline void core_hold(const char* text) noexcept {
-#if ENVGUARD_HAS_EXCEPTIONS
-    hold_entry(text);
-#else
-    (void)text;
-#endif
-}
-
-inline void core_release(const char* text) noexcept {
-#if ENVGUARD_HAS_EXCEPTIONS
-    release_entry(text);
-#else
-    (void)text;
-#endif
-}
-
-inline void core_sweep() noexcept {
-#if ENVGUARD_HAS_EXCEPTIONS
-    sweep_owned_entries();
-#endif
-}
-
-#if ENVGUARD_HAS_EXCEPTIONS
 // NAME's value, or std::nullopt; std::bad_alloc when the read could not allocate.
 inline std::optional<std::string> read_or_throw(const std::string& name) {
     std::optional<std::string> value;
@@ -2014,7 +2342,6 @@ inline std::error_code write_variable(const std::string& name, const std::option
     }
     return raw_write(name, value, os_error);
 }
-#endif
 
 // Puts back NAME's ORIGINAL state (the guard's own copy). ENTRY, when not null, is the environ string
 // that held it. It is put back as it is (no copy) only when envguard owns it (MemoryMode::reclaim):
@@ -2024,7 +2351,6 @@ inline std::error_code write_variable(const std::string& name, const std::option
 inline std::error_code restore_variable(const std::string& name,
                                         const std::optional<std::string>& original,
                                         const char* entry, int& os_error) noexcept {
-#if ENVGUARD_HAS_EXCEPTIONS
     const auto put_entry = platform().put_entry;
     if (entry != nullptr && original && put_entry != nullptr && find_owned(entry) != nullptr &&
         entry_spells(entry, name, *original)) {
@@ -2032,134 +2358,82 @@ inline std::error_code restore_variable(const std::string& name,
         if (os_error != 0) return make_error_code(errc::os_error);
         return original->empty() ? read_back_empty(name) : std::error_code();
     }
-#else
-    (void)entry;
-#endif
     return raw_write(name, original, os_error);
 }
 
-ENVGUARD_DECL guard_core::guard_core(guard_core&& other) noexcept
-    : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
-      placed_(std::move(other.placed_)), lock_(std::move(other.lock_)) {
-    other.saved_.clear();
-    other.entries_.clear();
-    other.placed_.clear();
-}
+// The strings of a core that ScopedEnv's writer filled (ScopedEnv's choice for guard_core's
+// restore_reporting, restore_holding_first and release): each environ string it holds is put back
+// as it is when envguard owns it, let go of once restored or released, and the owned strings that
+// nothing refers to any more are freed.
+struct held_strings {
+    static const char* entry(const std::vector<const char*>& entries, std::size_t i) noexcept {
+        return entries[i];
+    }
+    // Large guards (EnvOverlay::apply with clear()) restore every variable at once (POSIX,
+    // detail::bulk_write): true when done. False when it does not apply or cannot allocate (then
+    // one write per variable). The caller holds EnvLock.
+    static bool restore_in_bulk(const SavedVariable* saved, std::size_t count) noexcept {
+#        if ENVGUARD_WINDOWS
+        (void)saved;
+        (void)count;
+        return false;
+#        else
+        if (!bulk_write_applies(count)) return false;
+        try {
+            bulk_write(
+                count, saved,
+                [](const void* items, std::size_t i) {
+                    return std::string_view(static_cast<const SavedVariable*>(items)[i].name);
+                },
+                [](const void* items, std::size_t i) -> const std::optional<std::string>& {
+                    return static_cast<const SavedVariable*>(items)[i].original;
+                });
+            return true;
+        } catch (...) {
+            return false;
+        }
+#        endif
+    }
+    static std::error_code restore(const std::string& name, const std::optional<std::string>& original,
+                                   const char* entry, int& os_error) noexcept {
+        return restore_variable(name, original, entry, os_error);
+    }
+    static void release(const char* text) noexcept { release_entry(text); }
+    static bool holds(const char* text) noexcept { return text != nullptr; }
+    static void sweep() noexcept { sweep_owned_entries(); }
+};
 
-ENVGUARD_DECL std::size_t guard_core::find(std::string_view name) const noexcept {
-    for (std::size_t i = 0; i < saved_.size(); ++i)
-        if (same_name(saved_[i].name, name)) return i;
-    return npos;
-}
-
-ENVGUARD_DECL void guard_core::reserve(std::size_t count) {
+ENVGUARD_DECL void guard_core::reserve_held(std::size_t count) {
     saved_.reserve(saved_.size() + count);
     entries_.reserve(entries_.size() + count);
     placed_.reserve(placed_.size() + count);
 }
 
-ENVGUARD_DECL void guard_core::remember(std::string&& name, std::optional<std::string>&& original,
-                                        const char* entry, const char* placed) noexcept {
-    core_hold(entry);
-    core_hold(placed);
+ENVGUARD_DECL void guard_core::remember_held(std::string&& name, std::optional<std::string>&& original,
+                                             const char* entry, const char* placed) noexcept {
+    hold_entry(entry);
+    hold_entry(placed);
     saved_.push_back({std::move(name), std::move(original)});
     entries_.push_back(entry);
     placed_.push_back(placed);
 }
 
 ENVGUARD_DECL void guard_core::replace_placed(std::size_t at, const char* placed) noexcept {
-    core_hold(placed);
-    core_release(placed_[at]);
+    hold_entry(placed);
+    release_entry(placed_[at]);
     placed_[at] = placed;
 }
 
-ENVGUARD_DECL void guard_core::restore_reporting(std::error_code* first_code) noexcept {
-    restore_all(nullptr, first_code);
-}
-
-ENVGUARD_DECL void guard_core::restore_holding_first(failed_restore& first) noexcept {
-    restore_all(&first, nullptr);
-}
-
-ENVGUARD_DECL void guard_core::restore_all(failed_restore* hold_first,
-                                           std::error_code* first_code) noexcept {
-    if (!saved_.empty()) {
-        std::unique_lock<env_mutex_type> lock(env_mutex());
-        if (restore_in_bulk()) {
-            for (const char* entry : entries_) core_release(entry);
-            saved_.clear(); // (the loop below has nothing left to do)
-        }
-        bool failed = false;
-        for (std::size_t i = saved_.size(); i-- > 0;) {
-            SavedVariable& variable = saved_[i];
-            int os_error = 0;
-            const auto ec = restore_variable(variable.name, variable.original, entries_[i], os_error);
-            core_release(entries_[i]);
-            if (!ec) continue;
-            if (first_code != nullptr && !failed) *first_code = ec;
-            if (hold_first != nullptr && !failed)
-                *hold_first = {ec, os_error, std::move(variable.name), std::move(variable.original)};
-            else
-                report_restore_failure(ec, os_error, variable.name, variable.original);
-            failed = true;
-        }
-        for (const char* text : placed_) core_release(text);
-        saved_.clear();
-        entries_.clear();
-        placed_.clear();
-        core_sweep();
-    }
-    if (lock_.owns_lock()) lock_.unlock();
-}
-
-ENVGUARD_DECL bool guard_core::restore_in_bulk() noexcept {
-#if ENVGUARD_HAS_EXCEPTIONS && !ENVGUARD_WINDOWS
-    if (!bulk_write_applies(saved_.size())) return false;
-    try {
-        bulk_write(
-            saved_.size(), saved_.data(),
-            [](const void* items, std::size_t i) {
-                return std::string_view(static_cast<const SavedVariable*>(items)[i].name);
-            },
-            [](const void* items, std::size_t i) -> const std::optional<std::string>& {
-                return static_cast<const SavedVariable*>(items)[i].original;
-            });
-        return true;
-    } catch (...) {
-        return false;
-    }
-#else
-    return false;
-#endif
-}
-
-ENVGUARD_DECL void guard_core::release() noexcept {
-    bool holds = false;
-    for (const char* entry : entries_) holds = holds || entry != nullptr;
-    for (const char* text : placed_) holds = holds || text != nullptr;
-    if (holds) {
-        std::lock_guard<env_mutex_type> lock(env_mutex());
-        for (const char* entry : entries_) core_release(entry);
-        for (const char* text : placed_) core_release(text);
-        core_sweep();
-    }
-    saved_.clear();
-    entries_.clear();
-    placed_.clear();
-    if (lock_.owns_lock()) lock_.unlock();
-}
-
-#if ENVGUARD_HAS_EXCEPTIONS
 ENVGUARD_DECL void guard_core::commit(const planned_change* plan, const char* const* entries,
                                       const char** placed, std::size_t count) {
-#    if !ENVGUARD_WINDOWS
+#        if !ENVGUARD_WINDOWS
     if (bulk_write_applies(count) &&
         memory_mode_slot().load(std::memory_order_relaxed) == MemoryMode::keep) {
         bulk_write(count, plan, &planned_name, &planned_after);
         for (std::size_t i = 0; i < count; ++i) placed[i] = nullptr;
         return;
     }
-#    endif
+#        endif
     for (std::size_t i = 0; i < count; ++i) {
         int os_error = 0;
         std::error_code ec;
@@ -2212,172 +2486,27 @@ ENVGUARD_DECL void guard_core::commit_new_adopted(std::vector<planned_change>& p
 }
 
 ENVGUARD_DECL void guard_core::commit_and_remember(std::vector<planned_change>& plan) {
-#    if ENVGUARD_WINDOWS
+#        if ENVGUARD_WINDOWS
     // Remember each set variable under the OS's own spelling, so that a restore after an unset
     // brings back "Path", not the "path" a caller happened to write.
     for (auto& change : plan)
         if (change.before) change.name = platform().spelling(change.name);
-#    endif
+#        endif
     saved_.reserve(plan.size());
     placed_.assign(plan.size(), nullptr);
     commit(plan.data(), entries_.data(), placed_.data(), plan.size());
     for (std::size_t i = 0; i < plan.size(); ++i) {
-        core_hold(entries_[i]);
-        core_hold(placed_[i]);
+        hold_entry(entries_[i]);
+        hold_entry(placed_[i]);
         saved_.push_back({std::move(plan[i].name), std::move(plan[i].before)});
     }
 }
-#endif
 
 } // namespace detail
 ENVGUARD_NAMESPACE_END
-#endif // ENVGUARD_BODIES
-// ---- end envguard/detail/guard_core.hpp ----
-
-#include <cstddef>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <system_error>
-#include <utility>
-#include <vector>
-
-ENVGUARD_NAMESPACE_BEGIN
-
-/// A guard whose changes report through std::error_code and never throw. Starts empty; each
-/// successful set/set_empty/unset/assign remembers the name's original state the first time it
-/// touches it, and the destructor restores all of them in reverse order (failures go to the
-/// restore-failure handler, as for ScopedEnv). A failed call changes nothing and is not remembered:
-///
-///     envguard::NothrowScopedEnv env;
-///     std::error_code ec;
-///     env.set_empty("RUSTC_WRAPPER", ec);            // set to empty, NOT unset
-///     if (!ec) env.unset("CARGO_TARGET_DIR", ec);
-///     if (ec) return ec;                              // RUSTC_WRAPPER comes back here already
-///
-/// Nesting follows ScopedEnv's rule: destroy guards on the same name in reverse order of creation.
-class [[nodiscard]] NothrowScopedEnv {
-public:
-    NothrowScopedEnv() noexcept = default;
-
-    /// Holds EnvLock from now until the guard has restored (or released) its changes, as
-    /// ScopedEnv(envguard::exclusive) does. Destroy it on the thread that created it.
-    explicit NothrowScopedEnv(exclusive_t);
-
-    /// Takes over OTHER's changes (and lock): OTHER restores nothing when destroyed.
-    NothrowScopedEnv(NothrowScopedEnv&& other) noexcept = default;
-    // As for ScopedEnv: move-assignment would have to restore first, copying would restore twice.
-    NothrowScopedEnv& operator=(NothrowScopedEnv&&) = delete;
-    NothrowScopedEnv(const NothrowScopedEnv&) = delete;
-    NothrowScopedEnv& operator=(const NothrowScopedEnv&) = delete;
-
-    /// Restores every name it changed, in reverse order. A name that cannot be restored goes to the
-    /// restore-failure handler, and every other name is still restored.
-    ~NothrowScopedEnv();
-
-    /// Sets NAME to VALUE ("" sets the empty string, read back to prove it was not deleted).
-    /// On error sets EC (errc::invalid_name, invalid_value, value_too_long, os_error,
-    /// empty_became_unset, or std::errc::not_enough_memory) and changes nothing; EC is cleared
-    /// on success.
-    void set(std::string_view name, std::string_view value, std::error_code& ec) noexcept;
-    /// Sets NAME to the empty string: set, not unset.
-    void set_empty(std::string_view name, std::error_code& ec) noexcept { set(name, {}, ec); }
-    /// Removes NAME.
-    void unset(std::string_view name, std::error_code& ec) noexcept;
-    /// The three-state form: a value sets, std::nullopt unsets.
-    void assign(std::string_view name, const std::optional<std::string>& value,
-                std::error_code& ec) noexcept;
-
-    /// Restores now, in reverse order, and makes the guard inactive. Tries every name; each one
-    /// that could not be restored goes to the restore-failure handler (which names it), and EC is
-    /// the error of the first such name (cleared when all were restored).
-    void restore(std::error_code& ec) noexcept;
-
-    /// Keeps the changes: the guard forgets them and restores nothing.
-    void release() noexcept { core_.release(); }
-
-    /// True while the guard has changes it will undo.
-    bool active() const noexcept { return !core_.empty(); }
-
-    /// How many names it will restore.
-    std::size_t size() const noexcept { return core_.saved().size(); }
-
-private:
-    // The core of every change: validates first, writes, and remembers the original only after a
-    // successful write. Everything that can allocate happens before the write, so that an
-    // allocation failure (an error code with exceptions, the end of the program without) never
-    // leaves a change the guard does not know about.
-    detail::env_failure change(std::string_view name, const std::optional<std::string>& value);
-
-    detail::guard_core core_; // the names, their originals, the restore (and the exclusive lock)
-};
-
-ENVGUARD_NAMESPACE_END
-
-#if ENVGUARD_BODIES
-ENVGUARD_NAMESPACE_BEGIN
-
-ENVGUARD_DECL NothrowScopedEnv::NothrowScopedEnv(exclusive_t) : core_(exclusive) {}
-
-ENVGUARD_DECL NothrowScopedEnv::~NothrowScopedEnv() { core_.restore_reporting(nullptr); }
-
-ENVGUARD_DECL void NothrowScopedEnv::set(std::string_view name, std::string_view value, std::error_code& ec) noexcept {
-    detail::run_core(ec, [&] {
-        return change(name, std::optional<std::string>(std::in_place, value));
-    });
-}
-
-ENVGUARD_DECL void NothrowScopedEnv::unset(std::string_view name, std::error_code& ec) noexcept {
-    detail::run_core(ec, [&] { return change(name, std::nullopt); });
-}
-
-ENVGUARD_DECL void NothrowScopedEnv::assign(std::string_view name, const std::optional<std::string>& value,
-            std::error_code& ec) noexcept {
-    detail::run_core(ec, [&] { return change(name, value); });
-}
-
-ENVGUARD_DECL void NothrowScopedEnv::restore(std::error_code& ec) noexcept {
-    ec.clear();
-    core_.restore_reporting(&ec);
-}
-
-ENVGUARD_DECL detail::env_failure NothrowScopedEnv::change(std::string_view name, const std::optional<std::string>& value) {
-    if (auto bad = value ? detail::check_name_and_value(name, *value) : detail::check_name(name))
-        return detail::bad_input(bad);
-    EnvLock lock;
-    std::string key(name);
-    std::optional<std::string> before;
-    {
-        std::string old;
-        if (detail::platform().read(key, old)) before = std::move(old);
-    }
-    // A set variable is remembered under the OS's spelling (Windows: "Path", whatever the
-    // caller wrote), so that a restore after an unset brings that spelling back.
-    if (before) key = detail::platform().spelling(key);
-    const bool first_touch = core_.find(key) == detail::guard_core::npos;
-    if (first_touch) core_.reserve(1); // no allocation after the write
-    detail::env_failure failure;
-    failure.code = detail::raw_write(key, value, failure.os_error);
-    if (failure) {
-        if (failure.code == errc::empty_became_unset) { // put back what was there
-            int ignored = 0;
-            (void)detail::raw_write(key, before, ignored);
-        }
-        return failure;
-    }
-    if (first_touch) core_.remember(std::move(key), std::move(before), nullptr, nullptr);
-    return failure;
-}
-
-ENVGUARD_NAMESPACE_END
-#endif // ENVGUARD_BODIES
-// ---- end envguard/nothrow_scoped_env.hpp ----
-// ---- begin envguard/scoped_env.hpp ----
-//
-// ScopedEnv: change variables now, get every one of them back exactly when the guard ends, also
-// during stack unwinding. "Exactly" means in three states: a variable that was unset is unset again,
-// one that was "" is "" again, a value comes back byte for byte.
-
+#    endif // ENVGUARD_BODIES
+#endif     // ENVGUARD_HAS_EXCEPTIONS
+// ---- end envguard/detail/guard_commit.hpp ----
 
 #include <cstddef>
 #include <initializer_list>
@@ -2530,7 +2659,7 @@ ENVGUARD_DECL ScopedEnv::ScopedEnv(detail::adopt_plan_t, exclusive_t, std::vecto
 }
 
 ENVGUARD_DECL ScopedEnv::~ScopedEnv() {
-    if (!core_.empty()) core_.restore_reporting(nullptr);
+    if (!core_.empty()) core_.restore_reporting<detail::held_strings>(nullptr);
 }
 
 ENVGUARD_DECL ScopedEnv& ScopedEnv::set(std::string_view name, std::string_view value) {
@@ -2546,7 +2675,7 @@ ENVGUARD_DECL ScopedEnv& ScopedEnv::assign(std::string_view name, std::optional<
     detail::prepare_out_of_memory_report();
     EnvLock lock;
     const std::size_t at = core_.find(name);
-    if (at == detail::guard_core::npos) core_.reserve(1); // no allocation after the write
+    if (at == detail::guard_core::npos) core_.reserve_held(1); // no allocation after the write
     detail::planned_change change{std::string(name), std::nullopt, std::move(value)};
     const char* entry = detail::guard_core::read_current(change.name, change.before);
 #if ENVGUARD_WINDOWS
@@ -2555,7 +2684,7 @@ ENVGUARD_DECL ScopedEnv& ScopedEnv::assign(std::string_view name, std::optional<
     const char* placed = nullptr;
     detail::guard_core::commit(&change, &entry, &placed, 1);
     if (at == detail::guard_core::npos)
-        core_.remember(std::move(change.name), std::move(change.before), entry, placed);
+        core_.remember_held(std::move(change.name), std::move(change.before), entry, placed);
     else // this guard's previous string for NAME, now replaced, may go at the next sweep
         core_.replace_placed(at, placed);
     return *this;
@@ -2563,11 +2692,11 @@ ENVGUARD_DECL ScopedEnv& ScopedEnv::assign(std::string_view name, std::optional<
 
 ENVGUARD_DECL void ScopedEnv::restore() {
     detail::failed_restore first;
-    core_.restore_holding_first(first);
+    core_.restore_holding_first<detail::held_strings>(first);
     if (first) throw detail::write_error(first.code, first.os_error, first.name, first.original);
 }
 
-ENVGUARD_DECL void ScopedEnv::release() noexcept { core_.release(); }
+ENVGUARD_DECL void ScopedEnv::release() noexcept { core_.release<detail::held_strings>(); }
 
 ENVGUARD_DECL void ScopedEnv::validate(std::string_view name, const std::optional<std::string>& value) {
     if (value)
@@ -2876,9 +3005,17 @@ public:
                 if (seen_[i] == 0) add_missing(i);
         }
         if (failed_) return false;
-        std::sort(plan_.begin(), plan_.end(), [](const detail::planned_change& a, const detail::planned_change& b) {
-            return detail::compare_names(a.name, b.name) < 0;
-        });
+        // In name order, as changes_from gives them: an insertion sort (at most max_changes
+        // entries, usually one or two), which costs every including file far less to compile
+        // than std::sort's instantiation for planned_change.
+        for (std::size_t i = 1; i < plan_.size(); ++i) {
+            if (detail::compare_names(plan_[i - 1].name, plan_[i].name) <= 0) continue;
+            detail::planned_change moving = std::move(plan_[i]);
+            std::size_t j = i;
+            for (; j > 0 && detail::compare_names(plan_[j - 1].name, moving.name) > 0; --j)
+                plan_[j] = std::move(plan_[j - 1]);
+            plan_[j] = std::move(moving);
+        }
         return true;
     }
 

@@ -4,8 +4,14 @@
 // The core of both guards: the names a guard touched with the state it found each in, and the finding,
 // remembering, restoring and releasing of them. ScopedEnv (scoped_env.hpp, throws EnvError) and
 // NothrowScopedEnv (nothrow_scoped_env.hpp, std::error_code) are thin faces over it: each validates
-// and writes in its own error style, then hands the original state to the core. With exceptions the
-// core also holds ScopedEnv's MemoryMode strings and its all-or-nothing writer (commit/undo).
+// and writes in its own error style, then hands the original state to the core.
+//
+// What only ScopedEnv uses is in detail/guard_commit.hpp, which only scoped_env.hpp includes: its
+// all-or-nothing writer (commit/undo), the environ strings its core holds (the originals it read, and
+// MemoryMode::reclaim's own strings) and whole-environment restores. The restore and the release are
+// templates on that choice, the strings a core holds (plain_strings here, NothrowScopedEnv's: none;
+// held_strings there, ScopedEnv's), each face naming its own, so the nothrow header compiles none of
+// ScopedEnv's machinery (issue #19: with it, that header alone cost 1.22x the baseline, not 0.88x).
 #pragma once
 
 #include "../config.hpp"
@@ -13,11 +19,6 @@
 #include "../error.hpp"
 #include "../lock.hpp"
 #include "../restore_failure.hpp"
-#if ENVGUARD_HAS_EXCEPTIONS
-#    include "../memory_mode.hpp"
-#    include "owned_strings.hpp"
-#    include "plan.hpp"
-#endif
 
 #include <cstddef>
 #include <mutex>
@@ -37,6 +38,10 @@ struct SavedVariable {
 };
 
 namespace detail {
+
+#if ENVGUARD_HAS_EXCEPTIONS
+struct planned_change; // detail/plan.hpp: ScopedEnv's writer takes plans (detail/guard_commit.hpp)
+#endif
 
 // A restore that failed: what the throwing face needs for its EnvError (see guard_core::restore_*).
 struct failed_restore {
@@ -70,74 +75,94 @@ public:
     // Makes room for COUNT more names, so that remember() never allocates after a write.
     void reserve(std::size_t count);
 
-    // Remembers NAME's ORIGINAL state (its first change, already written). ENTRY is the environ
-    // string that held ORIGINAL, PLACED the string envguard placed for the new value (both
-    // MemoryMode::reclaim bookkeeping, nullptr otherwise); the core holds both until it restores or
-    // releases. Room must have been reserved. The caller holds EnvLock.
-    void remember(std::string&& name, std::optional<std::string>&& original, const char* entry,
-                  const char* placed) noexcept;
-
-    // A later change to the name at AT placed PLACED: the string placed before may go at the next
-    // sweep. The caller holds EnvLock.
-    void replace_placed(std::size_t at, const char* placed) noexcept;
+    // Remembers NAME's ORIGINAL state (its first change, already written), restored by value. Room
+    // must have been reserved. The caller holds EnvLock. (ScopedEnv's writer uses reserve_held and
+    // remember_held instead: a core uses one pair or the other, never both.)
+    void remember(std::string&& name, std::optional<std::string>&& original) noexcept;
 
     // Restores every name in reverse order and forgets them; unlocks an exclusive guard. Each failure
     // goes to the restore-failure handler; the first one's code also to FIRST_CODE when given.
-    void restore_reporting(std::error_code* first_code) noexcept;
+    // STRINGS: the strings the core holds, its face's choice (plain_strings: NothrowScopedEnv's,
+    // below; held_strings: ScopedEnv's, detail/guard_commit.hpp). Templates whose bodies are compiled
+    // only where bodies are (config.hpp), and only for the face that calls them.
+    template <class Strings>
+    void restore_reporting(std::error_code* first_code) noexcept {
+        restore_all<Strings>(nullptr, first_code);
+    }
 
     // The same, except that the first failure goes to FIRST instead of the handler (for the face
     // that throws it once the restore is over).
-    void restore_holding_first(failed_restore& first) noexcept;
+    template <class Strings>
+    void restore_holding_first(failed_restore& first) noexcept {
+        restore_all<Strings>(&first, nullptr);
+    }
 
     // Forgets every name without restoring; unlocks an exclusive guard.
+    template <class Strings>
     void release() noexcept;
 
 #if ENVGUARD_HAS_EXCEPTIONS
+    // ScopedEnv's writer: defined in detail/guard_commit.hpp (ENVGUARD_DECL here: inline in every
+    // file of a header-only program, including those that never see the bodies).
+
+    // As reserve(), with room for the strings remember_held() keeps.
+    ENVGUARD_DECL void reserve_held(std::size_t count);
+
+    // Remembers NAME's ORIGINAL state as remember() does, with ENTRY, the environ string that held
+    // ORIGINAL, and PLACED, the string envguard placed for the new value (both MemoryMode::reclaim
+    // bookkeeping, nullptr otherwise); the core holds both until it restores or releases.
+    ENVGUARD_DECL void remember_held(std::string&& name, std::optional<std::string>&& original,
+                                     const char* entry, const char* placed) noexcept;
+
+    // A later change to the name at AT placed PLACED: the string placed before may go at the next
+    // sweep. The caller holds EnvLock.
+    ENVGUARD_DECL void replace_placed(std::size_t at, const char* placed) noexcept;
+
     // Writes each change's new state, all or nothing: when a write fails (or, in reclaim mode,
     // allocating its string), the changes already applied are undone in reverse order (failures of
     // that undo go to the restore-failure handler) and the error is thrown. ENTRIES[i] is the
     // environ string that held PLAN[i].before, or nullptr; PLACED[i] receives the string envguard
-    // placed for PLAN[i] (MemoryMode::reclaim) or nullptr, for remember(). The caller holds EnvLock.
-    static void commit(const planned_change* plan, const char* const* entries, const char** placed,
-                       std::size_t count);
+    // placed for PLAN[i] (MemoryMode::reclaim) or nullptr, for remember_held(). The caller holds
+    // EnvLock.
+    static ENVGUARD_DECL void commit(const planned_change* plan, const char* const* entries,
+                                     const char** placed, std::size_t count);
 
     // Puts back PLAN[COUNT-1] .. PLAN[0]'s before states (commit's rollback).
-    static void undo(const planned_change* plan, const char* const* entries,
-                     std::size_t count) noexcept;
+    static ENVGUARD_DECL void undo(const planned_change* plan, const char* const* entries,
+                                   std::size_t count) noexcept;
 
     // Reads NAME's state into BEFORE with one lookup; returns the environ string holding it (POSIX),
     // which the restore puts back as it is, or nullptr (unset, or Windows).
-    static const char* read_current(const std::string& name, std::optional<std::string>& before);
+    static ENVGUARD_DECL const char* read_current(const std::string& name,
+                                                  std::optional<std::string>& before);
 
     // For a core that holds nothing yet (the faces' constructors): reads each change's before state
     // (read_current), commits PLAN, whose names are validated and distinct, and remembers every
     // change. On failure (thrown) nothing stays written; only constructors call it, so the half-built
     // core is then discarded. The caller holds EnvLock.
-    void commit_new(std::vector<planned_change>& plan);
+    ENVGUARD_DECL void commit_new(std::vector<planned_change>& plan);
     // The same for a plan whose before states came from elsewhere (EnvOverlay::apply): restored by
     // value, never as an environ string.
-    void commit_new_adopted(std::vector<planned_change>& plan);
+    ENVGUARD_DECL void commit_new_adopted(std::vector<planned_change>& plan);
 #endif
 
 private:
-#if ENVGUARD_HAS_EXCEPTIONS
-    // commit_new's commit and remembering; entries_ holds one environ string (or nullptr) per change.
-    void commit_and_remember(std::vector<planned_change>& plan);
-#endif
+    template <class Strings>
     void restore_all(failed_restore* hold_first, std::error_code* first_code) noexcept;
 
-    // Large guards (EnvOverlay::apply with clear()) restore every variable at once (POSIX,
-    // detail::bulk_write): true when done. False when it does not apply or cannot allocate (then
-    // one write per variable). The caller holds EnvLock.
-    bool restore_in_bulk() noexcept;
+#if ENVGUARD_HAS_EXCEPTIONS
+    // commit_new's commit and remembering; entries_ holds one environ string (or nullptr) per change.
+    ENVGUARD_DECL void commit_and_remember(std::vector<planned_change>& plan);
+#endif
 
     std::vector<SavedVariable> saved_;
-    // For each entry of saved_: the environ string that held its original (POSIX, set variables the
-    // guard read itself), put back as it is by the restore; nullptr otherwise.
+    // Only in a core that ScopedEnv's writer filled (empty in any other), for each entry of saved_:
+    // the environ string that held its original (POSIX, set variables the guard read itself), put
+    // back as it is by the restore; nullptr otherwise.
     std::vector<const char*> entries_;
-    // For each entry of saved_: the string envguard placed for it last (MemoryMode::reclaim), held
-    // until the guard restores or releases, so that no other restore's sweep frees a value this
-    // guard still has in place; nullptr otherwise.
+    // Likewise: the string envguard placed for it last (MemoryMode::reclaim), held until the guard
+    // restores or releases, so that no other restore's sweep frees a value this guard still has in
+    // place; nullptr otherwise.
     std::vector<const char*> placed_;
     std::unique_lock<env_mutex_type> lock_; // owns the mutex only for envguard::exclusive
 };
@@ -147,100 +172,22 @@ ENVGUARD_NAMESPACE_END
 
 #if ENVGUARD_BODIES
 #    include "names.hpp"
-#    include "platform.hpp"
-#    include <cstring>
 ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
-// The MemoryMode bookkeeping of the core: owned strings exist only with exceptions (ScopedEnv).
-inline void core_hold(const char* text) noexcept {
-#if ENVGUARD_HAS_EXCEPTIONS
-    hold_entry(text);
-#else
-    (void)text;
-#endif
-}
-
-inline void core_release(const char* text) noexcept {
-#if ENVGUARD_HAS_EXCEPTIONS
-    release_entry(text);
-#else
-    (void)text;
-#endif
-}
-
-inline void core_sweep() noexcept {
-#if ENVGUARD_HAS_EXCEPTIONS
-    sweep_owned_entries();
-#endif
-}
-
-#if ENVGUARD_HAS_EXCEPTIONS
-// NAME's value, or std::nullopt; std::bad_alloc when the read could not allocate.
-inline std::optional<std::string> read_or_throw(const std::string& name) {
-    std::optional<std::string> value;
-    if (raw_read(name, value)) throw std::bad_alloc();
-    return value;
-}
-
-// After NAME was set to "": a platform that deleted it instead must not go unnoticed.
-inline std::error_code read_back_empty(const std::string& name) noexcept {
-    std::optional<std::string> back;
-    if (auto ec = raw_read(name, back)) return ec;
-    if (!back) return make_error_code(errc::empty_became_unset);
-    return {};
-}
-
-// True when ENTRY still reads "NAME=ORIGINAL" (a string the user gave putenv may have been edited).
-inline bool entry_spells(const char* entry, const std::string& name,
-                         const std::string& original) noexcept {
-    // Byte compares within the string's original length: a string can be edited, not shrunk.
-    const std::size_t n = name.size();
-    return std::memcmp(entry, name.data(), n) == 0 && entry[n] == '=' &&
-           std::memcmp(entry + n + 1, original.data(), original.size()) == 0 &&
-           entry[n + 1 + original.size()] == '\0';
-}
-
-// Writes a guard's new VALUE for NAME. In MemoryMode::reclaim (POSIX) the string is envguard's own,
-// returned in PLACED (nullptr otherwise) for the guard to hold; creating it may throw
-// std::bad_alloc, before anything is written.
-inline std::error_code write_variable(const std::string& name, const std::optional<std::string>& value,
-                                      int& os_error, const char*& placed) {
-    placed = nullptr;
-    const auto put_entry = platform().put_entry;
-    if (value && put_entry != nullptr && memory_mode_slot().load(std::memory_order_relaxed) ==
-                                             MemoryMode::reclaim) {
-        char* text = make_owned_entry(name, *value);
-        placed = text;
-        os_error = put_entry(name, text);
-        if (os_error != 0) return make_error_code(errc::os_error); // TEXT is freed at the next sweep
-        return value->empty() ? read_back_empty(name) : std::error_code();
+// The strings of a core that holds none (NothrowScopedEnv's): each original is written back by value,
+// one variable at a time.
+struct plain_strings {
+    static const char* entry(const std::vector<const char*>&, std::size_t) noexcept { return nullptr; }
+    static bool restore_in_bulk(const SavedVariable*, std::size_t) noexcept { return false; }
+    static std::error_code restore(const std::string& name, const std::optional<std::string>& original,
+                                   const char*, int& os_error) noexcept {
+        return raw_write(name, original, os_error);
     }
-    return raw_write(name, value, os_error);
-}
-#endif
-
-// Puts back NAME's ORIGINAL state (the guard's own copy). ENTRY, when not null, is the environ string
-// that held it. It is put back as it is (no copy) only when envguard owns it (MemoryMode::reclaim):
-// the guard's hold keeps such a string alive, so reading it is safe. Any other string may have been
-// freed by its owner since (a library that putenv's its own strings and frees the one it replaced),
-// so it is never read: the saved copy is written with setenv.
-inline std::error_code restore_variable(const std::string& name,
-                                        const std::optional<std::string>& original,
-                                        const char* entry, int& os_error) noexcept {
-#if ENVGUARD_HAS_EXCEPTIONS
-    const auto put_entry = platform().put_entry;
-    if (entry != nullptr && original && put_entry != nullptr && find_owned(entry) != nullptr &&
-        entry_spells(entry, name, *original)) {
-        os_error = put_entry(name, const_cast<char*>(entry));
-        if (os_error != 0) return make_error_code(errc::os_error);
-        return original->empty() ? read_back_empty(name) : std::error_code();
-    }
-#else
-    (void)entry;
-#endif
-    return raw_write(name, original, os_error);
-}
+    static void release(const char*) noexcept {}
+    static bool holds(const char*) noexcept { return false; }
+    static void sweep() noexcept {}
+};
 
 ENVGUARD_DECL guard_core::guard_core(guard_core&& other) noexcept
     : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
@@ -256,49 +203,28 @@ ENVGUARD_DECL std::size_t guard_core::find(std::string_view name) const noexcept
     return npos;
 }
 
-ENVGUARD_DECL void guard_core::reserve(std::size_t count) {
-    saved_.reserve(saved_.size() + count);
-    entries_.reserve(entries_.size() + count);
-    placed_.reserve(placed_.size() + count);
-}
+ENVGUARD_DECL void guard_core::reserve(std::size_t count) { saved_.reserve(saved_.size() + count); }
 
-ENVGUARD_DECL void guard_core::remember(std::string&& name, std::optional<std::string>&& original,
-                                        const char* entry, const char* placed) noexcept {
-    core_hold(entry);
-    core_hold(placed);
+ENVGUARD_DECL void guard_core::remember(std::string&& name, std::optional<std::string>&& original) noexcept {
     saved_.push_back({std::move(name), std::move(original)});
-    entries_.push_back(entry);
-    placed_.push_back(placed);
 }
 
-ENVGUARD_DECL void guard_core::replace_placed(std::size_t at, const char* placed) noexcept {
-    core_hold(placed);
-    core_release(placed_[at]);
-    placed_[at] = placed;
-}
-
-ENVGUARD_DECL void guard_core::restore_reporting(std::error_code* first_code) noexcept {
-    restore_all(nullptr, first_code);
-}
-
-ENVGUARD_DECL void guard_core::restore_holding_first(failed_restore& first) noexcept {
-    restore_all(&first, nullptr);
-}
-
-ENVGUARD_DECL void guard_core::restore_all(failed_restore* hold_first,
-                                           std::error_code* first_code) noexcept {
+template <class Strings>
+void guard_core::restore_all(failed_restore* hold_first, std::error_code* first_code) noexcept {
     if (!saved_.empty()) {
         std::unique_lock<env_mutex_type> lock(env_mutex());
-        if (restore_in_bulk()) {
-            for (const char* entry : entries_) core_release(entry);
+        // Large guards (EnvOverlay::apply with clear()) may restore every variable at once.
+        if (Strings::restore_in_bulk(saved_.data(), saved_.size())) {
+            for (const char* entry : entries_) Strings::release(entry);
             saved_.clear(); // (the loop below has nothing left to do)
         }
         bool failed = false;
         for (std::size_t i = saved_.size(); i-- > 0;) {
             SavedVariable& variable = saved_[i];
+            const char* entry = Strings::entry(entries_, i);
             int os_error = 0;
-            const auto ec = restore_variable(variable.name, variable.original, entries_[i], os_error);
-            core_release(entries_[i]);
+            const auto ec = Strings::restore(variable.name, variable.original, entry, os_error);
+            Strings::release(entry);
             if (!ec) continue;
             if (first_code != nullptr && !failed) *first_code = ec;
             if (hold_first != nullptr && !failed)
@@ -307,131 +233,31 @@ ENVGUARD_DECL void guard_core::restore_all(failed_restore* hold_first,
                 report_restore_failure(ec, os_error, variable.name, variable.original);
             failed = true;
         }
-        for (const char* text : placed_) core_release(text);
+        for (const char* text : placed_) Strings::release(text);
         saved_.clear();
         entries_.clear();
         placed_.clear();
-        core_sweep();
+        Strings::sweep();
     }
     if (lock_.owns_lock()) lock_.unlock();
 }
 
-ENVGUARD_DECL bool guard_core::restore_in_bulk() noexcept {
-#if ENVGUARD_HAS_EXCEPTIONS && !ENVGUARD_WINDOWS
-    if (!bulk_write_applies(saved_.size())) return false;
-    try {
-        bulk_write(
-            saved_.size(), saved_.data(),
-            [](const void* items, std::size_t i) {
-                return std::string_view(static_cast<const SavedVariable*>(items)[i].name);
-            },
-            [](const void* items, std::size_t i) -> const std::optional<std::string>& {
-                return static_cast<const SavedVariable*>(items)[i].original;
-            });
-        return true;
-    } catch (...) {
-        return false;
-    }
-#else
-    return false;
-#endif
-}
-
-ENVGUARD_DECL void guard_core::release() noexcept {
+template <class Strings>
+void guard_core::release() noexcept {
     bool holds = false;
-    for (const char* entry : entries_) holds = holds || entry != nullptr;
-    for (const char* text : placed_) holds = holds || text != nullptr;
+    for (const char* entry : entries_) holds = holds || Strings::holds(entry);
+    for (const char* text : placed_) holds = holds || Strings::holds(text);
     if (holds) {
         std::lock_guard<env_mutex_type> lock(env_mutex());
-        for (const char* entry : entries_) core_release(entry);
-        for (const char* text : placed_) core_release(text);
-        core_sweep();
+        for (const char* entry : entries_) Strings::release(entry);
+        for (const char* text : placed_) Strings::release(text);
+        Strings::sweep();
     }
     saved_.clear();
     entries_.clear();
     placed_.clear();
     if (lock_.owns_lock()) lock_.unlock();
 }
-
-#if ENVGUARD_HAS_EXCEPTIONS
-ENVGUARD_DECL void guard_core::commit(const planned_change* plan, const char* const* entries,
-                                      const char** placed, std::size_t count) {
-#    if !ENVGUARD_WINDOWS
-    if (bulk_write_applies(count) &&
-        memory_mode_slot().load(std::memory_order_relaxed) == MemoryMode::keep) {
-        bulk_write(count, plan, &planned_name, &planned_after);
-        for (std::size_t i = 0; i < count; ++i) placed[i] = nullptr;
-        return;
-    }
-#    endif
-    for (std::size_t i = 0; i < count; ++i) {
-        int os_error = 0;
-        std::error_code ec;
-        try {
-            ec = write_variable(plan[i].name, plan[i].after, os_error, placed[i]);
-        } catch (...) {
-            undo(plan, entries, i);
-            throw;
-        }
-        if (ec) {
-            undo(plan, entries, i + 1); // i too: undoes a deleted empty value
-            throw write_error(ec, os_error, plan[i].name, plan[i].after);
-        }
-    }
-}
-
-ENVGUARD_DECL void guard_core::undo(const planned_change* plan, const char* const* entries,
-                                    std::size_t count) noexcept {
-    for (std::size_t j = count; j-- > 0;) {
-        int os_error = 0;
-        if (auto ec = restore_variable(plan[j].name, plan[j].before, entries[j], os_error))
-            report_restore_failure(ec, os_error, plan[j].name, plan[j].before);
-    }
-    sweep_owned_entries();
-}
-
-ENVGUARD_DECL const char* guard_core::read_current(const std::string& name,
-                                                  std::optional<std::string>& before) {
-    if (const auto find_entry = platform().find_entry) {
-        const char* entry = find_entry(name);
-        if (entry != nullptr)
-            before.emplace(entry + name.size() + 1);
-        else
-            before.reset();
-        return entry;
-    }
-    before = read_or_throw(name);
-    return nullptr;
-}
-
-ENVGUARD_DECL void guard_core::commit_new(std::vector<planned_change>& plan) {
-    entries_.reserve(plan.size());
-    for (auto& change : plan) entries_.push_back(read_current(change.name, change.before));
-    commit_and_remember(plan);
-}
-
-ENVGUARD_DECL void guard_core::commit_new_adopted(std::vector<planned_change>& plan) {
-    entries_.assign(plan.size(), nullptr);
-    commit_and_remember(plan);
-}
-
-ENVGUARD_DECL void guard_core::commit_and_remember(std::vector<planned_change>& plan) {
-#    if ENVGUARD_WINDOWS
-    // Remember each set variable under the OS's own spelling, so that a restore after an unset
-    // brings back "Path", not the "path" a caller happened to write.
-    for (auto& change : plan)
-        if (change.before) change.name = platform().spelling(change.name);
-#    endif
-    saved_.reserve(plan.size());
-    placed_.assign(plan.size(), nullptr);
-    commit(plan.data(), entries_.data(), placed_.data(), plan.size());
-    for (std::size_t i = 0; i < plan.size(); ++i) {
-        core_hold(entries_[i]);
-        core_hold(placed_[i]);
-        saved_.push_back({std::move(plan[i].name), std::move(plan[i].before)});
-    }
-}
-#endif
 
 } // namespace detail
 ENVGUARD_NAMESPACE_END

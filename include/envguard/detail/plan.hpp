@@ -43,7 +43,6 @@ ENVGUARD_NAMESPACE_END
 #    include "platform.hpp"
 #    include <cstring>
 #    include <string_view>
-#    include <unordered_set>
 ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
@@ -61,14 +60,81 @@ namespace detail {
 // and never frees ours (envguard frees its previous one when it makes the next, once environ no
 // longer points to it). Only with the native backend: tests that swap the seam see every write.
 
+// A set of strings by hash (open addressing, linear probing, a power-of-two table of pointers; a
+// null slot is free). Bulk writes keep their names and their strings in these instead of
+// std::unordered_set, whose instantiations cost every file that includes scoped_env.hpp or
+// snapshot.hpp about 0.4 G compiler instructions (issue #19); plain code, compiled once per file.
+inline std::size_t bulk_table_size(std::size_t count) noexcept {
+    std::size_t size = 16;
+    while (size < count * 2) size *= 2;
+    return size;
+}
+
+inline std::size_t bulk_hash(std::string_view text) noexcept {
+    return std::hash<std::string_view>{}(text);
+}
+
+// The names one bulk write touches (views into its changes).
+class bulk_name_set {
+public:
+    explicit bulk_name_set(std::size_t count) : slots_(bulk_table_size(count)) {}
+    void insert(std::string_view name) noexcept {
+        std::string_view& slot = slots_[locate(name)];
+        if (slot.data() == nullptr) slot = name;
+    }
+    bool contains(std::string_view name) const noexcept { return slots_[locate(name)].data() != nullptr; }
+
+private:
+    std::size_t locate(std::string_view name) const noexcept {
+        const std::size_t mask = slots_.size() - 1;
+        std::size_t i = bulk_hash(name) & mask;
+        while (slots_[i].data() != nullptr && slots_[i] != name) i = (i + 1) & mask;
+        return i;
+    }
+    std::vector<std::string_view> slots_; // never full: at least twice the names
+};
+
 struct bulk_write_state {
-    std::unordered_set<std::string> strings; // every NAME=VALUE a bulk write placed (node-stable)
-    std::vector<char*> array;                 // the environ array the last bulk write made
+    std::vector<char*> strings;  // every NAME=VALUE a bulk write placed, by hash (null: free slot)
+    std::size_t string_count = 0;
+    std::vector<char*> array;    // the environ array the last bulk write made
 };
 
 inline bulk_write_state& bulk_state() {
     static bulk_write_state* state = new bulk_write_state; // never destroyed: static guards at exit
     return *state;
+}
+
+// The slot of TEXT in TABLE (a power of two in size, never full): the string equal to it, or the
+// free slot where it goes.
+inline std::size_t bulk_string_slot(const std::vector<char*>& table, std::string_view text) noexcept {
+    const std::size_t mask = table.size() - 1;
+    std::size_t i = bulk_hash(text) & mask;
+    // (strncmp stops at the stored string's end; a NAME=VALUE has no NUL byte before it.)
+    while (table[i] != nullptr &&
+           !(std::strncmp(table[i], text.data(), text.size()) == 0 && table[i][text.size()] == '\0'))
+        i = (i + 1) & mask;
+    return i;
+}
+
+// The string envguard keeps for TEXT ("NAME=VALUE"), made the first time TEXT is met and never
+// freed. Throws std::bad_alloc before anything is changed.
+inline char* bulk_intern(bulk_write_state& state, std::string_view text) {
+    if ((state.string_count + 1) * 2 > state.strings.size()) {
+        std::vector<char*> grown(bulk_table_size(state.string_count + 1));
+        for (char* stored : state.strings)
+            if (stored != nullptr) grown[bulk_string_slot(grown, stored)] = stored;
+        state.strings.swap(grown);
+    }
+    char*& slot = state.strings[bulk_string_slot(state.strings, text)];
+    if (slot == nullptr) {
+        char* copy = new char[text.size() + 1];
+        std::memcpy(copy, text.data(), text.size());
+        copy[text.size()] = '\0';
+        slot = copy;
+        ++state.string_count;
+    }
+    return slot;
 }
 
 inline bool bulk_write_applies(std::size_t count) noexcept {
@@ -93,7 +159,7 @@ inline const std::optional<std::string>& planned_after(const void* items, std::s
 
 inline void bulk_write(std::size_t count, const void* items, bulk_name_fn name_of, bulk_value_fn value_of) {
     bulk_write_state& state = bulk_state();
-    std::unordered_set<std::string_view> touched(count * 2);
+    bulk_name_set touched(count);
     std::vector<char*> added;
     added.reserve(count);
     std::string text;
@@ -103,7 +169,7 @@ inline void bulk_write(std::size_t count, const void* items, bulk_name_fn name_o
         const std::optional<std::string>& value = value_of(items, i);
         if (!value) continue;
         text.assign(name.data(), name.size()).append(1, '=').append(*value);
-        added.push_back(const_cast<char*>(state.strings.insert(text).first->c_str()));
+        added.push_back(bulk_intern(state, text));
     }
     char** entries = posix_environ();
     std::size_t size = 0;
@@ -113,7 +179,7 @@ inline void bulk_write(std::size_t count, const void* items, bulk_name_fn name_o
     for (std::size_t i = 0; i < size; ++i) {
         const char* equals = std::strchr(entries[i], '=');
         if (equals != nullptr &&
-            touched.count(std::string_view(entries[i], static_cast<std::size_t>(equals - entries[i]))) != 0)
+            touched.contains(std::string_view(entries[i], static_cast<std::size_t>(equals - entries[i]))))
             continue; // replaced or removed (every entry of the name, as unsetenv removes them all)
         next.push_back(entries[i]);
     }
@@ -155,7 +221,7 @@ inline void apply_plan(const std::vector<planned_change>& plan) {
 } // namespace detail
 
 #if !ENVGUARD_WINDOWS
-ENVGUARD_DECL std::size_t detail::bulk_strings_placed() { return bulk_state().strings.size(); }
+ENVGUARD_DECL std::size_t detail::bulk_strings_placed() { return bulk_state().string_count; }
 #endif
 
 ENVGUARD_NAMESPACE_END
