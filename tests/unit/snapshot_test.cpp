@@ -46,6 +46,48 @@ TEST_CASE("EnvSnapshot: iterates in name order") {
     CHECK(std::is_sorted(names.begin(), names.end()));
 }
 
+// capture() sorts the entries the OS lists with its own stable merge sort (issue #19: not
+// std::stable_sort); the list function of the seam is replaced so that the order, the shared name
+// prefixes and the names listed twice are chosen here, and the result is checked against
+// std::stable_sort of the same entries.
+namespace {
+std::vector<std::pair<std::string, std::string>>* listed_entries = nullptr;
+void list_chosen_entries(void* context, envguard::detail::visit_entry_fn visit) {
+    for (const auto& entry : *listed_entries) visit(context, entry.first, entry.second);
+}
+} // namespace
+
+TEST_CASE("EnvSnapshot: capture sorts any listing by name and keeps the first entry of a name listed twice") {
+    // Sizes around the insertion runs (8) and the merge widths; names that share their first 8 bytes
+    // (one integer key for all of them) and names that differ there; a name listed up to 3 times.
+    for (const std::size_t count : {0u, 1u, 7u, 8u, 9u, 16u, 17u, 100u, 1000u}) {
+        CAPTURE(count);
+        std::vector<std::pair<std::string, std::string>> entries;
+        unsigned state = 12345u + static_cast<unsigned>(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            state = state * 1103515245u + 12345u;
+            const unsigned n = (state >> 16) % (count / 3 + 1);
+            const std::string name = (n % 2 ? "ENVGUARD_SORT_" : "E") + std::to_string(n);
+            entries.emplace_back(name, "value" + std::to_string(i));
+        }
+        auto expected = entries;
+        std::stable_sort(expected.begin(), expected.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        expected.erase(std::unique(expected.begin(), expected.end(),
+                                   [](const auto& a, const auto& b) { return a.first == b.first; }),
+                       expected.end());
+
+        listed_entries = &entries;
+        const auto native = envguard::detail::platform();
+        envguard::detail::platform().list = &list_chosen_entries;
+        const auto snapshot = envguard::EnvSnapshot::capture();
+        envguard::detail::platform() = native;
+
+        const std::vector<std::pair<std::string, std::string>> got(snapshot.begin(), snapshot.end());
+        CHECK(got == expected);
+    }
+}
+
 TEST_CASE("EnvSnapshot: set and unset change the copy, never the process") {
     RawVar x("ENVGUARD_T_X", "x0");
     const auto before = test::raw_environment();

@@ -13,7 +13,6 @@
 #    include "names.hpp"
 #    include "plan.hpp"
 #    include "platform.hpp"
-#    include <algorithm>
 #    include <cstddef>
 #    include <cstring>
 #    include <optional>
@@ -117,9 +116,9 @@ private:
         }
         if (index == npos) {
             start_tracking();
-            auto it = target_.lower_bound(name);
-            if (it == target_.entries_.end() || !detail::same_name(it->first, name)) return npos;
-            index = static_cast<std::size_t>(it - target_.entries_.begin());
+            const std::size_t at = target_.position_of(name);
+            if (at == target_.entries_.size() || !detail::same_name(target_.entries_[at].first, name)) return npos;
+            index = at;
         }
         mark_seen(index);
         return failed_ ? npos : index;
