@@ -18,7 +18,7 @@ ENVGUARD_DECL EnvBlock::EnvBlock() { index(); }
 ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
     std::size_t bytes = 0;
     for (const auto& entry : snapshot) bytes += entry.first.size() + entry.second.size() + 2;
-    text_.resize(bytes);
+    std::vector<char>(bytes).swap(text_);
     char* out = text_.data();
     for (const auto& entry : snapshot) {
         if (!entry.first.empty()) std::memcpy(out, entry.first.data(), entry.first.size());
@@ -32,13 +32,19 @@ ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
     index();
 }
 
-ENVGUARD_DECL EnvBlock::EnvBlock(const EnvBlock& other) : text_(other.text_), count_(other.count_) { index(); }
+ENVGUARD_DECL EnvBlock::EnvBlock(const EnvBlock& other) { *this = other; }
 
 ENVGUARD_DECL EnvBlock& EnvBlock::operator=(const EnvBlock& other) {
     if (this != &other) {
-        text_ = other.text_;
+        // Strong guarantee: what can throw (the two allocations) comes before any change. A new
+        // buffer and memcpy rather than the vector's copy: the same work, without instantiating
+        // std::vector<char>'s copy constructor and assignment in every file (issue #19).
+        pointers_.reserve(other.count_ + 1);
+        std::vector<char> text(other.text_.size());
+        if (!text.empty()) std::memcpy(text.data(), other.text_.data(), text.size());
+        text_.swap(text);
         count_ = other.count_;
-        index();
+        index(); // allocates nothing: the pointers' room is reserved
     }
     return *this;
 }
