@@ -154,7 +154,7 @@ inline std::vector<char*> shell_arguments(const std::string& path, const std::ve
     shell.reserve(args.size() + 1);
     shell.push_back(const_cast<char*>("/bin/sh"));
     shell.push_back(const_cast<char*>(path.c_str()));
-    shell.insert(shell.end(), args.begin() + 1, args.end()); // the rest and the null
+    for (std::size_t i = 1; i < args.size(); ++i) shell.push_back(args[i]); // the rest and the null
     return shell;
 }
 
