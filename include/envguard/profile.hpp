@@ -45,21 +45,21 @@ ENVGUARD_DECL std::vector<Finding> Profile::check(const EnvSnapshot& rendered) c
 }
 
 ENVGUARD_DECL const std::vector<Profile>& builtin_profiles() {
+    // Made in place (three default-constructed profiles, then filled): push_back would compile
+    // vector<Profile>'s reallocation in every file that includes this header (issue #19).
     static const std::vector<Profile> profiles = [] {
-        std::vector<Profile> list;
-        list.push_back({"coverage",
-                        "cargo-llvm-cov without sccache: RUSTC_WRAPPER set to empty (not unset) "
-                        "overrides a configured wrapper; incremental on; the workspace's target/",
-                        CoverageProfile::llvm_cov().overlay(), true});
-        list.push_back({"coverage-cached",
-                        "cargo-llvm-cov through a configured sccache: the wrapper is kept and "
-                        "CARGO_INCREMENTAL=0, which sccache accepts, so instrumented builds cache",
-                        CoverageProfile::llvm_cov_cached().overlay(), true});
-        EnvOverlay sccache;
-        sccache.set("RUSTC_WRAPPER", "sccache").set("CARGO_INCREMENTAL", "0");
-        list.push_back({"sccache",
-                        "ordinary builds through sccache, with incremental off as sccache requires",
-                        std::move(sccache), true});
+        std::vector<Profile> list(3);
+        list[0].name = "coverage";
+        list[0].description = "cargo-llvm-cov without sccache: RUSTC_WRAPPER set to empty (not unset) "
+                              "overrides a configured wrapper; incremental on; the workspace's target/";
+        list[0].overlay = CoverageProfile::llvm_cov().overlay();
+        list[1].name = "coverage-cached";
+        list[1].description = "cargo-llvm-cov through a configured sccache: the wrapper is kept and "
+                              "CARGO_INCREMENTAL=0, which sccache accepts, so instrumented builds cache";
+        list[1].overlay = CoverageProfile::llvm_cov_cached().overlay();
+        list[2].name = "sccache";
+        list[2].description = "ordinary builds through sccache, with incremental off as sccache requires";
+        list[2].overlay.set("RUSTC_WRAPPER", "sccache").set("CARGO_INCREMENTAL", "0");
         return list;
     }();
     return profiles;

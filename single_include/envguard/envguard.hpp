@@ -4999,44 +4999,51 @@ ENVGUARD_DECL std::vector<Finding> CoverageProfile::check(const EnvSnapshot& env
 
 ENVGUARD_DECL std::vector<std::vector<std::string>> CoverageProfile::commands(const CoverageOptions& options) {
     validate(options);
-    std::vector<std::vector<std::string>> result;
-    if (options.clean) result.push_back({"cargo", "llvm-cov", "clean", "--workspace"});
-    std::vector<std::string> args{"cargo", "llvm-cov"};
+    // The commands made in place and every word through one push_back(std::string&&): the vectors'
+    // initializer-list constructors and their other insertions would each be compiled again in
+    // every file that includes this header (issue #19).
+    std::vector<std::vector<std::string>> result(options.clean ? 2 : 1);
+    if (options.clean)
+        for (const char* word : {"cargo", "llvm-cov", "clean", "--workspace"}) result.front().push_back(word);
+    std::vector<std::string>& args = result.back();
+    const auto add = [&args](std::string_view word) { args.push_back(std::string(word)); };
+    add("cargo");
+    add("llvm-cov");
     if (options.packages.empty()) {
-        args.push_back("--workspace");
+        add("--workspace");
         for (const auto& crate : options.exclude) {
-            args.push_back("--exclude");
-            args.push_back(crate);
+            add("--exclude");
+            add(crate);
         }
     } else {
         for (const auto& package : options.packages) {
-            args.push_back("-p");
-            args.push_back(package);
+            add("-p");
+            add(package);
         }
     }
-    if (options.all_features) args.push_back("--all-features");
-    if (options.no_default_features) args.push_back("--no-default-features");
+    if (options.all_features) add("--all-features");
+    if (options.no_default_features) add("--no-default-features");
     if (!options.features.empty()) {
         std::string list;
-        for (const auto& feature : options.features) list += (list.empty() ? "" : ",") + feature;
-        args.push_back("--features");
-        args.push_back(list);
+        for (const auto& feature : options.features) (list += list.empty() ? "" : ",") += feature;
+        add("--features");
+        add(list);
     }
     // An --output-path among the extra arguments replaces the mode's default file (cargo-llvm-cov
     // would refuse it twice).
     const bool extra_output = extra_output_path(options.extra_args);
     auto output = [&](const char* flag, const char* default_path) {
-        args.push_back(flag);
+        add(flag);
         if (extra_output) return;
-        args.push_back("--output-path");
-        args.push_back(options.output_path ? *options.output_path : default_path);
+        add("--output-path");
+        add(options.output_path ? std::string_view(*options.output_path) : std::string_view(default_path));
     };
     switch (options.mode) {
     case CoverageMode::html:
-    case CoverageMode::fast: args.push_back("--html"); break;
+    case CoverageMode::fast: add("--html"); break;
     case CoverageMode::open:
-        args.push_back("--html");
-        args.push_back("--open");
+        add("--html");
+        add("--open");
         break;
     case CoverageMode::text: break;
     case CoverageMode::lcov:
@@ -5044,8 +5051,7 @@ ENVGUARD_DECL std::vector<std::vector<std::string>> CoverageProfile::commands(co
     case CoverageMode::json: output("--json", "coverage.json"); break;
     case CoverageMode::cobertura: output("--cobertura", "cobertura.xml"); break;
     }
-    for (const auto& arg : options.extra_args) args.push_back(arg);
-    result.push_back(std::move(args));
+    for (const auto& arg : options.extra_args) add(arg);
     return result;
 }
 
@@ -5146,21 +5152,21 @@ ENVGUARD_DECL std::vector<Finding> Profile::check(const EnvSnapshot& rendered) c
 }
 
 ENVGUARD_DECL const std::vector<Profile>& builtin_profiles() {
+    // Made in place (three default-constructed profiles, then filled): push_back would compile
+    // vector<Profile>'s reallocation in every file that includes this header (issue #19).
     static const std::vector<Profile> profiles = [] {
-        std::vector<Profile> list;
-        list.push_back({"coverage",
-                        "cargo-llvm-cov without sccache: RUSTC_WRAPPER set to empty (not unset) "
-                        "overrides a configured wrapper; incremental on; the workspace's target/",
-                        CoverageProfile::llvm_cov().overlay(), true});
-        list.push_back({"coverage-cached",
-                        "cargo-llvm-cov through a configured sccache: the wrapper is kept and "
-                        "CARGO_INCREMENTAL=0, which sccache accepts, so instrumented builds cache",
-                        CoverageProfile::llvm_cov_cached().overlay(), true});
-        EnvOverlay sccache;
-        sccache.set("RUSTC_WRAPPER", "sccache").set("CARGO_INCREMENTAL", "0");
-        list.push_back({"sccache",
-                        "ordinary builds through sccache, with incremental off as sccache requires",
-                        std::move(sccache), true});
+        std::vector<Profile> list(3);
+        list[0].name = "coverage";
+        list[0].description = "cargo-llvm-cov without sccache: RUSTC_WRAPPER set to empty (not unset) "
+                              "overrides a configured wrapper; incremental on; the workspace's target/";
+        list[0].overlay = CoverageProfile::llvm_cov().overlay();
+        list[1].name = "coverage-cached";
+        list[1].description = "cargo-llvm-cov through a configured sccache: the wrapper is kept and "
+                              "CARGO_INCREMENTAL=0, which sccache accepts, so instrumented builds cache";
+        list[1].overlay = CoverageProfile::llvm_cov_cached().overlay();
+        list[2].name = "sccache";
+        list[2].description = "ordinary builds through sccache, with incremental off as sccache requires";
+        list[2].overlay.set("RUSTC_WRAPPER", "sccache").set("CARGO_INCREMENTAL", "0");
         return list;
     }();
     return profiles;
