@@ -1634,7 +1634,7 @@ namespace detail {
 // one variable at a time.
 struct plain_strings {
     static const char* entry(const std::vector<const char*>&, std::size_t) noexcept { return nullptr; }
-    static bool restore_in_bulk(const SavedVariable*, std::size_t) noexcept { return false; }
+    static constexpr std::size_t bulk_from = 0; // never restores every variable at once
     static std::error_code restore(const std::string& name, const std::optional<std::string>& original,
                                    const char*, int& os_error) noexcept {
         return raw_write(name, original, os_error);
@@ -1668,10 +1668,15 @@ template <class Strings>
 void guard_core::restore_all(failed_restore* hold_first, std::error_code* first_code) noexcept {
     if (!saved_.empty()) {
         std::unique_lock<env_mutex_type> lock(env_mutex());
-        // Large guards (EnvOverlay::apply with clear()) may restore every variable at once.
-        if (Strings::restore_in_bulk(saved_.data(), saved_.size())) {
-            for (const char* entry : entries_) Strings::release(entry);
-            saved_.clear(); // (the loop below has nothing left to do)
+        // Large guards (EnvOverlay::apply with clear()) may restore every variable at once: from
+        // Strings::bulk_from variables on (0: never), a call out of line, so that the common restore
+        // compiles none of it (issue #19: inlined, it made ScopedEnv's k = 1 cycle dearer).
+        if constexpr (Strings::bulk_from != 0) {
+            if (saved_.size() >= Strings::bulk_from &&
+                Strings::restore_in_bulk(saved_.data(), saved_.size())) {
+                for (const char* entry : entries_) Strings::release(entry);
+                saved_.clear(); // (the loop below has nothing left to do)
+            }
         }
         bool failed = false;
         for (std::size_t i = saved_.size(); i-- > 0;) {
@@ -2297,6 +2302,17 @@ ENVGUARD_NAMESPACE_END
 #        include <cstring>
 #        include <new>
 #        include <string_view>
+// For the rare paths of the restore (restoring every variable at once, reading back an empty value):
+// kept out of line, so that the common restore (a few variables, one at a time) stays a small
+// function (issue #19: inlined, they made ScopedEnv's k = 1 cycle 14 instructions dearer than in
+// 896ac1e).
+#        if defined(__GNUC__) || defined(__clang__)
+#            define ENVGUARD_COLD __attribute__((noinline, cold))
+#        elif defined(_MSC_VER)
+#            define ENVGUARD_COLD __declspec(noinline)
+#        else
+#            define ENVGUARD_COLD
+#        endif
 ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
@@ -2307,8 +2323,9 @@ inline std::optional<std::string> read_or_throw(const std::string& name) {
     return value;
 }
 
-// After NAME was set to "": a platform that deleted it instead must not go unnoticed.
-inline std::error_code read_back_empty(const std::string& name) noexcept {
+// After NAME was set to "": a platform that deleted it instead must not go unnoticed. (Out of line:
+// rare, and inlined, its read compiles a second look-up of the seam into the restore.)
+ENVGUARD_COLD inline std::error_code read_back_empty(const std::string& name) noexcept {
     std::optional<std::string> back;
     if (auto ec = raw_read(name, back)) return ec;
     if (!back) return make_error_code(errc::empty_became_unset);
@@ -2370,9 +2387,11 @@ struct held_strings {
         return entries[i];
     }
     // Large guards (EnvOverlay::apply with clear()) restore every variable at once (POSIX,
-    // detail::bulk_write): true when done. False when it does not apply or cannot allocate (then
-    // one write per variable). The caller holds EnvLock.
-    static bool restore_in_bulk(const SavedVariable* saved, std::size_t count) noexcept {
+    // detail::bulk_write): restore_all calls restore_in_bulk from BULK_FROM variables on, true when
+    // done. False when it does not apply or cannot allocate (then one write per variable). The
+    // caller holds EnvLock.
+    static constexpr std::size_t bulk_from = bulk_write_threshold;
+    ENVGUARD_COLD static bool restore_in_bulk(const SavedVariable* saved, std::size_t count) noexcept {
 #        if ENVGUARD_WINDOWS
         (void)saved;
         (void)count;

@@ -31,6 +31,17 @@
 #        include <cstring>
 #        include <new>
 #        include <string_view>
+// For the rare paths of the restore (restoring every variable at once, reading back an empty value):
+// kept out of line, so that the common restore (a few variables, one at a time) stays a small
+// function (issue #19: inlined, they made ScopedEnv's k = 1 cycle 14 instructions dearer than in
+// 896ac1e).
+#        if defined(__GNUC__) || defined(__clang__)
+#            define ENVGUARD_COLD __attribute__((noinline, cold))
+#        elif defined(_MSC_VER)
+#            define ENVGUARD_COLD __declspec(noinline)
+#        else
+#            define ENVGUARD_COLD
+#        endif
 ENVGUARD_NAMESPACE_BEGIN
 namespace detail {
 
@@ -41,8 +52,9 @@ inline std::optional<std::string> read_or_throw(const std::string& name) {
     return value;
 }
 
-// After NAME was set to "": a platform that deleted it instead must not go unnoticed.
-inline std::error_code read_back_empty(const std::string& name) noexcept {
+// After NAME was set to "": a platform that deleted it instead must not go unnoticed. (Out of line:
+// rare, and inlined, its read compiles a second look-up of the seam into the restore.)
+ENVGUARD_COLD inline std::error_code read_back_empty(const std::string& name) noexcept {
     std::optional<std::string> back;
     if (auto ec = raw_read(name, back)) return ec;
     if (!back) return make_error_code(errc::empty_became_unset);
@@ -104,9 +116,11 @@ struct held_strings {
         return entries[i];
     }
     // Large guards (EnvOverlay::apply with clear()) restore every variable at once (POSIX,
-    // detail::bulk_write): true when done. False when it does not apply or cannot allocate (then
-    // one write per variable). The caller holds EnvLock.
-    static bool restore_in_bulk(const SavedVariable* saved, std::size_t count) noexcept {
+    // detail::bulk_write): restore_all calls restore_in_bulk from BULK_FROM variables on, true when
+    // done. False when it does not apply or cannot allocate (then one write per variable). The
+    // caller holds EnvLock.
+    static constexpr std::size_t bulk_from = bulk_write_threshold;
+    ENVGUARD_COLD static bool restore_in_bulk(const SavedVariable* saved, std::size_t count) noexcept {
 #        if ENVGUARD_WINDOWS
         (void)saved;
         (void)count;

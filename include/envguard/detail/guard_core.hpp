@@ -179,7 +179,7 @@ namespace detail {
 // one variable at a time.
 struct plain_strings {
     static const char* entry(const std::vector<const char*>&, std::size_t) noexcept { return nullptr; }
-    static bool restore_in_bulk(const SavedVariable*, std::size_t) noexcept { return false; }
+    static constexpr std::size_t bulk_from = 0; // never restores every variable at once
     static std::error_code restore(const std::string& name, const std::optional<std::string>& original,
                                    const char*, int& os_error) noexcept {
         return raw_write(name, original, os_error);
@@ -213,10 +213,15 @@ template <class Strings>
 void guard_core::restore_all(failed_restore* hold_first, std::error_code* first_code) noexcept {
     if (!saved_.empty()) {
         std::unique_lock<env_mutex_type> lock(env_mutex());
-        // Large guards (EnvOverlay::apply with clear()) may restore every variable at once.
-        if (Strings::restore_in_bulk(saved_.data(), saved_.size())) {
-            for (const char* entry : entries_) Strings::release(entry);
-            saved_.clear(); // (the loop below has nothing left to do)
+        // Large guards (EnvOverlay::apply with clear()) may restore every variable at once: from
+        // Strings::bulk_from variables on (0: never), a call out of line, so that the common restore
+        // compiles none of it (issue #19: inlined, it made ScopedEnv's k = 1 cycle dearer).
+        if constexpr (Strings::bulk_from != 0) {
+            if (saved_.size() >= Strings::bulk_from &&
+                Strings::restore_in_bulk(saved_.data(), saved_.size())) {
+                for (const char* entry : entries_) Strings::release(entry);
+                saved_.clear(); // (the loop below has nothing left to do)
+            }
         }
         bool failed = false;
         for (std::size_t i = saved_.size(); i-- > 0;) {
