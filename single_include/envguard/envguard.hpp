@@ -2869,10 +2869,7 @@ private:
         std::size_t end;   // where this entry's "NAME=VALUE\0" ends in os_text_
     };
 
-    void forget_os_order() noexcept {
-        os_order_.clear();
-        os_text_.clear();
-    }
+    void forget_os_order() noexcept;
 
     static std::size_t& capture_size_hint() noexcept;
 
@@ -3326,6 +3323,11 @@ ENVGUARD_DECL std::uint64_t EnvSnapshot::name_prefix(const std::string& name) no
         prefix = (prefix << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
     return prefix;
 #endif
+}
+
+ENVGUARD_DECL void EnvSnapshot::forget_os_order() noexcept {
+    os_order_.clear();
+    os_text_.clear();
 }
 
 ENVGUARD_DECL std::size_t& EnvSnapshot::capture_size_hint() noexcept { // read and written under EnvLock
