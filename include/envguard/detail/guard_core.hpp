@@ -58,7 +58,7 @@ public:
 
     guard_core() noexcept = default;
     // Holds EnvLock from now until restore_*() or release() (envguard::exclusive).
-    explicit guard_core(exclusive_t) : lock_(env_mutex()) {}
+    explicit guard_core(exclusive_t); // with the bodies: inline here it compiled the members' destructors into every file
     // Takes over OTHER's names (and lock): OTHER then holds nothing.
     guard_core(guard_core&& other) noexcept;
     guard_core& operator=(guard_core&&) = delete;
@@ -188,6 +188,8 @@ struct plain_strings {
     static bool holds(const char*) noexcept { return false; }
     static void sweep() noexcept {}
 };
+
+ENVGUARD_DECL guard_core::guard_core(exclusive_t) : lock_(env_mutex()) {}
 
 ENVGUARD_DECL guard_core::guard_core(guard_core&& other) noexcept
     : saved_(std::move(other.saved_)), entries_(std::move(other.entries_)),
