@@ -3284,10 +3284,12 @@ ENVGUARD_DECL EnvSnapshot& EnvSnapshot::set(std::string_view name, std::string_v
     if (at != entries_.size() && detail::same_name(entries_[at].first, name)) {
         entries_[at].second.assign(value.data(), value.size());
     } else {
-        // Added at the end and swapped into place: as vector::insert does (moves of the entries
-        // after it), without instantiating insert's machinery in every file that includes this.
+        // Added at the end and moved into place, the entries after it one step back: what
+        // vector::insert does, without instantiating its machinery in every file that includes this.
         entries_.push_back(value_type(std::string(name), std::string(value)));
-        for (std::size_t i = entries_.size() - 1; i > at; --i) entries_[i].swap(entries_[i - 1]);
+        value_type added = std::move(entries_.back());
+        for (std::size_t i = entries_.size() - 1; i > at; --i) entries_[i] = std::move(entries_[i - 1]);
+        entries_[at] = std::move(added);
     }
     forget_os_order(); // no longer the environment as captured
     return *this;
@@ -3297,7 +3299,7 @@ ENVGUARD_DECL EnvSnapshot& EnvSnapshot::unset(std::string_view name) {
     detail::require_valid("unset", name);
     const std::size_t at = position_of(name);
     if (at != entries_.size() && detail::same_name(entries_[at].first, name)) {
-        for (std::size_t i = at; i + 1 < entries_.size(); ++i) entries_[i].swap(entries_[i + 1]); // as erase
+        for (std::size_t i = at; i + 1 < entries_.size(); ++i) entries_[i] = std::move(entries_[i + 1]); // as erase
         entries_.pop_back();
         forget_os_order(); // no longer the environment as captured
     }
