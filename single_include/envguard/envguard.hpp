@@ -2392,7 +2392,11 @@ struct held_strings {
     // detail::bulk_write): restore_all calls restore_in_bulk from BULK_FROM variables on, true when
     // done. False when it does not apply or cannot allocate (then one write per variable). The
     // caller holds EnvLock.
+#        if ENVGUARD_WINDOWS
+    static constexpr std::size_t bulk_from = 0; // no whole-environment writes on Windows
+#        else
     static constexpr std::size_t bulk_from = bulk_write_threshold;
+#        endif
     ENVGUARD_COLD static bool restore_in_bulk(const SavedVariable* saved, std::size_t count) noexcept {
 #        if ENVGUARD_WINDOWS
         (void)saved;
