@@ -3263,9 +3263,7 @@ ENVGUARD_DECL void EnvSnapshot::sort_by_name(std::vector<sort_key>& keys, const 
             while (a != a_end) *out++ = *a++;
             while (b != b_end) *out++ = *b++;
         }
-        sort_key* merged = to;
-        to = from;
-        from = merged;
+        std::swap(from, to); // the merged runs are the next pass's input
     }
     if (from != keys.data())
         for (std::size_t i = 0; i < count; ++i) keys[i] = from[i];
