@@ -67,19 +67,18 @@ public:
 
     /// The envp array for execve / posix_spawn: count() entries, then a null pointer. Valid while
     /// this block lives and is not assigned to.
-    char* const* envp() const noexcept { return pointers_.data(); }
+    char* const* envp() const noexcept { return storage_.data(); }
 
     /// The number of NAME=VALUE entries (the null terminator not counted).
     std::size_t count() const noexcept { return count_; }
 
 private:
-    void index();
-
-    // "A=1\0B=\0..." — one allocation for all the strings. A vector, not a std::string: a moved
-    // vector keeps its buffer (so the pointers stay valid), a short string would move its characters.
-    std::vector<char> text_;
+    // One allocation: count_ + 1 pointer slots (the envp array, its last one null), then the
+    // "NAME=VALUE\0" strings they point to. A vector (not a std::string): a moved vector keeps its
+    // buffer, so the pointers stay valid. Of std::vector<char*> because the bulk writes of
+    // snapshot.hpp already compile that type, so block.hpp adds no instantiation of its own (issue #19).
+    std::vector<char*> storage_;
     std::size_t count_ = 0;
-    std::vector<char*> pointers_;
 };
 #endif
 

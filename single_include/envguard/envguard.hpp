@@ -3794,19 +3794,18 @@ public:
 
     /// The envp array for execve / posix_spawn: count() entries, then a null pointer. Valid while
     /// this block lives and is not assigned to.
-    char* const* envp() const noexcept { return pointers_.data(); }
+    char* const* envp() const noexcept { return storage_.data(); }
 
     /// The number of NAME=VALUE entries (the null terminator not counted).
     std::size_t count() const noexcept { return count_; }
 
 private:
-    void index();
-
-    // "A=1\0B=\0..." — one allocation for all the strings. A vector, not a std::string: a moved
-    // vector keeps its buffer (so the pointers stay valid), a short string would move its characters.
-    std::vector<char> text_;
+    // One allocation: count_ + 1 pointer slots (the envp array, its last one null), then the
+    // "NAME=VALUE\0" strings they point to. A vector (not a std::string): a moved vector keeps its
+    // buffer, so the pointers stay valid. Of std::vector<char*> because the bulk writes of
+    // snapshot.hpp already compile that type, so block.hpp adds no instantiation of its own (issue #19).
+    std::vector<char*> storage_;
     std::size_t count_ = 0;
-    std::vector<char*> pointers_;
 };
 #endif
 
@@ -3860,18 +3859,28 @@ ENVGUARD_NAMESPACE_END
 
 
 #if ENVGUARD_HAS_EXCEPTIONS && ENVGUARD_BODIES && !ENVGUARD_WINDOWS
+#    include <cstddef>
 #    include <cstring>
-#    include <string>
+#    include <vector>
 ENVGUARD_NAMESPACE_BEGIN
 
-ENVGUARD_DECL EnvBlock::EnvBlock() { index(); }
+// The strings follow the pointer slots in the same buffer (block.hpp): this many slots hold BYTES.
+inline std::size_t envblock_text_slots(std::size_t bytes) noexcept {
+    return (bytes + sizeof(char*) - 1) / sizeof(char*);
+}
+
+ENVGUARD_DECL EnvBlock::EnvBlock() : storage_(1) {} // one null pointer: an empty environment
 
 ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
+    const std::size_t count = snapshot.size();
     std::size_t bytes = 0;
     for (const auto& entry : snapshot) bytes += entry.first.size() + entry.second.size() + 2;
-    std::vector<char>(bytes).swap(text_);
-    char* out = text_.data();
+    std::vector<char*> storage(count + 1 + envblock_text_slots(bytes)); // all null to begin with
+    // char may alias any object, so the slots after the envp array hold the strings' bytes.
+    char* out = reinterpret_cast<char*>(storage.data() + count + 1);
+    std::size_t slot = 0;
     for (const auto& entry : snapshot) {
+        storage[slot++] = out;
         if (!entry.first.empty()) std::memcpy(out, entry.first.data(), entry.first.size());
         out += entry.first.size();
         *out++ = '=';
@@ -3879,36 +3888,29 @@ ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
         out += entry.second.size();
         *out++ = '\0';
     }
-    count_ = snapshot.size();
-    index();
+    storage_.swap(storage);
+    count_ = count;
 }
 
 ENVGUARD_DECL EnvBlock::EnvBlock(const EnvBlock& other) { *this = other; }
 
 ENVGUARD_DECL EnvBlock& EnvBlock::operator=(const EnvBlock& other) {
     if (this != &other) {
-        // Strong guarantee: what can throw (the two allocations) comes before any change. A new
-        // buffer and memcpy rather than the vector's copy: the same work, without instantiating
-        // std::vector<char>'s copy constructor and assignment in every file (issue #19).
-        pointers_.reserve(other.count_ + 1);
-        std::vector<char> text(other.text_.size());
-        if (!text.empty()) std::memcpy(text.data(), other.text_.data(), text.size());
-        text_.swap(text);
+        // Strong guarantee: the one allocation comes before any change. A new buffer and memcpy
+        // rather than the vector's copy: the same work, without instantiating std::vector's copy
+        // constructor and assignment in every file (issue #19). The copied pointers still point
+        // into OTHER's buffer; each moves by the distance between the two buffers' strings.
+        std::vector<char*> storage(other.storage_.size());
+        if (!storage.empty()) {
+            std::memcpy(storage.data(), other.storage_.data(), storage.size() * sizeof(char*));
+            const char* from = reinterpret_cast<const char*>(other.storage_.data() + other.count_ + 1);
+            char* to = reinterpret_cast<char*>(storage.data() + other.count_ + 1);
+            for (std::size_t i = 0; i < other.count_; ++i) storage[i] = to + (other.storage_[i] - from);
+        }
+        storage_.swap(storage);
         count_ = other.count_;
-        index(); // allocates nothing: the pointers' room is reserved
     }
     return *this;
-}
-
-ENVGUARD_DECL void EnvBlock::index() {
-    pointers_.clear();
-    pointers_.reserve(count_ + 1);
-    char* cursor = text_.data();
-    for (std::size_t i = 0; i < count_; ++i) {
-        pointers_.push_back(cursor);
-        cursor += std::char_traits<char>::length(cursor) + 1;
-    }
-    pointers_.push_back(nullptr);
 }
 
 ENVGUARD_NAMESPACE_END

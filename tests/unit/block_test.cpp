@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <spawn.h>
 #include <string>
@@ -49,6 +50,45 @@ TEST_CASE("EnvBlock: a copy points at its own storage; a move keeps the strings 
     envguard::EnvBlock assigned;
     assigned = copy;
     CHECK(entries(assigned) == std::vector<std::string>{"A=1"});
+}
+
+TEST_CASE("EnvBlock: copies and assignments keep every entry, whatever the strings' lengths") {
+    // Lengths 0..19 put the strings at every offset in the block's buffer (the envp array and the
+    // strings share one allocation); values may be empty or contain '='.
+    envguard::EnvSnapshot snapshot;
+    std::vector<std::string> expected;
+    for (int i = 0; i < 20; ++i) {
+        const std::string name = "N" + std::string(static_cast<std::size_t>(i), 'x');
+        const std::string value = i % 3 == 0 ? std::string() : std::string(static_cast<std::size_t>(i), '=');
+        snapshot.set(name, value);
+        expected.push_back(name + "=" + value);
+    }
+    std::sort(expected.begin(), expected.end());
+    const envguard::EnvBlock block(snapshot);
+    CHECK(block.count() == 20);
+    CHECK(entries(block) == expected);
+    CHECK(block.envp()[20] == nullptr);
+
+    const envguard::EnvBlock copy(block);
+    CHECK(entries(copy) == expected);
+    for (std::size_t i = 0; i < 20; ++i) CHECK(copy.envp()[i] != block.envp()[i]);
+
+    envguard::EnvBlock assigned(envguard::EnvSnapshot{{"OLD", "1"}});
+    assigned = block; // a smaller block takes a bigger one's entries
+    CHECK(assigned.count() == 20);
+    CHECK(entries(assigned) == expected);
+    assigned = envguard::EnvBlock(envguard::EnvSnapshot{{"A", ""}}); // and back to a small one
+    CHECK(entries(assigned) == std::vector<std::string>{"A="});
+    CHECK(assigned.envp()[1] == nullptr);
+
+    envguard::EnvBlock self(block);
+    const envguard::EnvBlock& alias = self;
+    self = alias; // self-assignment changes nothing
+    CHECK(entries(self) == expected);
+
+    envguard::EnvBlock empty_copy{envguard::EnvBlock()};
+    CHECK(empty_copy.count() == 0);
+    CHECK(empty_copy.envp()[0] == nullptr);
 }
 
 TEST_CASE("EnvBlock: a child started with a rendered overlay sees set-to-empty as set and empty") {
