@@ -118,18 +118,13 @@ struct held_strings {
     // Large guards (EnvOverlay::apply with clear()) restore every variable at once (POSIX,
     // detail::bulk_write): restore_all calls restore_in_bulk from BULK_FROM variables on, true when
     // done. False when it does not apply or cannot allocate (then one write per variable). The
-    // caller holds EnvLock.
+    // caller holds EnvLock. On Windows there are no whole-environment writes: BULK_FROM is 0, so
+    // restore_all never names restore_in_bulk (`if constexpr`), and it is not defined there.
 #        if ENVGUARD_WINDOWS
-    static constexpr std::size_t bulk_from = 0; // no whole-environment writes on Windows
+    static constexpr std::size_t bulk_from = 0;
 #        else
     static constexpr std::size_t bulk_from = bulk_write_threshold;
-#        endif
     ENVGUARD_COLD static bool restore_in_bulk(const SavedVariable* saved, std::size_t count) noexcept {
-#        if ENVGUARD_WINDOWS
-        (void)saved;
-        (void)count;
-        return false;
-#        else
         if (!bulk_write_applies(count)) return false;
         try {
             bulk_write(
@@ -144,8 +139,8 @@ struct held_strings {
         } catch (...) {
             return false;
         }
-#        endif
     }
+#        endif
     static std::error_code restore(const std::string& name, const std::optional<std::string>& original,
                                    const char* entry, int& os_error) noexcept {
         return restore_variable(name, original, entry, os_error);
