@@ -3757,8 +3757,8 @@ public:
     /// The block for CreateProcessW's lpEnvironment (pass CREATE_UNICODE_ENVIRONMENT).
     const wchar_t* block() const noexcept { return block_.data(); }
 
-    /// The number of NAME=VALUE entries.
-    std::size_t count() const noexcept { return count_; }
+    /// The number of NAME=VALUE entries; 0 once moved from (block() is then null).
+    std::size_t count() const noexcept { return block_.empty() ? 0 : count_; }
 
 private:
     std::vector<wchar_t> block_;
@@ -3782,6 +3782,7 @@ public:
     /// Copies OTHER's entries; envp() then points into this object's own storage.
     EnvBlock& operator=(const EnvBlock& other);
     /// Takes OTHER's storage; pointers from OTHER's envp() stay valid and now belong to this one.
+    /// OTHER is left with count() 0 and a null envp(): assign to it before passing it to a child.
     EnvBlock(EnvBlock&& other) noexcept = default;
     /// Takes OTHER's storage, as the move constructor does.
     EnvBlock& operator=(EnvBlock&& other) noexcept = default;
@@ -3791,10 +3792,13 @@ public:
     /// this block lives and is not assigned to.
     char* const* envp() const noexcept { return storage_.data(); }
 
-    /// The number of NAME=VALUE entries (the null terminator not counted).
-    std::size_t count() const noexcept { return count_; }
+    /// The number of NAME=VALUE entries (the null terminator not counted); 0 once moved from.
+    std::size_t count() const noexcept { return storage_.empty() ? 0 : count_; }
 
 private:
+    // (A moved-from block keeps count_, the defaulted moves do not reset it, but has no storage:
+    // count() checks the storage rather than writing the moves out, which would compile the
+    // vector's moves into every file.)
     // One allocation: count_ + 1 pointer slots (the envp array, its last one null), then the
     // "NAME=VALUE\0" strings they point to. A vector (not a std::string): a moved vector keeps its
     // buffer, so the pointers stay valid. Of std::vector<char*> because the bulk writes of
@@ -3903,7 +3907,7 @@ ENVGUARD_DECL EnvBlock& EnvBlock::operator=(const EnvBlock& other) {
             for (std::size_t i = 0; i < other.count_; ++i) storage[i] = to + (other.storage_[i] - from);
         }
         storage_.swap(storage);
-        count_ = other.count_;
+        count_ = other.count(); // 0 for a moved-from OTHER
     }
     return *this;
 }

@@ -91,6 +91,25 @@ TEST_CASE("EnvBlock: copies and assignments keep every entry, whatever the strin
     CHECK(empty_copy.envp()[0] == nullptr);
 }
 
+TEST_CASE("EnvBlock: a moved-from block has no entries and a null envp until assigned") {
+    envguard::EnvBlock source(envguard::EnvSnapshot{{"A", "1"}, {"B", ""}});
+    const envguard::EnvBlock taken(std::move(source));
+    CHECK(taken.count() == 2);
+    CHECK(source.count() == 0); // NOLINT(bugprone-use-after-move): what a moved-from block says
+    CHECK(source.envp() == nullptr);
+    const envguard::EnvBlock copy_of_moved(source); // copying it gives the same: no entries
+    CHECK(copy_of_moved.count() == 0);
+    CHECK(copy_of_moved.envp() == nullptr);
+    envguard::EnvBlock assigned_from(envguard::EnvSnapshot{{"C", "3"}});
+    envguard::EnvBlock target(envguard::EnvSnapshot{{"D", "4"}});
+    target = std::move(assigned_from);
+    CHECK(entries(target) == std::vector<std::string>{"C=3"});
+    CHECK(assigned_from.count() == 0); // NOLINT(bugprone-use-after-move)
+    source = taken; // assigned again, it is a block like any other
+    CHECK(source.count() == 2);
+    CHECK(entries(source) == std::vector<std::string>{"A=1", "B="});
+}
+
 TEST_CASE("EnvBlock: a child started with a rendered overlay sees set-to-empty as set and empty") {
     test::RawVar wrapper("RUSTC_WRAPPER", "sccache");
     test::RawVar target("CARGO_TARGET_DIR", "/shared/target");

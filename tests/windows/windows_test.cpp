@@ -190,3 +190,14 @@ TEST_CASE("windows: a child's block is sorted case-insensitively with one entry 
     const envguard::EnvBlock empty(envguard::EnvSnapshot{});
     CHECK(empty.count() == 1); // SystemRoot alone
 }
+
+TEST_CASE("windows: a moved-from block has no entries and a null block until assigned") {
+    envguard::EnvBlock source(envguard::EnvSnapshot{{"A", "1"}});
+    const envguard::EnvBlock taken(std::move(source));
+    CHECK(taken.count() == 2); // A and SystemRoot
+    CHECK(source.count() == 0); // NOLINT(bugprone-use-after-move): what a moved-from block says
+    CHECK(source.block() == nullptr);
+    source = taken;
+    CHECK(source.count() == 2);
+    CHECK(source.block() != nullptr);
+}

@@ -58,7 +58,7 @@ ENVGUARD_DECL EnvBlock& EnvBlock::operator=(const EnvBlock& other) {
             for (std::size_t i = 0; i < other.count_; ++i) storage[i] = to + (other.storage_[i] - from);
         }
         storage_.swap(storage);
-        count_ = other.count_;
+        count_ = other.count(); // 0 for a moved-from OTHER
     }
     return *this;
 }
