@@ -102,7 +102,7 @@ for c in "${cases[@]}"; do
 done
 
 [ "$smoke" -eq 0 ] || exit 0
-python3 - "$out/counts" "$json" "$("$cxx" --version | head -1)" "${std_headers[*]}" "$floors" <<'EOF'
+python3 - "$out/counts" "$json" "$("$cxx" --version | head -1)" "${std_headers[*]}" <<'EOF'
 import json, sys
 counts = dict((line.split()[0], int(line.split()[1])) for line in open(sys.argv[1]))
 base = counts["baseline"]
