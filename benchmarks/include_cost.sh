@@ -123,10 +123,10 @@ for name, ir in counts.items():
     label = labels.get(name, f"`#include <envguard/{name}.hpp>`")
     goal = goals.get(name, 1.3 if name in concept else None)
     ratio = ir / base
-    verdict = "" if goal is None else ("met" if ratio <= goal else "**missed**")
+    verdict = "" if goal is None else ("met" if ratio <= goal + 1e-9 else "**missed**")
     if name in floors:
         label, goal = floors[name]
-        verdict = "bound below the goal" if ratio <= goal else "**bound above the goal**"
+        verdict = "bound below the goal" if ratio <= goal + 1e-9 else "**bound above the goal**"
     print(f"| {label} | {ir / 1e9:.3f} G | {ratio:.2f}x | {'≤ %.2fx' % goal if goal else ''} | {verdict} |")
     rows.append({"name": name, "label": label, "floor": name in floors, "instructions": ir, "ratio": ratio,
                  "goal": goal})

@@ -172,7 +172,7 @@ def include_table(results):
     floors = Path(results) / "include_floors.json"
     if floors.exists():
         text += ("\nLower bounds under the goals that are missed (`benchmarks/include_cost.sh --floors`, "
-                 "the same build, its own run; a bound above its goal means the goal cannot be met "
+                 "the same tree and compiler, its own run; a bound above its goal means the goal cannot be met "
                  "without making the headers it includes cheaper):\n\n" +
                  table(json.loads(floors.read_text())["rows"], False))
     return text, missed

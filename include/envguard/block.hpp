@@ -71,7 +71,7 @@ public:
     char* const* envp() const noexcept { return storage_.data(); }
 
     /// The number of NAME=VALUE entries (the null terminator not counted); 0 once moved from.
-    std::size_t count() const noexcept { return storage_.empty() ? 0 : count_; }
+    std::size_t count() const noexcept { return storage_.size() == 0 ? 0 : count_; }
 
 private:
     // (A moved-from block keeps count_, the defaulted moves do not reset it, but has no storage:

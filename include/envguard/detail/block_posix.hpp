@@ -14,18 +14,14 @@
 #    include <vector>
 ENVGUARD_NAMESPACE_BEGIN
 
-// The strings follow the pointer slots in the same buffer (block.hpp): this many slots hold BYTES.
-inline std::size_t envblock_text_slots(std::size_t bytes) noexcept {
-    return (bytes + sizeof(char*) - 1) / sizeof(char*);
-}
-
 ENVGUARD_DECL EnvBlock::EnvBlock() : storage_(1) {} // one null pointer: an empty environment
 
 ENVGUARD_DECL EnvBlock::EnvBlock(const EnvSnapshot& snapshot) {
     const std::size_t count = snapshot.size();
     std::size_t bytes = 0;
     for (const auto& entry : snapshot) bytes += entry.first.size() + entry.second.size() + 2;
-    std::vector<char*> storage(count + 1 + envblock_text_slots(bytes)); // all null to begin with
+    // count + 1 pointer slots, then enough slots for BYTES (block.hpp); all null to begin with.
+    std::vector<char*> storage(count + 1 + (bytes + sizeof(char*) - 1) / sizeof(char*));
     // char may alias any object, so the slots after the envp array hold the strings' bytes.
     char* out = reinterpret_cast<char*>(storage.data() + count + 1);
     std::size_t slot = 0;
