@@ -66,19 +66,21 @@ cases+=(envguard separate)
 # process.hpp have their own bodies switched off (its first `#if ENVGUARD_BODIES`, which the check
 # below insists on finding: the measurement must not quietly measure the whole header).
 floor_cases=(overlay_needs overlay_declared process_declared concepts)
-mkdir -p "$out/floors"
-cp -R "$root/include" "$out/floors/include"
-for h in overlay process; do
-  header="$out/floors/include/envguard/$h.hpp"
-  grep -q -x '#if ENVGUARD_BODIES' "$header" ||
-    { echo "$0: --floors: no '#if ENVGUARD_BODIES' line in $h.hpp to switch off" >&2; exit 1; }
-  sed -i '0,/^#if ENVGUARD_BODIES$/s//#if 0 \/\/ include_cost.sh --floors: this header'"'"'s own bodies left out/' "$header"
-  printf '#include <envguard/%s.hpp>\nint main() { return 0; }\n' "$h" >"$out/${h}_declared.cpp"
-done
-printf '#include <envguard/snapshot.hpp>\n#include <envguard/scoped_env.hpp>\nint main() { return 0; }\n' \
-  >"$out/overlay_needs.cpp"
-{ for h in env scoped_env snapshot overlay block process; do echo "#include <envguard/$h.hpp>"; done
-  echo 'int main() { return 0; }'; } >"$out/concepts.cpp"
+if [ "$smoke" -eq 1 ] || [ "$floors" -eq 1 ]; then # (not needed for the normal run)
+  mkdir -p "$out/floors"
+  cp -R "$root/include" "$out/floors/include"
+  for h in overlay process; do
+    header="$out/floors/include/envguard/$h.hpp"
+    grep -q -x '#if ENVGUARD_BODIES' "$header" ||
+      { echo "$0: --floors: no '#if ENVGUARD_BODIES' line in $h.hpp to switch off" >&2; exit 1; }
+    sed -i '0,/^#if ENVGUARD_BODIES$/s//#if 0 \/\/ include_cost.sh --floors: this header'"'"'s own bodies left out/' "$header"
+    printf '#include <envguard/%s.hpp>\nint main() { return 0; }\n' "$h" >"$out/${h}_declared.cpp"
+  done
+  printf '#include <envguard/snapshot.hpp>\n#include <envguard/scoped_env.hpp>\nint main() { return 0; }\n' \
+    >"$out/overlay_needs.cpp"
+  { for h in env scoped_env snapshot overlay block process; do echo "#include <envguard/$h.hpp>"; done
+    echo 'int main() { return 0; }'; } >"$out/concepts.cpp"
+fi
 
 if [ "$smoke" -eq 1 ]; then cases=(baseline separate "${floor_cases[@]}")
 elif [ "$floors" -eq 1 ]; then cases=(baseline overlay process envguard "${floor_cases[@]}"); fi

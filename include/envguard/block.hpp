@@ -74,14 +74,14 @@ public:
     std::size_t count() const noexcept { return storage_.size() == 0 ? 0 : count_; }
 
 private:
-    // (A moved-from block keeps count_, the defaulted moves do not reset it, but has no storage:
-    // count() checks the storage rather than writing the moves out, which would compile the
-    // vector's moves into every file.)
     // One allocation: count_ + 1 pointer slots (the envp array, its last one null), then the
     // "NAME=VALUE\0" strings they point to. A vector (not a std::string): a moved vector keeps its
     // buffer, so the pointers stay valid. Of std::vector<char*> because the bulk writes of
     // snapshot.hpp already compile that type, so block.hpp adds no instantiation of its own (issue #19).
     std::vector<char*> storage_;
+    // Left as it was by the defaulted moves, though the moved-from block has no storage: count()
+    // checks the storage instead of the moves being written out, which would compile the vector's
+    // moves into every file.
     std::size_t count_ = 0;
 };
 #endif
